@@ -1,0 +1,112 @@
+package dev.cutover.localcloud;
+
+import dev.cutover.localcloud.internal.aws.AwsServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Cutover's embedded cloud: emulators of ECS, App Mesh, Cloud Map, Secrets Manager, Application
+ * Auto Scaling (and Consul, Datadog) on 127.0.0.1, which unmodified AWS SDK v2 clients talk to.
+ *
+ * <pre>{@code
+ * try (LocalCloud cloud = LocalCloud.start()) {
+ *     EcsClient ecs = EcsClient.builder()
+ *         .endpointOverride(cloud.endpoint())
+ *         .region(Region.US_EAST_1)
+ *         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y")))
+ *         .build();
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class LocalCloud implements AutoCloseable {
+
+    private final SimClock clock;
+    private final boolean ownsClock;
+    private final long seed;
+    private final AwsServer aws;
+
+    private LocalCloud(Builder b) {
+        this.clock = b.clock != null ? b.clock : SimClock.virtual(Instant.parse("2026-01-01T00:00:00Z"));
+        this.ownsClock = b.clock == null;
+        this.seed = b.seed;
+        try {
+            this.aws = new AwsServer(b.port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not bind the local cloud to 127.0.0.1:" + b.port, e);
+        }
+        // services: register here (one line per emulator)
+        aws.start();
+    }
+
+    /** Starts a local cloud with a virtual clock on a random free port of 127.0.0.1. */
+    public static LocalCloud start() {
+        return builder().start();
+    }
+
+    /** A builder for a local cloud with a chosen clock, port or seed. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The endpoint every AWS SDK client's {@code endpointOverride} points at. */
+    public URI endpoint() {
+        return aws.endpoint();
+    }
+
+    /** The clock that drives the whole cloud. */
+    public SimClock clock() {
+        return clock;
+    }
+
+    /** The seed every random choice (faults, simulated traffic) derives from. */
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public void close() {
+        aws.close();
+        if (ownsClock) {
+            clock.close();
+        }
+    }
+
+    /** Options for a local cloud. */
+    public static final class Builder {
+        private SimClock clock;
+        private int port;
+        private long seed = 42L;
+
+        private Builder() {
+        }
+
+        /** The clock (default: a virtual clock at 2026-01-01T00:00:00Z). */
+        public Builder clock(SimClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The port on 127.0.0.1 (default 0: a free one). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0-65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The seed for faults and simulated traffic (default 42). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public LocalCloud start() {
+            return new LocalCloud(this);
+        }
+    }
+}

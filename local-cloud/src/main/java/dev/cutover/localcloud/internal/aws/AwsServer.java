@@ -1,0 +1,264 @@
+package dev.cutover.localcloud.internal.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP server on 127.0.0.1 that speaks the AWS JSON 1.1 protocol (dispatched on
+ * {@code X-Amz-Target}) and the REST-JSON protocol (dispatched on path prefix), plus plain
+ * HTTP handlers (admin, Datadog) mounted on their own prefixes.
+ *
+ * <p>Every request first passes the {@link RequestGate} (faults, outage switch, throttling); it may
+ * answer an {@link AwsError} instead of letting the request through.
+ */
+public final class AwsServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AwsServer.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Decides, before a request reaches its service, whether AWS would answer it at all. */
+    public interface RequestGate {
+        /**
+         * Throws {@link AwsError} to answer with an error, or {@link DropConnection} to close the
+         * connection without an answer.
+         */
+        void admit(String serviceName, String operation);
+
+        RequestGate OPEN = (s, o) -> { };
+    }
+
+    /** Thrown by a gate to drop the connection without any answer (a reset, as the SDK sees it). */
+    public static final class DropConnection extends RuntimeException {
+        public DropConnection() {
+            super("connection dropped", null, false, false);
+        }
+    }
+
+    /** A plain handler for non-AWS paths (admin endpoint, Datadog intake and query). */
+    public interface PlainHandler {
+        /** Returns the status and writes the answer; {@code body} is the raw request body. */
+        PlainResponse handle(String method, URI uri, Map<String, List<String>> headers, byte[] body);
+    }
+
+    /** A plain answer. */
+    public record PlainResponse(int status, String contentType, byte[] body) {
+        public static PlainResponse json(int status, String json) {
+            return new PlainResponse(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private final Map<String, JsonProtocolService> jsonServices = new ConcurrentHashMap<>();
+    private final Map<String, RestJsonService> restServices = new ConcurrentHashMap<>();
+    private final Map<String, PlainHandler> plainHandlers = new ConcurrentHashMap<>();
+    private volatile RequestGate gate = RequestGate.OPEN;
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    public AwsServer(int port) throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        this.executor = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "local-cloud-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public void register(JsonProtocolService service) {
+        jsonServices.put(service.targetPrefix(), service);
+    }
+
+    public void register(RestJsonService service) {
+        restServices.put(service.pathPrefix(), service);
+    }
+
+    public void mount(String pathPrefix, PlainHandler handler) {
+        plainHandlers.put(pathPrefix, handler);
+    }
+
+    public void gate(RequestGate gate) {
+        this.gate = Objects.requireNonNull(gate, "gate");
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = readAll(exchange.getRequestBody());
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            String path = exchange.getRequestURI().getPath();
+            try {
+                if (target != null) {
+                    handleJson(exchange, target, body);
+                    return;
+                }
+                for (Map.Entry<String, RestJsonService> e : restServices.entrySet()) {
+                    if (path.startsWith(e.getKey())) {
+                        handleRest(exchange, e.getValue(), body);
+                        return;
+                    }
+                }
+                for (Map.Entry<String, PlainHandler> e : plainHandlers.entrySet()) {
+                    if (path.startsWith(e.getKey())) {
+                        PlainResponse r = e.getValue().handle(exchange.getRequestMethod(), exchange.getRequestURI(),
+                                exchange.getRequestHeaders(), body);
+                        send(exchange, r.status(), r.contentType(), r.body(), null);
+                        return;
+                    }
+                }
+                sendJsonError(exchange, new AwsError(404, "UnknownOperationException", "No service handles " + path));
+            } catch (DropConnection drop) {
+                // closing the exchange without a response makes the client see a connection reset
+                exchange.getResponseBody().close();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("local cloud request failed", e);
+        }
+    }
+
+    private void handleJson(HttpExchange exchange, String target, byte[] body) throws IOException {
+        int dot = target.lastIndexOf('.');
+        JsonProtocolService service = dot < 0 ? null : jsonServices.get(target.substring(0, dot));
+        if (service == null) {
+            sendJsonError(exchange, AwsError.badRequest("UnknownOperationException", "Unknown target " + target));
+            return;
+        }
+        String operation = target.substring(dot + 1);
+        try {
+            gate.admit(service.serviceName(), operation);
+            ObjectNode request;
+            if (body.length == 0) {
+                request = JSON.createObjectNode();
+            } else {
+                JsonNode parsed = JSON.readTree(body);
+                if (parsed == null || !parsed.isObject()) {
+                    throw AwsError.badRequest("SerializationException", "Request body must be a JSON object");
+                }
+                request = (ObjectNode) parsed;
+            }
+            ObjectNode response = service.handle(operation, request);
+            byte[] out = JSON.writeValueAsBytes(response);
+            send(exchange, 200, "application/x-amz-json-1.1", out, null);
+        } catch (JsonProcessingException e) {
+            sendJsonError(exchange, AwsError.badRequest("SerializationException", "Malformed JSON: " + e.getOriginalMessage()));
+        } catch (AwsError e) {
+            sendJsonError(exchange, e);
+        } catch (DropConnection e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("{}.{} failed inside the emulator", service.serviceName(), operation, e);
+            sendJsonError(exchange, AwsError.internal("Internal failure"));
+        }
+    }
+
+    private void handleRest(HttpExchange exchange, RestJsonService service, byte[] body) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        try {
+            gate.admit(service.serviceName(), method + " " + path);
+            JsonNode json = body.length == 0 ? null : JSON.readTree(body);
+            RestJsonService.RestResponse r = service.handle(method, path, query(exchange.getRequestURI()), json);
+            byte[] out = r.body() == null ? new byte[0] : JSON.writeValueAsBytes(r.body());
+            send(exchange, r.status(), "application/json", out, null);
+        } catch (JsonProcessingException e) {
+            sendRestError(exchange, AwsError.badRequest("BadRequestException", "Malformed JSON: " + e.getOriginalMessage()));
+        } catch (AwsError e) {
+            sendRestError(exchange, e);
+        } catch (DropConnection e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed inside the emulator", method, path, e);
+            sendRestError(exchange, new AwsError(500, "InternalServerErrorException", "Internal failure"));
+        }
+    }
+
+    /** Parses a raw query string into decoded multi-valued parameters, in order. */
+    public static Map<String, List<String>> query(URI uri) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+        }
+        return out;
+    }
+
+    private static void sendJsonError(HttpExchange exchange, AwsError e) throws IOException {
+        ObjectNode err = JSON.createObjectNode();
+        err.put("__type", e.type());
+        err.put("message", e.getMessage());
+        send(exchange, e.status(), "application/x-amz-json-1.1", JSON.writeValueAsBytes(err), e.type());
+    }
+
+    private static void sendRestError(HttpExchange exchange, AwsError e) throws IOException {
+        ObjectNode err = JSON.createObjectNode();
+        err.put("message", e.getMessage());
+        send(exchange, e.status(), "application/json", JSON.writeValueAsBytes(err), e.type());
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body, String errorType)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+        if (errorType != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+        }
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        return in.readAllBytes();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
