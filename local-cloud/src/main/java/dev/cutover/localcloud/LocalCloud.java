@@ -1,6 +1,9 @@
 package dev.cutover.localcloud;
 
 import dev.cutover.localcloud.internal.aws.AwsServer;
+import dev.cutover.localcloud.internal.faults.FaultGate;
+import dev.cutover.localcloud.internal.images.ImageRegistry;
+import dev.cutover.localcloud.internal.traffic.TrafficSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -28,6 +31,10 @@ public final class LocalCloud implements AutoCloseable {
     private final boolean ownsClock;
     private final long seed;
     private final AwsServer aws;
+    private final FaultGate faults;
+    private final ImageRegistry images = new ImageRegistry();
+    private final TrafficSimulator traffic;
+    private final java.util.function.Consumer<Instant> simulation;
 
     private LocalCloud(Builder b) {
         this.clock = b.clock != null ? b.clock : SimClock.virtual(Instant.parse("2026-01-01T00:00:00Z"));
@@ -38,6 +45,13 @@ public final class LocalCloud implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not bind the local cloud to 127.0.0.1:" + b.port, e);
         }
+        this.faults = new FaultGate(clock, seed);
+        aws.gate(faults);
+        this.traffic = new TrafficSimulator(clock, java.util.List::of, seed);
+        this.simulation = now -> {
+            traffic.tick(now);
+        };
+        clock.addListener(simulation);
         // services: register here (one line per emulator)
         aws.start();
     }
@@ -62,6 +76,24 @@ public final class LocalCloud implements AutoCloseable {
         return clock;
     }
 
+    /**
+     * Faults in front of the AWS emulators: throttling at AWS's rates (on by default), seeded
+     * 5xx, added latency, dropped connections, outages. See {@link Faults}.
+     */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** How container images behave when ECS runs them. See {@link Images} and {@link ImageBehavior}. */
+    public Images images() {
+        return images;
+    }
+
+    /** Simulated requests to the ECS services and their per-revision statistics. See {@link Traffic}. */
+    public Traffic traffic() {
+        return traffic;
+    }
+
     /** The seed every random choice (faults, simulated traffic) derives from. */
     public long seed() {
         return seed;
@@ -69,6 +101,7 @@ public final class LocalCloud implements AutoCloseable {
 
     @Override
     public void close() {
+        clock.removeListener(simulation);
         aws.close();
         if (ownsClock) {
             clock.close();

@@ -46,6 +46,14 @@ public final class AwsServer implements AutoCloseable {
          */
         void admit(String serviceName, String operation);
 
+        /**
+         * Like {@link #admit(String, String)}, knowing the request's Region (throttling buckets are per
+         * account and Region); the server calls this one, the default ignores the context.
+         */
+        default void admit(String serviceName, String operation, RequestContext context) {
+            admit(serviceName, operation);
+        }
+
         RequestGate OPEN = (s, o) -> { };
     }
 
@@ -53,6 +61,37 @@ public final class AwsServer implements AutoCloseable {
     public static final class DropConnection extends RuntimeException {
         public DropConnection() {
             super("connection dropped", null, false, false);
+        }
+    }
+
+    /**
+     * What a JSON-protocol service may want to know about the request besides its body: the
+     * Region from the SigV4 credential scope of the {@code Authorization} header (us-east-1 when
+     * there is none) and the raw headers.
+     */
+    public record RequestContext(String region, Map<String, List<String>> headers) {
+        public static final String DEFAULT_REGION = "us-east-1";
+
+        /** A context with the default Region and no headers (for calls from Java). */
+        public static RequestContext defaults() {
+            return new RequestContext(DEFAULT_REGION, Map.of());
+        }
+
+        /**
+         * Reads the Region from {@code Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-west-2/ecs/aws4_request, ...}.
+         */
+        public static String regionOf(String authorization) {
+            if (authorization == null) {
+                return DEFAULT_REGION;
+            }
+            int i = authorization.indexOf("Credential=");
+            if (i < 0) {
+                return DEFAULT_REGION;
+            }
+            int end = authorization.indexOf(',', i);
+            String[] scope = authorization.substring(i + "Credential=".length(), end < 0 ? authorization.length() : end)
+                    .trim().split("/");
+            return scope.length >= 3 && scope[2].matches("[a-z0-9-]{1,32}") ? scope[2] : DEFAULT_REGION;
         }
     }
 
@@ -131,13 +170,15 @@ public final class AwsServer implements AutoCloseable {
                         return;
                     }
                 }
-                for (Map.Entry<String, PlainHandler> e : plainHandlers.entrySet()) {
-                    if (path.startsWith(e.getKey())) {
-                        PlainResponse r = e.getValue().handle(exchange.getRequestMethod(), exchange.getRequestURI(),
-                                exchange.getRequestHeaders(), body);
-                        send(exchange, r.status(), r.contentType(), r.body(), null);
-                        return;
+                String best = null;
+                for (String prefix : plainHandlers.keySet()) {
+                    if (path.startsWith(prefix) && (best == null || prefix.length() > best.length())) {
+                        best = prefix; // the longest prefix wins, so nested mounts do not depend on map order
                     }
+                }
+                if (best != null) {
+                    handlePlain(exchange, plainHandlers.get(best), body);
+                    return;
                 }
                 sendJsonError(exchange, new AwsError(404, "UnknownOperationException", "No service handles " + path));
             } catch (DropConnection drop) {
@@ -149,6 +190,28 @@ public final class AwsServer implements AutoCloseable {
         }
     }
 
+    private void handlePlain(HttpExchange exchange, PlainHandler handler, byte[] body) throws IOException {
+        PlainResponse r;
+        try {
+            r = handler.handle(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders(), body);
+        } catch (DropConnection e) {
+            throw e;
+        } catch (AwsError e) {
+            r = PlainResponse.json(e.status(), errorJson(e));
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed inside the emulator", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            r = PlainResponse.json(500, "{\"errors\":[\"internal failure\"]}");
+        }
+        send(exchange, r.status(), r.contentType(), r.body(), null);
+    }
+
+    private static String errorJson(AwsError e) {
+        ObjectNode err = JSON.createObjectNode();
+        err.put("__type", e.type());
+        err.put("message", e.getMessage());
+        return err.toString();
+    }
+
     private void handleJson(HttpExchange exchange, String target, byte[] body) throws IOException {
         int dot = target.lastIndexOf('.');
         JsonProtocolService service = dot < 0 ? null : jsonServices.get(target.substring(0, dot));
@@ -158,7 +221,8 @@ public final class AwsServer implements AutoCloseable {
         }
         String operation = target.substring(dot + 1);
         try {
-            gate.admit(service.serviceName(), operation);
+            RequestContext context = context(exchange);
+            gate.admit(service.serviceName(), operation, context);
             ObjectNode request;
             if (body.length == 0) {
                 request = JSON.createObjectNode();
@@ -169,7 +233,7 @@ public final class AwsServer implements AutoCloseable {
                 }
                 request = (ObjectNode) parsed;
             }
-            ObjectNode response = service.handle(operation, request);
+            ObjectNode response = service.handle(operation, request, context);
             byte[] out = JSON.writeValueAsBytes(response);
             send(exchange, 200, "application/x-amz-json-1.1", out, null);
         } catch (JsonProcessingException e) {
@@ -188,7 +252,7 @@ public final class AwsServer implements AutoCloseable {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
         try {
-            gate.admit(service.serviceName(), method + " " + path);
+            gate.admit(service.serviceName(), method + " " + path, context(exchange));
             JsonNode json = body.length == 0 ? null : JSON.readTree(body);
             RestJsonService.RestResponse r = service.handle(method, path, query(exchange.getRequestURI()), json);
             byte[] out = r.body() == null ? new byte[0] : JSON.writeValueAsBytes(r.body());
@@ -203,6 +267,11 @@ public final class AwsServer implements AutoCloseable {
             LOG.warn("{} {} failed inside the emulator", method, path, e);
             sendRestError(exchange, new AwsError(500, "InternalServerErrorException", "Internal failure"));
         }
+    }
+
+    private static RequestContext context(HttpExchange exchange) {
+        return new RequestContext(RequestContext.regionOf(exchange.getRequestHeaders().getFirst("Authorization")),
+                exchange.getRequestHeaders());
     }
 
     /** Parses a raw query string into decoded multi-valued parameters, in order. */
@@ -225,10 +294,7 @@ public final class AwsServer implements AutoCloseable {
     }
 
     private static void sendJsonError(HttpExchange exchange, AwsError e) throws IOException {
-        ObjectNode err = JSON.createObjectNode();
-        err.put("__type", e.type());
-        err.put("message", e.getMessage());
-        send(exchange, e.status(), "application/x-amz-json-1.1", JSON.writeValueAsBytes(err), e.type());
+        send(exchange, e.status(), "application/x-amz-json-1.1", errorJson(e).getBytes(StandardCharsets.UTF_8), e.type());
     }
 
     private static void sendRestError(HttpExchange exchange, AwsError e) throws IOException {

@@ -23,4 +23,13 @@ public interface JsonProtocolService {
      * @return the response body
      */
     ObjectNode handle(String operation, ObjectNode request);
+
+    /**
+     * Handles one operation knowing the request's Region and headers; the server calls this one.
+     * The default ignores the context, so services that do not care implement only
+     * {@link #handle(String, ObjectNode)}.
+     */
+    default ObjectNode handle(String operation, ObjectNode request, AwsServer.RequestContext context) {
+        return handle(operation, request);
+    }
 }

@@ -1,0 +1,36 @@
+package dev.cutover.localcloud;
+
+import java.util.function.Consumer;
+
+/**
+ * Scripts how container images behave in the local cloud, by image reference. An exact reference
+ * ({@code repo/orders:1.4.3}) wins over a repository without tag ({@code repo/orders}); an image
+ * nobody scripted is {@link ImageBehavior#healthy()}. Changes apply to tasks started afterwards and,
+ * for traffic, error rate and latency, immediately.
+ *
+ * <pre>{@code
+ * cloud.images().behave("repo/orders:1.4.3", ImageBehavior.crashesOnStart());
+ * cloud.images().behave("repo/orders:1.4.4", b -> b.errorRate(0.02));
+ * }</pre>
+ *
+ * <p>The admin endpoint does the same: {@code POST /_localcloud/images} with
+ * {@code {"image":"repo/orders:1.4.3","crashOnStart":true}}.
+ */
+public interface Images {
+
+    /** Sets the behaviour of an image reference (with or without tag). */
+    Images behave(String image, ImageBehavior behavior);
+
+    /** Sets the behaviour of an image reference by changing the healthy default. */
+    default Images behave(String image, Consumer<ImageBehavior.Builder> behavior) {
+        ImageBehavior.Builder b = ImageBehavior.builder();
+        behavior.accept(b);
+        return behave(image, b.build());
+    }
+
+    /** The behaviour an image has now. */
+    ImageBehavior behaviorOf(String image);
+
+    /** Forgets every scripted behaviour. */
+    Images reset();
+}
