@@ -1,0 +1,312 @@
+package dev.cutover;
+
+import dev.cutover.internal.Names;
+import dev.cutover.internal.Problems;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Where services run: a region, a cluster, a traffic layer (App Mesh mesh, ECS Service Connect or
+ * Consul) and a discovery namespace, with per-service overrides and policies.
+ *
+ * <pre>{@code
+ * Environment prod = Environment.named("prod")
+ *     .region("us-east-1").cluster("main").mesh("internal").namespace("internal.local")
+ *     .override("orders", o -> o.instances(6))
+ *     .requireImageDigest().promotedFrom("stage").requireApproval()
+ *     .build();
+ * }</pre>
+ */
+public final class Environment {
+
+    private final String name;
+    private final String region;
+    private final String cluster;
+    private final String mesh;
+    private final String namespace;
+    private final TrafficMode trafficMode;
+    private final Map<String, ServiceOverride> overrides;
+    private final boolean requireImageDigest;
+    private final String promotedFrom;
+    private final boolean requireApproval;
+    private final Duration approvalTimeout;
+
+    private Environment(Builder b) {
+        this.name = b.name;
+        this.region = b.region;
+        this.cluster = b.cluster != null ? b.cluster : b.name;
+        this.mesh = b.mesh;
+        this.namespace = b.namespace != null ? b.namespace : b.name + ".local";
+        this.trafficMode = b.trafficMode != null ? b.trafficMode : (b.mesh != null ? TrafficMode.APP_MESH : TrafficMode.SERVICE_CONNECT);
+        this.overrides = Collections.unmodifiableMap(new TreeMap<>(b.overrides));
+        this.requireImageDigest = b.requireImageDigest;
+        this.promotedFrom = b.promotedFrom;
+        this.requireApproval = b.requireApproval;
+        this.approvalTimeout = b.approvalTimeout;
+    }
+
+    /** Starts an environment description; the name must be 1–63 lowercase letters, digits and hyphens. */
+    public static Builder named(String name) {
+        return new Builder(Objects.requireNonNull(name, "name"));
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.region = region;
+        b.cluster = cluster;
+        b.mesh = mesh;
+        b.namespace = namespace;
+        b.trafficMode = trafficMode;
+        b.overrides.putAll(overrides);
+        b.requireImageDigest = requireImageDigest;
+        b.promotedFrom = promotedFrom;
+        b.requireApproval = requireApproval;
+        b.approvalTimeout = approvalTimeout;
+        return b;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /** The ECS cluster (defaults to the environment name). */
+    public String cluster() {
+        return cluster;
+    }
+
+    /** The App Mesh mesh, when the environment uses App Mesh. */
+    public Optional<String> mesh() {
+        return Optional.ofNullable(mesh);
+    }
+
+    /** The private DNS namespace services are discovered in (defaults to {@code <name>.local}). */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** How traffic moves between revisions: App Mesh when a mesh is set, else ECS Service Connect. */
+    public TrafficMode trafficMode() {
+        return trafficMode;
+    }
+
+    /** Per-service overrides by service name. */
+    public Map<String, ServiceOverride> overrides() {
+        return overrides;
+    }
+
+    /** Whether images must be pinned by digest here. */
+    public boolean requiresImageDigest() {
+        return requireImageDigest;
+    }
+
+    /** The environment a release must have succeeded in before it may come here. */
+    public Optional<String> promotedFrom() {
+        return Optional.ofNullable(promotedFrom);
+    }
+
+    /** Whether a person must approve before a rollout takes 100% of traffic. */
+    public boolean requiresApproval() {
+        return requireApproval;
+    }
+
+    /** How long a rollout waits for approval before it rolls back (default 1 h). */
+    public Duration approvalTimeout() {
+        return approvalTimeout;
+    }
+
+    /** The service as this environment runs it: overrides applied. */
+    public Service effective(Service service) {
+        ServiceOverride o = overrides.get(service.name());
+        return o == null ? service : o.applyTo(service);
+    }
+
+    static void validate(Environment e, String at, Problems p) {
+        String nameProblem = Names.checkName(e.name);
+        if (nameProblem != null) {
+            p.add(at + ".name", e.name, nameProblem);
+        }
+        if (e.region == null) {
+            p.add(at + ".region", null, "is required, e.g. .region(\"us-east-1\")");
+        } else {
+            p.check(Names.isRegion(e.region), at + ".region", e.region, "is not an AWS region name like us-east-1");
+        }
+        p.check(e.cluster.length() <= 255 && e.cluster.matches("[A-Za-z0-9_-]+"), at + ".cluster", e.cluster,
+                "must be 1-255 letters, digits, hyphens and underscores (ECS's rule)");
+        if (e.mesh != null) {
+            p.check(e.mesh.length() <= 255 && e.mesh.matches("[A-Za-z0-9][A-Za-z0-9_-]*"), at + ".mesh", e.mesh,
+                    "must be 1-255 letters, digits, hyphens and underscores, starting with a letter or digit");
+        }
+        if (e.trafficMode == TrafficMode.APP_MESH && e.mesh == null) {
+            p.add(at + ".mesh", null, "is required when traffic goes through App Mesh; set .mesh(\"<mesh name>\")");
+        }
+        p.check(Names.isDnsName(e.namespace), at + ".namespace", e.namespace,
+                "must be a DNS name: dot-separated labels of lowercase letters, digits and hyphens");
+        if (e.promotedFrom != null) {
+            String problem = Names.checkName(e.promotedFrom);
+            if (problem != null) {
+                p.add(at + ".promotedFrom", e.promotedFrom, problem);
+            }
+            p.check(!e.promotedFrom.equals(e.name), at + ".promotedFrom", e.promotedFrom,
+                    "must name another environment");
+        }
+        p.check(!e.approvalTimeout.isNegative() && !e.approvalTimeout.isZero()
+                        && e.approvalTimeout.compareTo(Duration.ofDays(7)) <= 0, at + ".approvalTimeout",
+                e.approvalTimeout, "must be more than 0 and at most 7 days");
+        e.overrides.forEach((service, o) -> {
+            String problem = Names.checkName(service);
+            if (problem != null) {
+                p.add(at + ".overrides." + service, service, problem);
+            }
+            ServiceOverride.validate(o, at + ".overrides." + service, p);
+        });
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Environment e && toString().equals(e.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Environment[").append(name)
+                .append(", region=").append(region)
+                .append(", cluster=").append(cluster)
+                .append(", traffic=").append(trafficMode);
+        if (mesh != null) {
+            sb.append(", mesh=").append(mesh);
+        }
+        sb.append(", namespace=").append(namespace);
+        if (!overrides.isEmpty()) {
+            sb.append(", overrides=").append(overrides);
+        }
+        if (requireImageDigest) {
+            sb.append(", requireImageDigest");
+        }
+        if (promotedFrom != null) {
+            sb.append(", promotedFrom=").append(promotedFrom);
+        }
+        if (requireApproval) {
+            sb.append(", requireApproval(timeout ").append(approvalTimeout).append(')');
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Builds an {@link Environment}. */
+    public static final class Builder {
+        private final String name;
+        private String region;
+        private String cluster;
+        private String mesh;
+        private String namespace;
+        private TrafficMode trafficMode;
+        private final Map<String, ServiceOverride> overrides = new TreeMap<>();
+        private boolean requireImageDigest;
+        private String promotedFrom;
+        private boolean requireApproval;
+        private Duration approvalTimeout = Duration.ofHours(1);
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** The AWS region, e.g. {@code us-east-1}. Required. */
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /** The ECS cluster (default: the environment name). */
+        public Builder cluster(String cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
+            return this;
+        }
+
+        /** Routes traffic through this App Mesh mesh. */
+        public Builder mesh(String mesh) {
+            this.mesh = Objects.requireNonNull(mesh, "mesh");
+            return this;
+        }
+
+        /** The Cloud Map private DNS namespace (default {@code <name>.local}). */
+        public Builder namespace(String namespace) {
+            this.namespace = Objects.requireNonNull(namespace, "namespace");
+            return this;
+        }
+
+        /** Chooses how traffic moves; by default App Mesh when a mesh is set, else ECS Service Connect. */
+        public Builder trafficMode(TrafficMode mode) {
+            this.trafficMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** Shorthand for {@code trafficMode(TrafficMode.SERVICE_CONNECT)}: App Mesh's successor. */
+        public Builder serviceConnect() {
+            return trafficMode(TrafficMode.SERVICE_CONNECT);
+        }
+
+        public Builder override(String service, ServiceOverride override) {
+            overrides.put(Objects.requireNonNull(service, "service"), Objects.requireNonNull(override, "override"));
+            return this;
+        }
+
+        public Builder override(String service, Consumer<ServiceOverride.Builder> override) {
+            ServiceOverride.Builder b = overrides.containsKey(service) ? overrides.get(service).toBuilder() : ServiceOverride.builder();
+            Objects.requireNonNull(override, "override").accept(b);
+            return override(service, b.build());
+        }
+
+        /** Only digest-pinned images may deploy here. */
+        public Builder requireImageDigest() {
+            this.requireImageDigest = true;
+            return this;
+        }
+
+        /** A release must have succeeded in {@code environment} with the same image before it comes here. */
+        public Builder promotedFrom(String environment) {
+            this.promotedFrom = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        public Builder promotedFrom(Environment environment) {
+            return promotedFrom(Objects.requireNonNull(environment, "environment").name());
+        }
+
+        /** A person must approve (see {@code Deployment.approve()}) before a rollout takes 100% of traffic. */
+        public Builder requireApproval() {
+            this.requireApproval = true;
+            return this;
+        }
+
+        /** How long to wait for approval before rolling back (default 1 h). */
+        public Builder approvalTimeout(Duration timeout) {
+            this.approvalTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        Environment buildUnchecked() {
+            return new Environment(this);
+        }
+
+        public Environment build() {
+            Environment e = buildUnchecked();
+            Problems p = new Problems();
+            validate(e, "environment", p);
+            p.throwIfAny("environment '" + name + "'");
+            return e;
+        }
+    }
+}

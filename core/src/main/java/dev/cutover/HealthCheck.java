@@ -1,0 +1,150 @@
+package dev.cutover;
+
+import dev.cutover.internal.Problems;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A container health check, with ECS's limits: interval 5–300 s, timeout 2–60 s and below the
+ * interval, retries 1–10, start period 0–300 s. The check is an HTTP GET of {@link #path()} on the
+ * service's port.
+ *
+ * <pre>{@code
+ * HealthCheck h = HealthCheck.builder().path("/health").interval(Duration.ofSeconds(10)).build();
+ * }</pre>
+ */
+public final class HealthCheck {
+
+    private final String path;
+    private final Duration interval;
+    private final Duration timeout;
+    private final int retries;
+    private final Duration startPeriod;
+
+    private HealthCheck(Builder b) {
+        this.path = b.path;
+        this.interval = b.interval;
+        this.timeout = b.timeout;
+        this.retries = b.retries;
+        this.startPeriod = b.startPeriod;
+    }
+
+    /** The default check: {@code GET /health} every 30 s, 5 s timeout, 3 retries, no start period. */
+    public static HealthCheck defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().path(path).interval(interval).timeout(timeout).retries(retries).startPeriod(startPeriod);
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public int retries() {
+        return retries;
+    }
+
+    public Duration startPeriod() {
+        return startPeriod;
+    }
+
+    static void validate(HealthCheck h, String at, Problems p) {
+        p.check(h.path.startsWith("/"), at + ".path", h.path, "must start with '/', e.g. /health");
+        p.check(h.path.length() <= 1024 && h.path.chars().noneMatch(Character::isWhitespace), at + ".path", h.path,
+                "must be at most 1024 characters without spaces");
+        long interval = h.interval.toMillis();
+        p.check(interval >= 5_000 && interval <= 300_000 && interval % 1000 == 0, at + ".interval", h.interval,
+                "must be whole seconds from 5 s to 300 s (ECS's limit)");
+        long timeout = h.timeout.toMillis();
+        boolean timeoutInRange = p.check(timeout >= 2_000 && timeout <= 60_000 && timeout % 1000 == 0,
+                at + ".timeout", h.timeout, "must be whole seconds from 2 s to 60 s (ECS's limit)");
+        if (timeoutInRange) {
+            p.check(timeout < interval, at + ".timeout", h.timeout, "must be shorter than the interval (" + h.interval + ")");
+        }
+        p.check(h.retries >= 1 && h.retries <= 10, at + ".retries", h.retries, "must be 1-10 (ECS's limit)");
+        long start = h.startPeriod.toMillis();
+        p.check(start >= 0 && start <= 300_000 && start % 1000 == 0, at + ".startPeriod", h.startPeriod,
+                "must be whole seconds from 0 s to 300 s (ECS's limit)");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HealthCheck h && path.equals(h.path) && interval.equals(h.interval)
+                && timeout.equals(h.timeout) && retries == h.retries && startPeriod.equals(h.startPeriod);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(path, interval, timeout, retries, startPeriod);
+    }
+
+    @Override
+    public String toString() {
+        return "HealthCheck[GET " + path + " every " + interval.toSeconds() + "s, timeout " + timeout.toSeconds()
+                + "s, retries " + retries + ", start period " + startPeriod.toSeconds() + "s]";
+    }
+
+    /** Builds a {@link HealthCheck}; {@link #build()} validates. */
+    public static final class Builder {
+        private String path = "/health";
+        private Duration interval = Duration.ofSeconds(30);
+        private Duration timeout = Duration.ofSeconds(5);
+        private int retries = 3;
+        private Duration startPeriod = Duration.ZERO;
+
+        private Builder() {
+        }
+
+        public Builder path(String path) {
+            this.path = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        public Builder interval(Duration interval) {
+            this.interval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public Builder retries(int retries) {
+            this.retries = retries;
+            return this;
+        }
+
+        public Builder startPeriod(Duration startPeriod) {
+            this.startPeriod = Objects.requireNonNull(startPeriod, "startPeriod");
+            return this;
+        }
+
+        HealthCheck buildUnchecked() {
+            return new HealthCheck(this);
+        }
+
+        /** @throws ValidationException listing every problem */
+        public HealthCheck build() {
+            HealthCheck h = buildUnchecked();
+            Problems p = new Problems();
+            validate(h, "healthCheck", p);
+            p.throwIfAny("health check");
+            return h;
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.cutover;
+
+import dev.cutover.internal.Problems;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * What one environment changes about a service: more instances in prod, bigger tasks, other
+ * settings. Unset fields keep the service's value; env and config entries are added on top.
+ *
+ * <pre>{@code
+ * Environment prod = Environment.named("prod")...
+ *     .override("orders", o -> o.instances(6).scaling(s -> s.min(6).max(30)))
+ *     .build();
+ * }</pre>
+ */
+public final class ServiceOverride {
+
+    private final Integer instances;
+    private final Integer cpu;
+    private final Integer memoryMiB;
+    private final Scaling scaling;
+    private final Map<String, String> env;
+    private final Map<String, String> config;
+
+    private ServiceOverride(Builder b) {
+        this.instances = b.instances;
+        this.cpu = b.cpu;
+        this.memoryMiB = b.memoryMiB;
+        this.scaling = b.scaling;
+        this.env = Collections.unmodifiableMap(new TreeMap<>(b.env));
+        this.config = Collections.unmodifiableMap(new TreeMap<>(b.config));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.instances = instances;
+        b.cpu = cpu;
+        b.memoryMiB = memoryMiB;
+        b.scaling = scaling;
+        b.env.putAll(env);
+        b.config.putAll(config);
+        return b;
+    }
+
+    public Optional<Integer> instances() {
+        return Optional.ofNullable(instances);
+    }
+
+    public Optional<Integer> cpu() {
+        return Optional.ofNullable(cpu);
+    }
+
+    public Optional<Integer> memoryMiB() {
+        return Optional.ofNullable(memoryMiB);
+    }
+
+    public Optional<Scaling> scaling() {
+        return Optional.ofNullable(scaling);
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public Map<String, String> config() {
+        return config;
+    }
+
+    /** The service as this override changes it (not validated here; the release validates the result). */
+    Service applyTo(Service service) {
+        Service.Builder b = service.toBuilder();
+        if (cpu != null) {
+            b.cpu(cpu);
+        }
+        if (memoryMiB != null) {
+            b.memoryMiB(memoryMiB);
+        }
+        if (scaling != null) {
+            b.scaling(scaling);
+            if (instances == null) {
+                b.instances(Math.max(1, scaling.min()));
+            }
+        }
+        if (instances != null) {
+            b.instances(instances);
+        }
+        env.forEach(b::env);
+        config.forEach(b::config);
+        return b.buildUnchecked();
+    }
+
+    static void validate(ServiceOverride o, String at, Problems p) {
+        if (o.scaling != null) {
+            Scaling.validate(o.scaling, at + ".scaling", p);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ServiceOverride s && toString().equals(s.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Override[");
+        String sep = "";
+        if (instances != null) {
+            sb.append("instances=").append(instances);
+            sep = ", ";
+        }
+        if (cpu != null) {
+            sb.append(sep).append("cpu=").append(cpu);
+            sep = ", ";
+        }
+        if (memoryMiB != null) {
+            sb.append(sep).append("memoryMiB=").append(memoryMiB);
+            sep = ", ";
+        }
+        if (scaling != null) {
+            sb.append(sep).append(scaling);
+            sep = ", ";
+        }
+        if (!env.isEmpty()) {
+            sb.append(sep).append("env=").append(env);
+            sep = ", ";
+        }
+        if (!config.isEmpty()) {
+            sb.append(sep).append("config=").append(config.keySet());
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Builds a {@link ServiceOverride}. */
+    public static final class Builder {
+        private Integer instances;
+        private Integer cpu;
+        private Integer memoryMiB;
+        private Scaling scaling;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final Map<String, String> config = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public Builder instances(int instances) {
+            this.instances = instances;
+            return this;
+        }
+
+        public Builder cpu(int cpu) {
+            this.cpu = cpu;
+            return this;
+        }
+
+        public Builder memoryMiB(int memoryMiB) {
+            this.memoryMiB = memoryMiB;
+            return this;
+        }
+
+        public Builder scaling(Scaling scaling) {
+            this.scaling = Objects.requireNonNull(scaling, "scaling");
+            return this;
+        }
+
+        public Builder scaling(Consumer<Scaling.Builder> scaling) {
+            Scaling.Builder b = this.scaling == null ? Scaling.builder() : this.scaling.toBuilder();
+            Objects.requireNonNull(scaling, "scaling").accept(b);
+            this.scaling = b.buildUnchecked();
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public Builder config(String key, String value) {
+            config.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public ServiceOverride build() {
+            return new ServiceOverride(this);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.cutover;
+
+/** How an environment moves traffic between a service's revisions. */
+public enum TrafficMode {
+    /** AWS App Mesh: a virtual router's route weights between one virtual node per revision. */
+    APP_MESH,
+    /** ECS Service Connect, App Mesh's successor: ECS's native deployments, or Cutover's own steps. */
+    SERVICE_CONNECT,
+    /** Consul service mesh: weights in a {@code service-splitter} config entry. */
+    CONSUL
+}

@@ -1,0 +1,236 @@
+package dev.cutover.analysis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How each rollout step is judged: health (running vs desired tasks, failed tasks, failing health
+ * checks) plus metric gates read from a {@link MetricSource}, with the semantics users of Argo
+ * Rollouts and Flagger rely on:
+ * <ul>
+ *   <li>{@code initialDelay}: measurements start this long after traffic shifted;</li>
+ *   <li>{@code interval}: one measurement of every gate per interval during the bake;</li>
+ *   <li>{@code failureLimit}: failed measurements tolerated before the step fails (0 = the first fails it);</li>
+ *   <li>{@code consecutiveErrorLimit}: errors in a row from a source that cannot answer before the step fails;</li>
+ *   <li>{@code inconclusiveLimit}: "no data" measurements tolerated; one more pauses the rollout for a person,
+ *       it never passes;</li>
+ *   <li>{@code maxFailedTasks}: tasks of the new revision that may fail before the step fails;</li>
+ *   <li>{@code progressDeadline}: how long the new revision may take to become healthy; nothing waits forever.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Analysis a = Analysis.builder()
+ *     .gate(MetricGate.errorRateBelow(0.01))
+ *     .gate(MetricGate.p99LatencyBelow(Duration.ofMillis(300)))
+ *     .interval(Duration.ofMinutes(1))
+ *     .build();
+ * }</pre>
+ */
+public final class Analysis {
+
+    private final List<MetricGate> gates;
+    private final Duration interval;
+    private final Duration initialDelay;
+    private final int failureLimit;
+    private final int consecutiveErrorLimit;
+    private final int inconclusiveLimit;
+    private final int maxFailedTasks;
+    private final Duration progressDeadline;
+
+    private Analysis(Builder b) {
+        this.gates = List.copyOf(b.gates);
+        this.interval = b.interval;
+        this.initialDelay = b.initialDelay;
+        this.failureLimit = b.failureLimit;
+        this.consecutiveErrorLimit = b.consecutiveErrorLimit;
+        this.inconclusiveLimit = b.inconclusiveLimit;
+        this.maxFailedTasks = b.maxFailedTasks;
+        this.progressDeadline = b.progressDeadline;
+    }
+
+    /** Health only: no metric gates. */
+    public static Analysis healthOnly() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.gates.addAll(gates);
+        return b.interval(interval).initialDelay(initialDelay).failureLimit(failureLimit)
+                .consecutiveErrorLimit(consecutiveErrorLimit).inconclusiveLimit(inconclusiveLimit)
+                .maxFailedTasks(maxFailedTasks).progressDeadline(progressDeadline);
+    }
+
+    public List<MetricGate> gates() {
+        return gates;
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    public Duration initialDelay() {
+        return initialDelay;
+    }
+
+    public int failureLimit() {
+        return failureLimit;
+    }
+
+    public int consecutiveErrorLimit() {
+        return consecutiveErrorLimit;
+    }
+
+    public int inconclusiveLimit() {
+        return inconclusiveLimit;
+    }
+
+    public int maxFailedTasks() {
+        return maxFailedTasks;
+    }
+
+    public Duration progressDeadline() {
+        return progressDeadline;
+    }
+
+    /**
+     * Adds each problem with this analysis to {@code problems} as {@code [path, value, message]}
+     * triples; used by the release's validation.
+     */
+    public void validate(String at, List<String[]> problems) {
+        check(problems, positiveAtMost(interval, Duration.ofHours(24)), at + ".interval", interval, "must be more than 0 and at most 24 h");
+        check(problems, !initialDelay.isNegative() && initialDelay.compareTo(Duration.ofHours(24)) <= 0,
+                at + ".initialDelay", initialDelay, "must be 0 to 24 h");
+        check(problems, failureLimit >= 0 && failureLimit <= 1000, at + ".failureLimit", failureLimit, "must be 0-1000");
+        check(problems, consecutiveErrorLimit >= 0 && consecutiveErrorLimit <= 1000, at + ".consecutiveErrorLimit",
+                consecutiveErrorLimit, "must be 0-1000");
+        check(problems, inconclusiveLimit >= 0 && inconclusiveLimit <= 1000, at + ".inconclusiveLimit",
+                inconclusiveLimit, "must be 0-1000");
+        check(problems, maxFailedTasks >= 0, at + ".maxFailedTasks", maxFailedTasks, "must be 0 or more");
+        check(problems, positiveAtMost(progressDeadline, Duration.ofHours(24)), at + ".progressDeadline",
+                progressDeadline, "must be more than 0 and at most 24 h");
+        for (int i = 0; i < gates.size(); i++) {
+            MetricGate g = gates.get(i);
+            check(problems, Double.isFinite(g.threshold()), at + ".gates[" + i + "].threshold", g.threshold(),
+                    "must be a finite number");
+            check(problems, g.query().kind() != MetricQuery.Kind.CUSTOM || !g.query().expression().isBlank(),
+                    at + ".gates[" + i + "].query", g.query().expression(), "a custom query must not be blank");
+            if (g.query().kind() == MetricQuery.Kind.ERROR_RATE) {
+                check(problems, g.threshold() >= 0 && g.threshold() <= 1, at + ".gates[" + i + "].threshold",
+                        g.threshold(), "an error rate is a fraction from 0.0 to 1.0 (0.01 = 1%)");
+            }
+        }
+    }
+
+    private static boolean positiveAtMost(Duration d, Duration max) {
+        return !d.isNegative() && !d.isZero() && d.compareTo(max) <= 0;
+    }
+
+    private static void check(List<String[]> problems, boolean ok, String path, Object value, String message) {
+        if (!ok) {
+            problems.add(new String[] {path, String.valueOf(value), message});
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Analysis a && toString().equals(a.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Analysis[gates=" + gates + ", every " + interval + ", initialDelay " + initialDelay
+                + ", failureLimit " + failureLimit + ", consecutiveErrorLimit " + consecutiveErrorLimit
+                + ", inconclusiveLimit " + inconclusiveLimit + ", maxFailedTasks " + maxFailedTasks
+                + ", progressDeadline " + progressDeadline + "]";
+    }
+
+    /** Builds an {@link Analysis}. */
+    public static final class Builder {
+        private final List<MetricGate> gates = new ArrayList<>();
+        private Duration interval = Duration.ofMinutes(1);
+        private Duration initialDelay = Duration.ZERO;
+        private int failureLimit = 0;
+        private int consecutiveErrorLimit = 4;
+        private int inconclusiveLimit = 0;
+        private int maxFailedTasks = 0;
+        private Duration progressDeadline = Duration.ofMinutes(10);
+
+        private Builder() {
+        }
+
+        /** Adds a metric gate. */
+        public Builder gate(MetricGate gate) {
+            gates.add(Objects.requireNonNull(gate, "gate"));
+            return this;
+        }
+
+        /** Replaces all metric gates. */
+        public Builder gates(List<MetricGate> gates) {
+            Objects.requireNonNull(gates, "gates");
+            this.gates.clear();
+            gates.forEach(this::gate);
+            return this;
+        }
+
+        /** Shorthand for {@code gate(MetricGate.errorRateBelow(rate))}. */
+        public Builder errorRateBelow(double rate) {
+            return gate(MetricGate.errorRateBelow(rate));
+        }
+
+        /** Shorthand for {@code gate(MetricGate.p99LatencyBelow(latency))}. */
+        public Builder p99LatencyBelow(Duration latency) {
+            return gate(MetricGate.p99LatencyBelow(Objects.requireNonNull(latency, "latency")));
+        }
+
+        public Builder interval(Duration interval) {
+            this.interval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        public Builder initialDelay(Duration initialDelay) {
+            this.initialDelay = Objects.requireNonNull(initialDelay, "initialDelay");
+            return this;
+        }
+
+        public Builder failureLimit(int failureLimit) {
+            this.failureLimit = failureLimit;
+            return this;
+        }
+
+        public Builder consecutiveErrorLimit(int limit) {
+            this.consecutiveErrorLimit = limit;
+            return this;
+        }
+
+        public Builder inconclusiveLimit(int limit) {
+            this.inconclusiveLimit = limit;
+            return this;
+        }
+
+        public Builder maxFailedTasks(int maxFailedTasks) {
+            this.maxFailedTasks = maxFailedTasks;
+            return this;
+        }
+
+        public Builder progressDeadline(Duration deadline) {
+            this.progressDeadline = Objects.requireNonNull(deadline, "deadline");
+            return this;
+        }
+
+        public Analysis build() {
+            return new Analysis(this);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.cutover.spi;
+
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * What the core hands a provider when it starts: the guarded executor and the clock.
+ */
+public interface ProviderContext {
+
+    /**
+     * Runs one API call of this provider through the guarded executor: the rate limiter of
+     * {@code family} (a key of {@link Provider#rateLimits()}, or any other name), retries with
+     * backoff for retryable failures, the provider's circuit breaker, the bulkhead, the time limit,
+     * and the {@code cutover.provider.calls} timer.
+     *
+     * @param family    the API family, e.g. {@code ecs.DescribeServices}
+     * @param operation the operation name for metrics and errors, e.g. {@code DescribeServices}
+     * @param call      the call itself
+     */
+    <T> T call(String family, String operation, Supplier<T> call);
+
+    /** The clock the deployment runs on (virtual in tests). */
+    Clock clock();
+
+    /** A context that runs calls directly, for tests of a provider on its own. */
+    static ProviderContext direct(Clock clock) {
+        return new ProviderContext() {
+            @Override
+            public <T> T call(String family, String operation, Supplier<T> call) {
+                return call.get();
+            }
+
+            @Override
+            public Clock clock() {
+                return clock;
+            }
+        };
+    }
+}

@@ -1,0 +1,19 @@
+package dev.cutover.spi;
+
+import java.util.Map;
+
+/**
+ * Moves traffic between a service's revisions (App Mesh route weights, Service Connect, Consul
+ * service-splitter). Owns {@link ResourceType#MESH} and {@link ResourceType#ROUTE}.
+ */
+public interface Traffic extends ResourceCapability {
+
+    /** The current weights by revision id (percentages summing to 100), empty when no route exists. */
+    Map<String, Integer> weights(String environment, String service);
+
+    /**
+     * Sets the weights by revision id; they sum to 100 and name at most 10 revisions (App Mesh's
+     * limit). Revisions not named get no traffic.
+     */
+    void setWeights(String environment, String service, Map<String, Integer> weights);
+}
