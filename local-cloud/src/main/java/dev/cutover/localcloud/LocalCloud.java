@@ -1,6 +1,12 @@
 package dev.cutover.localcloud;
 
+import dev.cutover.localcloud.internal.appmesh.AppMeshEmulator;
+import dev.cutover.localcloud.internal.autoscaling.AutoScalingEmulator;
 import dev.cutover.localcloud.internal.aws.AwsServer;
+import dev.cutover.localcloud.internal.cloudmap.CloudMapEmulator;
+import dev.cutover.localcloud.internal.datadog.DatadogEmulator;
+import dev.cutover.localcloud.internal.secretsmanager.SecretsManagerEmulator;
+import dev.cutover.localcloud.internal.ecs.EcsEmulator;
 import dev.cutover.localcloud.internal.faults.FaultGate;
 import dev.cutover.localcloud.internal.images.ImageRegistry;
 import dev.cutover.localcloud.internal.traffic.TrafficSimulator;
@@ -34,6 +40,12 @@ public final class LocalCloud implements AutoCloseable {
     private final FaultGate faults;
     private final ImageRegistry images = new ImageRegistry();
     private final TrafficSimulator traffic;
+    private final EcsEmulator ecs;
+    private final CloudMapEmulator cloudMap;
+    private final AppMeshEmulator appMesh;
+    private final SecretsManagerEmulator secrets;
+    private final AutoScalingEmulator autoScaling;
+    private final DatadogEmulator datadog;
     private final java.util.function.Consumer<Instant> simulation;
 
     private LocalCloud(Builder b) {
@@ -47,12 +59,21 @@ public final class LocalCloud implements AutoCloseable {
         }
         this.faults = new FaultGate(clock, seed);
         aws.gate(faults);
-        this.traffic = new TrafficSimulator(clock, java.util.List::of, seed);
+        this.ecs = new EcsEmulator(clock, images, seed);
+        aws.register(ecs);
+        this.traffic = new TrafficSimulator(clock, ecs, seed);
         this.simulation = now -> {
+            ecs.tick(now);
             traffic.tick(now);
         };
         clock.addListener(simulation);
         // services: register here (one line per emulator)
+        aws.register(this.cloudMap = new CloudMapEmulator(clock, seed));
+        aws.register(this.appMesh = new AppMeshEmulator(clock, seed));
+        traffic.addSplitter(appMesh.trafficSplitter(cloudMap));
+        aws.register(this.secrets = new SecretsManagerEmulator(clock, seed));
+        aws.register(this.autoScaling = new AutoScalingEmulator(clock, seed));
+        (this.datadog = new DatadogEmulator(clock, traffic)).mountOn(aws);
         aws.start();
     }
 
@@ -92,6 +113,31 @@ public final class LocalCloud implements AutoCloseable {
     /** Simulated requests to the ECS services and their per-revision statistics. See {@link Traffic}. */
     public Traffic traffic() {
         return traffic;
+    }
+
+    /** App Mesh's routes and weights, read from Java. See {@link AppMesh}. */
+    public AppMesh appMesh() {
+        return appMesh;
+    }
+
+    /** Cloud Map: register task instances from Java (what ECS does for serviceRegistries). See {@link CloudMap}. */
+    public CloudMap cloudMap() {
+        return cloudMap;
+    }
+
+    /** Secrets Manager: seed and resolve secrets from Java. See {@link Secrets}. */
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    /** Application Auto Scaling: registered capacity ranges. See {@link AutoScaling}. */
+    public AutoScaling autoScaling() {
+        return autoScaling;
+    }
+
+    /** The Datadog intake and query API on this cloud's endpoint. See {@link Datadog}. */
+    public Datadog datadog() {
+        return datadog;
     }
 
     /** The seed every random choice (faults, simulated traffic) derives from. */
