@@ -2,6 +2,7 @@ package dev.cutover.localcloud;
 
 import dev.cutover.localcloud.internal.appmesh.AppMeshEmulator;
 import dev.cutover.localcloud.internal.autoscaling.AutoScalingEmulator;
+import dev.cutover.localcloud.consul.ConsulEmulator;
 import dev.cutover.localcloud.internal.aws.AwsServer;
 import dev.cutover.localcloud.internal.cloudmap.CloudMapEmulator;
 import dev.cutover.localcloud.internal.datadog.DatadogEmulator;
@@ -36,6 +37,7 @@ public final class LocalCloud implements AutoCloseable {
     private final SimClock clock;
     private final boolean ownsClock;
     private final long seed;
+    private final ConsulEmulator consul;
     private final AwsServer aws;
     private final FaultGate faults;
     private final ImageRegistry images = new ImageRegistry();
@@ -68,6 +70,7 @@ public final class LocalCloud implements AutoCloseable {
         };
         clock.addListener(simulation);
         // services: register here (one line per emulator)
+        this.consul = ConsulEmulator.builder().clock(clock).seed(seed).start();
         aws.register(this.cloudMap = new CloudMapEmulator(clock, seed));
         aws.register(this.appMesh = new AppMeshEmulator(clock, seed));
         traffic.addSplitter(appMesh.trafficSplitter(cloudMap));
@@ -140,6 +143,11 @@ public final class LocalCloud implements AutoCloseable {
         return datadog;
     }
 
+    /** The Consul emulator (own port, same clock); see {@link ConsulEmulator}. */
+    public ConsulEmulator consul() {
+        return consul;
+    }
+
     /** The seed every random choice (faults, simulated traffic) derives from. */
     public long seed() {
         return seed;
@@ -148,6 +156,7 @@ public final class LocalCloud implements AutoCloseable {
     @Override
     public void close() {
         clock.removeListener(simulation);
+        consul.close();
         aws.close();
         if (ownsClock) {
             clock.close();
