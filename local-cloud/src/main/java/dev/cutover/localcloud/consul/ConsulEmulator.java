@@ -19,7 +19,7 @@ import java.util.Optional;
  * <pre>{@code
  * try (ConsulEmulator consul = ConsulEmulator.builder().aclToken("root").start()) {
  *     Consul client = Consul.builder()
- *         .withUrl(consul.endpoint().toURL())
+ *         .withUrl(consul.endpoint().toString())
  *         .withAclToken("root")
  *         .build();
  *     client.keyValueClient().putValue("cutover/prod/orders/replicas", "3");
@@ -36,7 +36,8 @@ import java.util.Optional;
  * definition sets {@code Status}), as in Consul, until the first evaluation on the next clock tick
  * or {@link #runHealthChecks()}.
  *
- * <p>Deliberate simplifications are listed in {@code docs/local-cloud-consul.md}.
+ * <p>Deliberate simplifications (one node, sessions invalidated at exactly 2&times;TTL, one
+ * all-powerful ACL token, ...) are listed in {@code docs/local-cloud-consul.md}.
  */
 public final class ConsulEmulator implements AutoCloseable {
 
