@@ -69,6 +69,8 @@ public final class LocalCloud implements AutoCloseable {
             traffic.tick(now);
         };
         clock.addListener(simulation);
+        aws.mount(dev.cutover.localcloud.internal.admin.AdminEndpoint.PREFIX,
+                new dev.cutover.localcloud.internal.admin.AdminEndpoint(clock, images, faults, traffic));
         // services: register here (one line per emulator)
         this.consul = ConsulEmulator.builder().clock(clock).seed(seed).start();
         aws.register(this.cloudMap = new CloudMapEmulator(clock, seed));

@@ -654,13 +654,8 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         List<String> statuses = r.strings("status");
         List<ServiceDeployment> all = s.serviceDeployments.stream()
                 .filter(sd -> statuses.isEmpty() || statuses.contains(sd.status)).toList();
-        int max = r.optInt("maxResults", 1, 100, 20);
-        int from = offset(r.optString("nextToken"));
-        ObjectNode out = JSON.createObjectNode();
-        ArrayNode items = out.putArray("serviceDeployments");
-        for (int i = from; i < Math.min(all.size(), from + max); i++) {
-            ServiceDeployment sd = all.get(i);
-            ObjectNode b = items.addObject();
+        return page(r, all, "serviceDeployments", 20, sd -> {
+            ObjectNode b = JSON.createObjectNode();
             b.put("serviceDeploymentArn", sd.arn);
             b.put("serviceArn", sd.service.arn);
             b.put("clusterArn", sd.service.cluster.arn);
@@ -672,11 +667,8 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
             if (sd.statusReason != null) {
                 b.put("statusReason", sd.statusReason);
             }
-        }
-        if (from + max < all.size()) {
-            out.put("nextToken", token(from + max));
-        }
-        return out;
+            return b;
+        });
     }
 
     private ObjectNode describeServiceDeployments(Region region, EcsRequest r) {
@@ -1119,12 +1111,20 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
     }
 
     private static ObjectNode page(EcsRequest r, List<String> all, String field, int defaultMax) {
+        return page(r, all, field, defaultMax, com.fasterxml.jackson.databind.node.TextNode::valueOf);
+    }
+
+    private static <T> ObjectNode page(EcsRequest r, List<T> all, String field, int defaultMax,
+            java.util.function.Function<T, JsonNode> render) {
         int max = r.optInt("maxResults", 1, 100, defaultMax);
         int from = offset(r.optString("nextToken"));
+        if (from > all.size()) {
+            throw EcsRequest.invalid("Invalid nextToken.");
+        }
         ObjectNode out = JSON.createObjectNode();
         ArrayNode items = out.putArray(field);
         for (int i = from; i < Math.min(all.size(), from + max); i++) {
-            items.add(all.get(i));
+            items.add(render.apply(all.get(i)));
         }
         if (from + max < all.size()) {
             out.put("nextToken", token(from + max));
