@@ -1,0 +1,364 @@
+package dev.cutover.aws;
+
+import dev.cutover.Environment;
+import dev.cutover.Plan;
+import dev.cutover.aws.internal.AppMeshTraffic;
+import dev.cutover.aws.internal.AutoScalingCapability;
+import dev.cutover.aws.internal.AwsCalls;
+import dev.cutover.aws.internal.AwsClients;
+import dev.cutover.aws.internal.AwsErrors;
+import dev.cutover.aws.internal.AwsRuntime;
+import dev.cutover.aws.internal.AwsSettings;
+import dev.cutover.aws.internal.Capabilities;
+import dev.cutover.aws.internal.CloudMapDiscovery;
+import dev.cutover.aws.internal.EcsCompute;
+import dev.cutover.aws.internal.Permissions;
+import dev.cutover.aws.internal.SecretsManagerSecrets;
+import dev.cutover.spi.Compute;
+import dev.cutover.spi.Discovery;
+import dev.cutover.spi.Provider;
+import dev.cutover.spi.ProviderContext;
+import dev.cutover.spi.Scaling;
+import dev.cutover.spi.Secrets;
+import dev.cutover.spi.Traffic;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+/**
+ * Cutover's AWS provider: ECS compute, App Mesh or ECS Service Connect traffic, Cloud Map
+ * discovery, Secrets Manager references and Application Auto Scaling.
+ *
+ * <pre>{@code
+ * AwsProvider aws = AwsProvider.builder()
+ *     .region("us-east-1")
+ *     .accountId("123456789012")
+ *     .subnets("subnet-0a1b", "subnet-0c2d").securityGroups("sg-0e3f").vpcId("vpc-0a12")
+ *     .executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
+ *     .build();
+ * Cutover cutover = Cutover.builder().provider(aws).build();
+ * }</pre>
+ *
+ * <p>Against the local cloud: {@code .endpointOverride(cloud.endpoint())} with static credentials,
+ * and {@code .clock(cloud.clock()).sleeper(cloud.clock()::advance)} so waits run in virtual time.
+ *
+ * <p>The SDK's own retries are off: every call goes through Cutover's guarded executor (see
+ * {@link ProviderContext#call}), under the API family whose AWS rate limit {@link #rateLimits()}
+ * declares. Failures surface as {@link AwsProviderException} with the AWS error code and message.
+ */
+public final class AwsProvider implements Provider, AutoCloseable {
+
+    private final AwsSettings settings;
+    private final AwsClients clients;
+    private final AwsCalls calls;
+    private final AwsRuntime runtime;
+    private final EcsCompute compute;
+    private final AppMeshTraffic traffic;
+    private final CloudMapDiscovery discovery;
+    private final SecretsManagerSecrets secrets;
+    private final AutoScalingCapability scaling;
+
+    private AwsProvider(Builder b) {
+        String region = b.region != null ? b.region : new DefaultAwsRegionProviderChain().getRegion().id();
+        this.settings = new AwsSettings(region, b.accountId, b.logGroupPrefix, b.createLogGroup, b.taskRole, b.executionRole,
+                b.revisionRetention, b.keepWarm, b.subnets, b.securityGroups, b.assignPublicIp, b.vpcId, b.pollInterval,
+                b.operationTimeout);
+        this.clients = new AwsClients(region, b.credentials != null ? b.credentials : DefaultCredentialsProvider.builder().build(),
+                b.endpointOverride, b.httpClient);
+        this.calls = new AwsCalls(ProviderContext.direct(b.clock));
+        this.runtime = new AwsRuntime(settings, clients, calls, b.sleeper);
+        b.environments.forEach(runtime.layouts()::learn);
+        Capabilities caps = Capabilities.wire(runtime);
+        this.compute = caps.compute();
+        this.traffic = caps.traffic();
+        this.discovery = caps.discovery();
+        this.secrets = caps.secrets();
+        this.scaling = caps.scaling();
+    }
+
+    /** Starts a provider description; every setting has a default except what AWS itself needs (region, network). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return "aws";
+    }
+
+    @Override
+    public void start(ProviderContext context) {
+        calls.context(Objects.requireNonNull(context, "context"));
+    }
+
+    @Override
+    public Optional<Compute> compute() {
+        return Optional.of(compute);
+    }
+
+    @Override
+    public Optional<Traffic> traffic() {
+        return Optional.of(traffic);
+    }
+
+    @Override
+    public Optional<Discovery> discovery() {
+        return Optional.of(discovery);
+    }
+
+    @Override
+    public Optional<Secrets> secrets() {
+        return Optional.of(secrets);
+    }
+
+    @Override
+    public Optional<Scaling> scaling() {
+        return Optional.of(scaling);
+    }
+
+    @Override
+    public boolean isRetryable(Throwable failure) {
+        return AwsErrors.isRetryable(failure);
+    }
+
+    @Override
+    public boolean isThrottling(Throwable failure) {
+        return AwsErrors.isThrottling(failure);
+    }
+
+    /**
+     * ECS's documented token buckets per API group (e.g. {@code ecs.RegisterTaskDefinition}: 20
+     * burst, 1 per second), Cloud Map's DiscoverInstances bucket, and conservative buckets for the
+     * App Mesh, Cloud Map and Auto Scaling operations AWS publishes no bucket for.
+     */
+    @Override
+    public Map<String, RateLimit> rateLimits() {
+        return dev.cutover.aws.internal.ApiFamilies.limits();
+    }
+
+    @Override
+    public List<PolicyStatement> requiredPermissions(Plan plan) {
+        runtime.layouts().learn(plan.release());
+        return Permissions.of(settings, runtime.layouts().of(plan.release().environment().name()), plan.release(), plan.changes());
+    }
+
+    /** The statements of {@link #requiredPermissions(Plan)} as an IAM policy document (JSON). */
+    public static String policyJson(List<PolicyStatement> statements) {
+        return Permissions.json(statements);
+    }
+
+    /** AWS API calls this provider made so far, by IAM action ({@code ecs:DescribeServices}). */
+    public Map<String, Long> apiCalls() {
+        return calls.callCounts();
+    }
+
+    /** The Region the provider's clients talk to. */
+    public String region() {
+        return settings.region();
+    }
+
+    /** How long a replaced revision stays warm after promotion before it is retired. */
+    public Duration keepWarm() {
+        return settings.keepWarm();
+    }
+
+    /** How many task definition revisions per service stay registered. */
+    public int revisionRetention() {
+        return settings.revisionRetention();
+    }
+
+    /** Closes the SDK clients and their HTTP client. */
+    @Override
+    public void close() {
+        clients.close();
+    }
+
+    @Override
+    public String toString() {
+        return "AwsProvider[region=" + settings.region() + "]";
+    }
+
+    /** Builds an {@link AwsProvider}. */
+    public static final class Builder {
+        private String region;
+        private AwsCredentialsProvider credentials;
+        private URI endpointOverride;
+        private HttpClientType httpClient = HttpClientType.URL_CONNECTION;
+        private String accountId = "*";
+        private String logGroupPrefix = "/cutover";
+        private boolean createLogGroup = true;
+        private String taskRole;
+        private String executionRole;
+        private int revisionRetention = 5;
+        private Duration keepWarm = Duration.ofMinutes(15);
+        private final List<String> subnets = new ArrayList<>();
+        private final List<String> securityGroups = new ArrayList<>();
+        private boolean assignPublicIp;
+        private String vpcId = "";
+        private Duration pollInterval = Duration.ofSeconds(5);
+        private Duration operationTimeout = Duration.ofMinutes(5);
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.wallClock();
+        private final List<Environment> environments = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The AWS Region (default: the SDK's region chain: {@code AWS_REGION}, profile, instance metadata). */
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /** Where credentials come from (default: the SDK's default credentials chain). */
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** Sends every call to this endpoint (the local cloud); also disables Cloud Map's {@code data-} host prefix. */
+        public Builder endpointOverride(URI endpoint) {
+            this.endpointOverride = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /** The SDK HTTP client (default {@link HttpClientType#URL_CONNECTION}). */
+        public Builder httpClient(HttpClientType httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
+        /** The 12-digit account id used in the ARNs of {@link AwsProvider#requiredPermissions} (default {@code *}). */
+        public Builder accountId(String accountId) {
+            Objects.requireNonNull(accountId, "accountId");
+            if (!accountId.equals("*") && !accountId.matches("\\d{12}")) {
+                throw new IllegalArgumentException("accountId must be 12 digits, was '" + accountId + "'");
+            }
+            this.accountId = accountId;
+            return this;
+        }
+
+        /** Log groups are {@code <prefix>/<environment>/<service>} (default {@code /cutover}). */
+        public Builder logGroupPrefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (!prefix.matches("[A-Za-z0-9_./#-]{1,400}")) {
+                throw new IllegalArgumentException("logGroupPrefix must be 1-400 of letters, digits and _ . / # -, was '"
+                        + prefix + "'");
+            }
+            this.logGroupPrefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+            return this;
+        }
+
+        /** Whether the awslogs driver creates missing log groups (default true). */
+        public Builder createLogGroup(boolean create) {
+            this.createLogGroup = create;
+            return this;
+        }
+
+        /** The task role of services that declare none. */
+        public Builder taskRole(String roleArn) {
+            this.taskRole = Objects.requireNonNull(roleArn, "roleArn");
+            return this;
+        }
+
+        /** The execution role (image pull, logs, secrets) of services that declare none. */
+        public Builder executionRole(String roleArn) {
+            this.executionRole = Objects.requireNonNull(roleArn, "roleArn");
+            return this;
+        }
+
+        /** How many task definition revisions per service stay registered (default 5, at least 1). */
+        public Builder revisionRetention(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("revisionRetention must be at least 1, was " + count);
+            }
+            this.revisionRetention = count;
+            return this;
+        }
+
+        /** How long a replaced revision stays warm after promotion (default 15 minutes). */
+        public Builder keepWarm(Duration window) {
+            Objects.requireNonNull(window, "window");
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("keepWarm must not be negative, was " + window);
+            }
+            this.keepWarm = window;
+            return this;
+        }
+
+        /** The awsvpc subnets tasks run in (replaces). */
+        public Builder subnets(String... subnets) {
+            this.subnets.clear();
+            this.subnets.addAll(List.of(subnets));
+            return this;
+        }
+
+        /** The awsvpc security groups of tasks (replaces). */
+        public Builder securityGroups(String... groups) {
+            this.securityGroups.clear();
+            this.securityGroups.addAll(List.of(groups));
+            return this;
+        }
+
+        /** Whether Fargate tasks get a public IP (default false). */
+        public Builder assignPublicIp(boolean assign) {
+            this.assignPublicIp = assign;
+            return this;
+        }
+
+        /** The VPC the Cloud Map private DNS namespaces belong to. */
+        public Builder vpcId(String vpcId) {
+            this.vpcId = Objects.requireNonNull(vpcId, "vpcId");
+            return this;
+        }
+
+        /** How often asynchronous operations (namespaces, one-off tasks) are polled (default 5 s). */
+        public Builder pollInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("pollInterval must be positive, was " + interval);
+            }
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /** How long a Cloud Map operation may take (default 5 minutes). */
+        public Builder operationTimeout(Duration timeout) {
+            this.operationTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** The clock used before the core hands the provider its own (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How the provider waits between polls (default: the wall clock). */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * Declares an environment's layout (cluster, namespace, mesh, traffic mode). Optional: the
+         * provider also learns it from the releases and plans it sees.
+         */
+        public Builder environment(Environment environment) {
+            this.environments.add(Objects.requireNonNull(environment, "environment"));
+            return this;
+        }
+
+        public AwsProvider build() {
+            return new AwsProvider(this);
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package dev.cutover.aws.internal;
+
+import dev.cutover.Change;
+import dev.cutover.aws.internal.Layouts.Layout;
+import dev.cutover.spi.Attribute;
+import dev.cutover.spi.DesiredState;
+import dev.cutover.spi.ProviderException;
+import dev.cutover.spi.Resource;
+import dev.cutover.spi.ResourceId;
+import dev.cutover.spi.ResourceType;
+import dev.cutover.spi.RevisionRef;
+import dev.cutover.spi.Traffic;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.appmesh.model.HttpRoute;
+import software.amazon.awssdk.services.appmesh.model.HttpRouteAction;
+import software.amazon.awssdk.services.appmesh.model.HttpRouteMatch;
+import software.amazon.awssdk.services.appmesh.model.MeshData;
+import software.amazon.awssdk.services.appmesh.model.PortProtocol;
+import software.amazon.awssdk.services.appmesh.model.RouteData;
+import software.amazon.awssdk.services.appmesh.model.RouteSpec;
+import software.amazon.awssdk.services.appmesh.model.WeightedTarget;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
+import software.amazon.awssdk.services.ecs.model.ServiceRevision;
+import software.amazon.awssdk.services.ecs.model.ServiceRevisionSummary;
+import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * Traffic between revisions. App Mesh mode: a virtual router and route per service whose weighted
+ * targets are the revisions' virtual nodes (at most 10, App Mesh's fixed quota). Service Connect
+ * mode: the weights are those of ECS's native deployment of the one ECS service; Cutover can move
+ * all traffic to one revision (a rolling update, or a stop-and-roll-back of the deployment in
+ * flight) but intermediate percentages are ECS's own (canary percent, linear steps).
+ */
+public final class AppMeshTraffic implements Traffic {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppMeshTraffic.class);
+    static final int MAX_TARGETS = 10;
+    private static final String[] NOT_FOUND = {"NotFoundException"};
+
+    private final AwsRuntime rt;
+    private EcsCompute compute;
+
+    public AppMeshTraffic(AwsRuntime rt) {
+        this.rt = rt;
+    }
+
+    void compute(EcsCompute compute) {
+        this.compute = compute;
+    }
+
+    @Override
+    public List<Resource> observe(List<ResourceId> ids) {
+        rt.layouts().learnFrom(ids);
+        List<Resource> out = new ArrayList<>();
+        for (ResourceId id : ids) {
+            if (id.type() == ResourceType.MESH) {
+                AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeMesh", () -> rt.clients().appMesh()
+                        .describeMesh(b -> b.meshName(id.name())).mesh()), NOT_FOUND)
+                        .filter(m -> !"DELETED".equals(m.status().statusAsString()))
+                        .ifPresent((MeshData m) -> out.add(new Resource(id, EcsCompute.attrs("name", m.meshName()), m.metadata().arn())));
+            } else if (id.type() == ResourceType.ROUTE) {
+                Layout layout = rt.layouts().of(id.environment());
+                Optional<Map<String, Integer>> w = layout.meshMode() ? meshWeights(layout, id.name())
+                        : Optional.of(weights(id.environment(), id.name())).filter(m -> !m.isEmpty());
+                w.ifPresent(weights -> out.add(Resource.of(id, Map.of("weights", Attribute.of(DesiredState.weights(weights))))));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void apply(Change change) {
+        ResourceId id = change.id();
+        if (id.type() == ResourceType.MESH) {
+            if (change.action() == Change.Action.DELETE) {
+                AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteMesh", () -> rt.clients().appMesh()
+                        .deleteMesh(b -> b.meshName(id.name()))), NOT_FOUND);
+            } else {
+                createIfMissing("DescribeMesh", () -> rt.clients().appMesh().describeMesh(b -> b.meshName(id.name())),
+                        "CreateMesh", () -> rt.clients().appMesh().createMesh(b -> b.meshName(id.name())
+                                .tags(t -> t.key("cutover:environment").value(id.environment()))));
+            }
+            return;
+        }
+        if (id.type() != ResourceType.ROUTE) {
+            throw new IllegalArgumentException("the AWS traffic capability does not own " + id);
+        }
+        Layout layout = rt.layouts().of(id.environment());
+        if (change.action() == Change.Action.DELETE) {
+            if (layout.meshMode()) {
+                String router = Names.family(id.environment(), id.name());
+                AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteRoute", () -> rt.clients().appMesh().deleteRoute(b -> b
+                        .meshName(layout.mesh()).virtualRouterName(router).routeName(router))), NOT_FOUND);
+                AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualService", () -> rt.clients().appMesh()
+                        .deleteVirtualService(b -> b.meshName(layout.mesh()).virtualServiceName(Names.virtualService(
+                                rt.layouts().discoveryName(id.environment(), id.name()), layout.namespace())))), NOT_FOUND);
+                AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualRouter", () -> rt.clients().appMesh()
+                        .deleteVirtualRouter(b -> b.meshName(layout.mesh()).virtualRouterName(router))), NOT_FOUND);
+            }
+            return;
+        }
+        Map<String, Integer> weights = parseWeights(change.afterState().orElseThrow().value("weights"));
+        if (weights.containsKey(DesiredState.NEW_REVISION) || weights.isEmpty()) {
+            LOG.debug("{}: the route is written when the rollout starts the new revision", id);
+            return;
+        }
+        setWeights(id.environment(), id.name(), weights);
+    }
+
+    static Map<String, Integer> parseWeights(String value) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        if (value == null || value.isBlank()) {
+            return m;
+        }
+        for (String part : value.split(",")) {
+            int eq = part.lastIndexOf('=');
+            m.put(part.substring(0, eq), Integer.parseInt(part.substring(eq + 1)));
+        }
+        return m;
+    }
+
+    @Override
+    public Map<String, Integer> weights(String environment, String service) {
+        Layout layout = rt.layouts().of(environment);
+        if (layout.meshMode()) {
+            return meshWeights(layout, service).orElse(Map.of());
+        }
+        return serviceConnectWeights(layout, service);
+    }
+
+    private Optional<Map<String, Integer>> meshWeights(Layout layout, String service) {
+        String router = Names.family(layout.environment(), service);
+        Optional<RouteData> route = AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients().appMesh()
+                .describeRoute(b -> b.meshName(layout.mesh()).virtualRouterName(router).routeName(router)).route()), NOT_FOUND);
+        return route.filter(r -> r.spec() != null && r.spec().httpRoute() != null).map(r -> {
+            Map<String, Integer> m = new TreeMap<>();
+            for (WeightedTarget t : r.spec().httpRoute().action().weightedTargets()) {
+                if (t.weight() != null && t.weight() > 0) {
+                    m.put(Names.fromPerRevision(t.virtualNode()), t.weight());
+                }
+            }
+            return m;
+        });
+    }
+
+    @Override
+    public void setWeights(String environment, String service, Map<String, Integer> weights) {
+        int sum = weights.values().stream().mapToInt(Integer::intValue).sum();
+        long targets = weights.values().stream().filter(w -> w > 0).count();
+        if (sum != 100 || targets == 0 || weights.values().stream().anyMatch(w -> w < 0 || w > 100)) {
+            throw new IllegalArgumentException("weights must be 0-100 and sum to 100, were " + weights);
+        }
+        if (targets > MAX_TARGETS) {
+            throw new IllegalArgumentException("App Mesh routes take at most " + MAX_TARGETS + " weighted targets, got "
+                    + targets + ": " + weights);
+        }
+        Layout layout = rt.layouts().of(environment);
+        if (layout.meshMode()) {
+            setMeshWeights(layout, service, weights);
+        } else {
+            setServiceConnectWeights(layout, service, weights);
+        }
+    }
+
+    private void setMeshWeights(Layout layout, String service, Map<String, Integer> weights) {
+        String router = Names.family(layout.environment(), service);
+        String anyRevision = weights.keySet().iterator().next();
+        int port = portOf(layout.environment(), service, anyRevision);
+        createIfMissing("DescribeVirtualRouter", () -> rt.clients().appMesh().describeVirtualRouter(b -> b.meshName(layout.mesh())
+                .virtualRouterName(router)), "CreateVirtualRouter", () -> rt.clients().appMesh().createVirtualRouter(b -> b
+                .meshName(layout.mesh()).virtualRouterName(router)
+                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(port).protocol(PortProtocol.HTTP))))));
+        String virtualService = Names.virtualService(rt.layouts().discoveryName(layout.environment(), service), layout.namespace());
+        createIfMissing("DescribeVirtualService", () -> rt.clients().appMesh().describeVirtualService(b -> b
+                .meshName(layout.mesh()).virtualServiceName(virtualService)), "CreateVirtualService", () -> rt.clients().appMesh()
+                .createVirtualService(b -> b.meshName(layout.mesh()).virtualServiceName(virtualService)
+                        .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName(router))))));
+        List<WeightedTarget> targets = new ArrayList<>();
+        new TreeMap<>(weights).forEach((rev, w) -> {
+            if (w > 0) {
+                targets.add(WeightedTarget.builder().virtualNode(Names.perRevision(rev)).weight(w).build());
+            }
+        });
+        RouteSpec spec = RouteSpec.builder().httpRoute(HttpRoute.builder().match(HttpRouteMatch.builder().prefix("/").build())
+                .action(HttpRouteAction.builder().weightedTargets(targets).build()).build()).build();
+        boolean exists = AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients().appMesh()
+                .describeRoute(b -> b.meshName(layout.mesh()).virtualRouterName(router).routeName(router))), NOT_FOUND).isPresent();
+        if (exists) {
+            rt.appMesh("UpdateRoute", () -> rt.clients().appMesh().updateRoute(b -> b.meshName(layout.mesh())
+                    .virtualRouterName(router).routeName(router).spec(spec)));
+        } else {
+            rt.appMesh("CreateRoute", () -> rt.clients().appMesh().createRoute(b -> b.meshName(layout.mesh())
+                    .virtualRouterName(router).routeName(router).spec(spec)));
+        }
+        LOG.info("{}/{}: App Mesh route weights {}", layout.environment(), service, DesiredState.weights(weights));
+    }
+
+    private int portOf(String environment, String service, String revision) {
+        Integer known = rt.layouts().port(environment, service);
+        if (known != null) {
+            return known;
+        }
+        TaskDefinition td = rt.taskDefinition(revision);
+        return td.containerDefinitions().get(0).portMappings().get(0).containerPort();
+    }
+
+    /** Creates the virtual node of a revision (mesh mode), discovered through its own Cloud Map service. */
+    void ensureVirtualNode(Layout layout, RevisionRef ref, dev.cutover.Service service) {
+        String node = Names.perRevision(ref.id());
+        dev.cutover.HealthCheck h = service.healthCheck();
+        createIfMissing("DescribeVirtualNode", () -> rt.clients().appMesh().describeVirtualNode(b -> b.meshName(layout.mesh())
+                .virtualNodeName(node)), "CreateVirtualNode", () -> rt.clients().appMesh().createVirtualNode(b -> b
+                .meshName(layout.mesh()).virtualNodeName(node)
+                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(service.port()).protocol(PortProtocol.HTTP))
+                                .healthCheck(hc -> hc.protocol(PortProtocol.HTTP).path(h.path()).port(service.port())
+                                        .intervalMillis(Math.max(5000L, h.interval().toMillis()))
+                                        .timeoutMillis(Math.max(2000L, h.timeout().toMillis()))
+                                        .healthyThreshold(2).unhealthyThreshold(Math.max(2, h.retries()))))
+                        .serviceDiscovery(d -> d.awsCloudMap(m -> m.namespaceName(layout.namespace()).serviceName(node))))
+                .tags(t -> t.key("cutover:revision").value(ref.id()))));
+    }
+
+    void deleteVirtualNode(Layout layout, RevisionRef ref) {
+        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualNode", () -> rt.clients().appMesh().deleteVirtualNode(b -> b
+                .meshName(layout.mesh()).virtualNodeName(Names.perRevision(ref.id())))), NOT_FOUND);
+    }
+
+    private void createIfMissing(String describeOp, java.util.function.Supplier<?> describe, String createOp,
+            java.util.function.Supplier<?> create) {
+        if (AwsRuntime.unlessNotFound(() -> rt.appMesh(describeOp, describe), NOT_FOUND).isPresent()) {
+            return;
+        }
+        try {
+            rt.appMesh(createOp, create);
+        } catch (ProviderException e) {
+            if (!AwsErrors.is(e, "ConflictException")) {
+                throw e;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ Service Connect mode
+
+    private Map<String, Integer> serviceConnectWeights(Layout layout, String service) {
+        String name = Names.family(layout.environment(), service);
+        Service s = compute.describeServices(layout.cluster(), List.of(name)).get(name);
+        if (s == null || s.taskDefinition() == null) {
+            return Map.of();
+        }
+        Optional<ServiceDeployment> inFlight = inFlight(layout, name);
+        Map<String, Integer> m = new TreeMap<>();
+        if (inFlight.isPresent() && inFlight.get().targetServiceRevision() != null) {
+            ServiceDeployment sd = inFlight.get();
+            List<ServiceRevisionSummary> summaries = new ArrayList<>(sd.sourceServiceRevisions());
+            summaries.add(sd.targetServiceRevision());
+            List<String> arns = summaries.stream().map(ServiceRevisionSummary::arn).toList();
+            List<ServiceRevision> revisions = rt.ecs("DescribeServiceRevisions", () -> rt.clients().ecs()
+                    .describeServiceRevisions(b -> b.serviceRevisionArns(arns)).serviceRevisions());
+            Double targetWeight = sd.targetServiceRevision().requestedProductionTrafficWeight();
+            if (targetWeight != null) {
+                for (ServiceRevision r : revisions) {
+                    TaskDefinition td = rt.taskDefinition(r.taskDefinition());
+                    boolean target = r.serviceRevisionArn().equals(sd.targetServiceRevision().arn());
+                    int w = (int) Math.round(target ? targetWeight : 100 - targetWeight);
+                    if (w > 0) {
+                        m.merge(Names.revisionId(td.family(), td.revision()), w, Integer::sum);
+                    }
+                }
+                if (m.values().stream().mapToInt(Integer::intValue).sum() == 100) {
+                    return m;
+                }
+                m.clear();
+            }
+        }
+        TaskDefinition td = rt.taskDefinition(s.taskDefinition());
+        m.put(Names.revisionId(td.family(), td.revision()), 100);
+        return m;
+    }
+
+    private Optional<ServiceDeployment> inFlight(Layout layout, String name) {
+        List<String> arns = rt.ecs("ListServiceDeployments", () -> rt.clients().ecs().listServiceDeployments(b -> b
+                .cluster(layout.cluster()).service(name).status(ServiceDeploymentStatus.IN_PROGRESS, ServiceDeploymentStatus.PENDING)))
+                .serviceDeployments().stream().map(d -> d.serviceDeploymentArn()).toList();
+        if (arns.isEmpty()) {
+            return Optional.empty();
+        }
+        return rt.ecs("DescribeServiceDeployments", () -> rt.clients().ecs().describeServiceDeployments(b -> b
+                .serviceDeploymentArns(arns))).serviceDeployments().stream().findFirst();
+    }
+
+    private void setServiceConnectWeights(Layout layout, String service, Map<String, Integer> weights) {
+        String name = Names.family(layout.environment(), service);
+        Map<String, Integer> current = serviceConnectWeights(layout, service);
+        if (DesiredState.weights(current).equals(DesiredState.weights(weights))) {
+            return;
+        }
+        Optional<String> all = weights.entrySet().stream().filter(e -> e.getValue() == 100).map(Map.Entry::getKey).findFirst();
+        Optional<ServiceDeployment> inFlight = inFlight(layout, name);
+        if (all.isPresent()) {
+            String target = all.get();
+            String targetArn = rt.taskDefinition(target).taskDefinitionArn();
+            if (inFlight.isPresent()) {
+                String flightTarget = targetTaskDefinition(inFlight.get());
+                if (!targetArn.equals(flightTarget)) {
+                    LOG.info("{}/{}: stopping the ECS deployment in flight, ECS rolls back to {}", layout.environment(), service, target);
+                    rt.ecs("StopServiceDeployment", () -> rt.clients().ecs().stopServiceDeployment(b -> b
+                            .serviceDeploymentArn(inFlight.get().serviceDeploymentArn())
+                            .stopType(StopServiceDeploymentStopType.ROLLBACK)));
+                } else {
+                    LOG.info("{}/{}: ECS's native deployment completes the shift to {} after its bake", layout.environment(),
+                            service, target);
+                }
+                return;
+            }
+            rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
+                    .taskDefinition(targetArn)));
+            return;
+        }
+        if (inFlight.isPresent()) {
+            LOG.info("{}/{}: Service Connect mode: ECS's native deployment sets the split; asked {}, ECS has {}",
+                    layout.environment(), service, DesiredState.weights(weights), DesiredState.weights(current));
+            return;
+        }
+        throw new ProviderException("aws", "setWeights", false, "Service Connect mode cannot split traffic "
+                + DesiredState.weights(weights) + " outside an ECS native deployment; use an App Mesh environment (.mesh(...)) "
+                + "for arbitrary steps");
+    }
+
+    private String targetTaskDefinition(ServiceDeployment sd) {
+        if (sd.targetServiceRevision() == null) {
+            return "";
+        }
+        String arn = sd.targetServiceRevision().arn();
+        return rt.ecs("DescribeServiceRevisions", () -> rt.clients().ecs().describeServiceRevisions(b -> b
+                .serviceRevisionArns(arn))).serviceRevisions().stream().findFirst().map(ServiceRevision::taskDefinition).orElse("");
+    }
+}

@@ -1,0 +1,113 @@
+package dev.cutover.aws.internal;
+
+import dev.cutover.Change;
+import dev.cutover.aws.internal.Layouts.Layout;
+import dev.cutover.spi.Resource;
+import dev.cutover.spi.ResourceId;
+import dev.cutover.spi.ResourceType;
+import dev.cutover.spi.RevisionRef;
+import dev.cutover.spi.Scaling;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.applicationautoscaling.model.MetricType;
+import software.amazon.awssdk.services.applicationautoscaling.model.PolicyType;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+
+/**
+ * Application Auto Scaling of the ECS service serving a Cutover service: a scalable target on its
+ * desired count and a target-tracking policy on average CPU ({@code <environment>-<service>-cpu}).
+ */
+public final class AutoScalingCapability implements Scaling {
+
+    private final AwsRuntime rt;
+    private EcsCompute compute;
+
+    public AutoScalingCapability(AwsRuntime rt) {
+        this.rt = rt;
+    }
+
+    void compute(EcsCompute compute) {
+        this.compute = compute;
+    }
+
+    @Override
+    public List<Resource> observe(List<ResourceId> ids) {
+        rt.layouts().learnFrom(ids);
+        List<Resource> out = new ArrayList<>();
+        for (ResourceId id : ids) {
+            if (id.type() != ResourceType.SCALING) {
+                continue;
+            }
+            Layout layout = rt.layouts().of(id.environment());
+            Optional<String> serving = compute.servingRevision(layout, id.name());
+            if (serving.isEmpty()) {
+                continue;
+            }
+            String resource = Names.scalingResource(layout.cluster(),
+                    Names.ecsService(layout, new RevisionRef(id.environment(), id.name(), serving.get(), "")));
+            List<ScalableTarget> targets = rt.autoScaling("DescribeScalableTargets", () -> rt.clients().autoScaling()
+                    .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceIds(resource)
+                            .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT))).scalableTargets();
+            if (targets.isEmpty()) {
+                continue;
+            }
+            String policy = Names.scalingPolicy(id.environment(), id.name());
+            List<ScalingPolicy> policies = rt.autoScaling("DescribeScalingPolicies", () -> rt.clients().autoScaling()
+                    .describeScalingPolicies(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
+                            .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT).policyNames(policy))).scalingPolicies();
+            String target = policies.isEmpty() || policies.get(0).targetTrackingScalingPolicyConfiguration() == null ? ""
+                    : String.valueOf(Math.round(policies.get(0).targetTrackingScalingPolicyConfiguration().targetValue()));
+            ScalableTarget t = targets.get(0);
+            out.add(new Resource(id, EcsCompute.attrs("min", String.valueOf(t.minCapacity()), "max",
+                    String.valueOf(t.maxCapacity()), "targetCpuPercent", target), resource));
+        }
+        return out;
+    }
+
+    @Override
+    public void apply(Change change) {
+        ResourceId id = change.id();
+        Layout layout = rt.layouts().of(id.environment());
+        Optional<String> serving = compute.servingRevision(layout, id.name());
+        if (serving.isEmpty()) {
+            return;
+        }
+        RevisionRef ref = new RevisionRef(id.environment(), id.name(), serving.get(), "");
+        if (change.action() == Change.Action.DELETE) {
+            detach(layout, Names.ecsService(layout, ref));
+            return;
+        }
+        Resource after = change.afterState().orElseThrow();
+        attach(layout, ref, dev.cutover.Scaling.builder().min(Integer.parseInt(after.value("min")))
+                .max(Integer.parseInt(after.value("max"))).targetCpuPercent(Integer.parseInt(after.value("targetCpuPercent")))
+                .build());
+    }
+
+    /** Registers the scalable target and the CPU target-tracking policy on the revision's ECS service. */
+    void attach(Layout layout, RevisionRef ref, dev.cutover.Scaling scaling) {
+        String resource = Names.scalingResource(layout.cluster(), Names.ecsService(layout, ref));
+        rt.autoScaling("RegisterScalableTarget", () -> rt.clients().autoScaling().registerScalableTarget(b -> b
+                .serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
+                .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
+                .minCapacity(scaling.min()).maxCapacity(scaling.max())));
+        rt.autoScaling("PutScalingPolicy", () -> rt.clients().autoScaling().putScalingPolicy(b -> b
+                .policyName(Names.scalingPolicy(ref.environment(), ref.service()))
+                .serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
+                .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
+                .policyType(PolicyType.TARGET_TRACKING_SCALING)
+                .targetTrackingScalingPolicyConfiguration(c -> c.targetValue((double) scaling.targetCpuPercent())
+                        .predefinedMetricSpecification(m -> m.predefinedMetricType(MetricType.ECS_SERVICE_AVERAGE_CPU_UTILIZATION)))));
+    }
+
+    /** Removes the scalable target (and with it the policy) of an ECS service; nothing if there is none. */
+    void detach(Layout layout, String ecsService) {
+        String resource = Names.scalingResource(layout.cluster(), ecsService);
+        AwsRuntime.unlessNotFound(() -> rt.autoScaling("DeregisterScalableTarget", () -> rt.clients().autoScaling()
+                .deregisterScalableTarget(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
+                        .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT))), "ObjectNotFoundException");
+    }
+}

@@ -1,0 +1,586 @@
+package dev.cutover.aws.internal;
+
+import dev.cutover.BlueGreen;
+import dev.cutover.Canary;
+import dev.cutover.Change;
+import dev.cutover.Hook;
+import dev.cutover.LaunchType;
+import dev.cutover.Linear;
+import dev.cutover.Release;
+import dev.cutover.Rolling;
+import dev.cutover.Strategy;
+import dev.cutover.aws.internal.Layouts.Layout;
+import dev.cutover.spi.Attribute;
+import dev.cutover.spi.Compute;
+import dev.cutover.spi.ProviderException;
+import dev.cutover.spi.Resource;
+import dev.cutover.spi.ResourceId;
+import dev.cutover.spi.ResourceType;
+import dev.cutover.spi.RevisionHealth;
+import dev.cutover.spi.RevisionRef;
+import dev.cutover.spi.TaskResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ecs.model.AssignPublicIp;
+import software.amazon.awssdk.services.ecs.model.AwsVpcConfiguration;
+import software.amazon.awssdk.services.ecs.model.Cluster;
+import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.ContainerOverride;
+import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.DeploymentCircuitBreaker;
+import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
+import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
+import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.ListTaskDefinitionsRequest;
+import software.amazon.awssdk.services.ecs.model.NetworkConfiguration;
+import software.amazon.awssdk.services.ecs.model.RunTaskResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceConnectClientAlias;
+import software.amazon.awssdk.services.ecs.model.ServiceConnectConfiguration;
+import software.amazon.awssdk.services.ecs.model.ServiceConnectService;
+import software.amazon.awssdk.services.ecs.model.ServiceRegistry;
+import software.amazon.awssdk.services.ecs.model.SortOrder;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+
+/**
+ * Compute on ECS: clusters, task definitions (registered only when their content changed),
+ * services (one per revision in App Mesh mode, one per service with Service Connect), health,
+ * retirement and one-off tasks.
+ */
+public final class EcsCompute implements Compute {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EcsCompute.class);
+    private static final String[] SERVICE_GONE = {"ServiceNotFoundException", "ServiceNotActiveException"};
+
+    private final AwsRuntime rt;
+    private final AppMeshTraffic traffic;
+    private final CloudMapDiscovery discovery;
+    private final SecretsManagerSecrets secrets;
+    private final AutoScalingCapability scaling;
+
+    public EcsCompute(AwsRuntime rt, AppMeshTraffic traffic, CloudMapDiscovery discovery, SecretsManagerSecrets secrets,
+            AutoScalingCapability scaling) {
+        this.rt = rt;
+        this.traffic = traffic;
+        this.discovery = discovery;
+        this.secrets = secrets;
+        this.scaling = scaling;
+    }
+
+    // ------------------------------------------------------------------ observe / apply
+
+    @Override
+    public List<Resource> observe(List<ResourceId> ids) {
+        rt.layouts().learnFrom(ids);
+        List<Resource> out = new ArrayList<>();
+        Map<String, List<ResourceId>> clusters = new LinkedHashMap<>();
+        Map<String, Set<String>> servicesByEnv = new LinkedHashMap<>();
+        for (ResourceId id : ids) {
+            switch (id.type()) {
+                case CLUSTER -> clusters.computeIfAbsent(id.name(), k -> new ArrayList<>()).add(id);
+                case REVISION, SERVICE -> servicesByEnv.computeIfAbsent(id.environment(), k -> new LinkedHashSet<>()).add(id.name());
+                default -> {
+                }
+            }
+        }
+        if (!clusters.isEmpty()) {
+            for (List<String> chunk : chunks(new ArrayList<>(clusters.keySet()), 100)) {
+                List<Cluster> found = rt.ecs("DescribeClusters", () -> rt.clients().ecs()
+                        .describeClusters(b -> b.clusters(chunk)).clusters());
+                for (Cluster c : found) {
+                    if ("ACTIVE".equals(c.status()) && clusters.containsKey(c.clusterName())) {
+                        for (ResourceId id : clusters.get(c.clusterName())) {
+                            out.add(new Resource(id, attrs("name", c.clusterName(), "region", rt.settings().region()),
+                                    c.clusterArn()));
+                        }
+                    }
+                }
+            }
+        }
+        Set<ResourceId> wanted = new java.util.HashSet<>(ids);
+        servicesByEnv.forEach((env, services) -> {
+            Layout layout = rt.layouts().of(env);
+            Map<String, String> ecsNameByService = new LinkedHashMap<>();
+            for (String service : services) {
+                servingRevision(layout, service).ifPresent(rev -> ecsNameByService.put(service, Names.ecsService(layout,
+                        new RevisionRef(env, service, rev, ""))));
+            }
+            Map<String, Service> described = describeServices(layout.cluster(), ecsNameByService.values());
+            ecsNameByService.forEach((service, ecsName) -> {
+                Service s = described.get(ecsName);
+                if (s == null) {
+                    return;
+                }
+                ResourceId revId = ResourceId.of(env, ResourceType.REVISION, service);
+                if (wanted.contains(revId) && s.taskDefinition() != null) {
+                    TaskDefinition td = rt.taskDefinition(s.taskDefinition());
+                    out.add(new Resource(revId, TaskDefs.canonical(td), Names.revisionId(td.family(), td.revision())));
+                }
+                ResourceId svcId = ResourceId.of(env, ResourceType.SERVICE, service);
+                if (wanted.contains(svcId)) {
+                    out.add(new Resource(svcId, attrs("desiredCount", String.valueOf(s.desiredCount())), s.serviceArn()));
+                }
+            });
+        });
+        return out;
+    }
+
+    @Override
+    public int observeBatchSize() {
+        return 1000;
+    }
+
+    /** The revision serving a service now: the route's heaviest target in mesh mode, the service's task definition otherwise. */
+    Optional<String> servingRevision(Layout layout, String service) {
+        if (layout.meshMode()) {
+            Map<String, Integer> weights = traffic.weights(layout.environment(), service);
+            Optional<String> top = weights.entrySet().stream()
+                    .max(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
+                            .thenComparingInt(e -> Names.revisionNumber(e.getKey())))
+                    .map(Map.Entry::getKey);
+            if (top.isPresent()) {
+                return top;
+            }
+            List<RevisionRef> running = revisions(layout.environment(), service);
+            return running.isEmpty() ? Optional.empty() : Optional.of(running.get(running.size() - 1).id());
+        }
+        String name = Names.family(layout.environment(), service);
+        Service s = describeServices(layout.cluster(), List.of(name)).get(name);
+        if (s == null || s.taskDefinition() == null) {
+            return Optional.empty();
+        }
+        TaskDefinition td = rt.taskDefinition(s.taskDefinition());
+        return Optional.of(Names.revisionId(td.family(), td.revision()));
+    }
+
+    /** DescribeServices, ten names per call; only ACTIVE services are returned, by name. */
+    Map<String, Service> describeServices(String cluster, java.util.Collection<String> names) {
+        Map<String, Service> out = new HashMap<>();
+        List<String> distinct = new ArrayList<>(new LinkedHashSet<>(names));
+        for (List<String> chunk : chunks(distinct, 10)) {
+            try {
+                List<Service> services = rt.ecs("DescribeServices", () -> rt.clients().ecs()
+                        .describeServices(b -> b.cluster(cluster).services(chunk)).services());
+                for (Service s : services) {
+                    if ("ACTIVE".equals(s.status())) {
+                        out.put(s.serviceName(), s);
+                    }
+                }
+            } catch (ProviderException e) {
+                if (!AwsErrors.is(e, "ClusterNotFoundException")) {
+                    throw e;
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void apply(Change change) {
+        ResourceId id = change.id();
+        switch (id.type()) {
+            case CLUSTER -> {
+                if (change.action() == Change.Action.DELETE) {
+                    AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteCluster", () -> rt.clients().ecs()
+                            .deleteCluster(b -> b.cluster(id.name()))), "ClusterNotFoundException");
+                } else {
+                    rt.ecs("CreateCluster", () -> rt.clients().ecs().createCluster(b -> b.clusterName(id.name())
+                            .tags(t -> t.key("cutover:environment").value(id.environment()))));
+                }
+            }
+            case SERVICE -> {
+                if (change.action() == Change.Action.DELETE) {
+                    revisions(id.environment(), id.name()).forEach(this::retire);
+                } else if (change.action() == Change.Action.UPDATE) {
+                    int desired = Integer.parseInt(change.afterState().orElseThrow().value("desiredCount"));
+                    Layout layout = rt.layouts().of(id.environment());
+                    servingRevision(layout, id.name()).ifPresent(rev -> scale(new RevisionRef(id.environment(), id.name(), rev, ""),
+                            desired));
+                } else {
+                    LOG.debug("{}: created with the first revision", id);
+                }
+            }
+            case REVISION -> {
+                if (change.action() == Change.Action.DELETE) {
+                    revisions(id.environment(), id.name()).forEach(this::retire);
+                } else {
+                    LOG.debug("{}: revisions are created by the rollout (startRevision)", id);
+                }
+            }
+            default -> throw new IllegalArgumentException("the AWS compute capability does not own " + id);
+        }
+    }
+
+    // ------------------------------------------------------------------ revisions
+
+    @Override
+    public RevisionRef startRevision(Release release, int desiredCount) {
+        rt.layouts().learn(release);
+        String env = release.environment().name();
+        String service = release.service().name();
+        Layout layout = rt.layouts().of(env);
+        TaskDefinition td = ensureTaskDefinition(release);
+        RevisionRef ref = new RevisionRef(env, service, Names.revisionId(td.family(), td.revision()), TaskDefs.version(td));
+        if (layout.meshMode()) {
+            String registry = discovery.ensureRevisionService(layout, ref);
+            traffic.ensureVirtualNode(layout, ref, release.service());
+            String name = Names.perRevision(ref.id());
+            Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
+            if (existing == null) {
+                createService(layout, release, name, td, desiredCount, registry, false);
+            } else if (existing.desiredCount() != desiredCount) {
+                scale(ref, desiredCount);
+            }
+        } else {
+            String name = Names.family(env, service);
+            Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
+            String registry = discovery.ensureService(layout, service, release.service().discoveryName(), release.service().port());
+            if (existing == null) {
+                createService(layout, release, name, td, desiredCount, registry, true);
+            } else if (!td.taskDefinitionArn().equals(existing.taskDefinition())) {
+                DeploymentConfiguration dc = nativeDeployment(release.strategy());
+                LOG.info("{}: Service Connect mode, ECS native {} deployment of {} (ECS moves the traffic)", release.key(),
+                        dc.strategyAsString(), ref.id());
+                rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
+                        .taskDefinition(td.taskDefinitionArn()).desiredCount(desiredCount).deploymentConfiguration(dc)));
+            } else if (existing.desiredCount() != desiredCount) {
+                scale(ref, desiredCount);
+            }
+        }
+        release.service().scaling().ifPresent(sc -> scaling.attach(layout, ref, sc));
+        return ref;
+    }
+
+    /**
+     * How ECS's native deployment expresses a strategy in Service Connect mode: canary → CANARY
+     * with the first step's percentage and bake (one step, then 100%), linear → LINEAR, blue/green →
+     * BLUE_GREEN, rolling and all-at-once → ROLLING with the circuit breaker.
+     */
+    public static DeploymentConfiguration nativeDeployment(Strategy strategy) {
+        DeploymentConfiguration.Builder b = DeploymentConfiguration.builder()
+                .deploymentCircuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build());
+        if (strategy instanceof Canary c) {
+            int first = c.steps().get(0);
+            b.strategy(DeploymentStrategy.CANARY).canaryConfiguration(cc -> cc.canaryPercent((double) first)
+                    .canaryBakeTimeInMinutes(minutes(c.bake())));
+        } else if (strategy instanceof Linear l) {
+            b.strategy(DeploymentStrategy.LINEAR).linearConfiguration(lc -> lc.stepPercent((double) Math.max(3, l.stepPercent()))
+                    .stepBakeTimeInMinutes(minutes(l.interval())));
+        } else if (strategy instanceof BlueGreen g) {
+            b.strategy(DeploymentStrategy.BLUE_GREEN).bakeTimeInMinutes(minutes(g.bake()));
+        } else if (strategy instanceof Rolling r) {
+            b.strategy(DeploymentStrategy.ROLLING).minimumHealthyPercent(r.minHealthyPercent()).maximumPercent(r.maxPercent());
+        } else {
+            b.strategy(DeploymentStrategy.ROLLING).minimumHealthyPercent(100).maximumPercent(200);
+        }
+        return b.build();
+    }
+
+    private static int minutes(java.time.Duration d) {
+        return (int) Math.min(1440, Math.max(0, d.toMinutes()));
+    }
+
+    private void createService(Layout layout, Release release, String name, TaskDefinition td, int desiredCount,
+            String registryArn, boolean serviceConnect) {
+        dev.cutover.Service s = release.service();
+        CreateServiceRequest.Builder b = CreateServiceRequest.builder()
+                .cluster(layout.cluster()).serviceName(name).taskDefinition(td.taskDefinitionArn())
+                .desiredCount(desiredCount)
+                .launchType(s.launchType() == LaunchType.FARGATE ? software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE
+                        : software.amazon.awssdk.services.ecs.model.LaunchType.EC2)
+                .networkConfiguration(network())
+                .deploymentConfiguration(serviceConnect ? nativeDeployment(release.strategy())
+                        : DeploymentConfiguration.builder().minimumHealthyPercent(100).maximumPercent(200)
+                                .deploymentCircuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build())
+                                .build())
+                .tags(t -> t.key("cutover:environment").value(layout.environment()),
+                        t -> t.key("cutover:service").value(s.name()));
+        if (registryArn != null) {
+            b.serviceRegistries(ServiceRegistry.builder().registryArn(registryArn).build());
+        }
+        if (serviceConnect) {
+            b.serviceConnectConfiguration(ServiceConnectConfiguration.builder().enabled(true).namespace(layout.namespace())
+                    .services(ServiceConnectService.builder().portName(Names.PORT_NAME).discoveryName(s.discoveryName())
+                            .clientAliases(ServiceConnectClientAlias.builder().port(s.port())
+                                    .dnsName(Names.virtualService(s.discoveryName(), layout.namespace())).build())
+                            .build())
+                    .build());
+        }
+        rt.ecs("CreateService", () -> rt.clients().ecs().createService(b.build()));
+    }
+
+    NetworkConfiguration network() {
+        return NetworkConfiguration.builder().awsvpcConfiguration(AwsVpcConfiguration.builder()
+                .subnets(rt.settings().subnets()).securityGroups(rt.settings().securityGroups())
+                .assignPublicIp(rt.settings().assignPublicIp() ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED).build()).build();
+    }
+
+    /** Finds a registered revision with exactly the release's content (newest first), or registers one. */
+    TaskDefinition ensureTaskDefinition(Release release) {
+        String family = Names.family(release.environment().name(), release.service().name());
+        for (String arn : activeTaskDefinitions(family, Math.max(1, rt.settings().revisionRetention()))) {
+            TaskDefinition td = rt.taskDefinition(arn);
+            if (TaskDefs.matches(td, release, rt.settings())) {
+                LOG.debug("{}: reusing {} (same content)", release.key(), arn);
+                return td;
+            }
+        }
+        Map<String, String> arns = release.service().secrets().isEmpty() ? Map.of()
+                : secrets.resolve(release.environment().name(), release.service().secrets().values());
+        TaskDefinition td = rt.ecs("RegisterTaskDefinition", () -> rt.clients().ecs()
+                .registerTaskDefinition(TaskDefs.render(release, rt.settings(), arns)).taskDefinition());
+        rt.remember(td);
+        LOG.info("{}: registered task definition {}:{}", release.key(), td.family(), td.revision());
+        return td;
+    }
+
+    /** ACTIVE task definition ARNs of a family, newest first, at most {@code limit} (0: all). */
+    List<String> activeTaskDefinitions(String family, int limit) {
+        List<String> out = new ArrayList<>();
+        String token = null;
+        do {
+            String next = token;
+            var page = rt.ecs("ListTaskDefinitions", () -> rt.clients().ecs().listTaskDefinitions(ListTaskDefinitionsRequest.builder()
+                    .familyPrefix(family).status(TaskDefinitionStatus.ACTIVE).sort(SortOrder.DESC).nextToken(next)
+                    .maxResults(limit > 0 ? Math.min(100, limit) : 100).build()));
+            for (String arn : page.taskDefinitionArns()) {
+                if (familyOfArn(arn).equals(family)) {
+                    out.add(arn);
+                }
+            }
+            token = page.nextToken();
+        } while (token != null && (limit == 0 || out.size() < limit));
+        return limit > 0 && out.size() > limit ? out.subList(0, limit) : out;
+    }
+
+    private static String familyOfArn(String arn) {
+        String tail = arn.substring(arn.lastIndexOf('/') + 1);
+        return tail.substring(0, tail.lastIndexOf(':'));
+    }
+
+    @Override
+    public List<RevisionRef> revisions(String environment, String service) {
+        Layout layout = rt.layouts().of(environment);
+        String family = Names.family(environment, service);
+        List<RevisionRef> out = new ArrayList<>();
+        if (layout.meshMode()) {
+            List<String> arns = activeTaskDefinitions(family, 0);
+            Map<String, String> byName = new LinkedHashMap<>();
+            for (String arn : arns) {
+                String rev = family + ":" + arn.substring(arn.lastIndexOf(':') + 1);
+                byName.put(Names.perRevision(rev), rev);
+            }
+            Map<String, Service> running = describeServices(layout.cluster(), byName.keySet());
+            TreeMap<Integer, RevisionRef> sorted = new TreeMap<>();
+            byName.forEach((name, rev) -> {
+                Service s = running.get(name);
+                if (s != null) {
+                    sorted.put(Names.revisionNumber(rev), new RevisionRef(environment, service, rev,
+                            TaskDefs.version(rt.taskDefinition(s.taskDefinition()))));
+                }
+            });
+            out.addAll(sorted.values());
+        } else {
+            Service s = describeServices(layout.cluster(), List.of(family)).get(family);
+            if (s != null) {
+                s.deployments().stream().sorted(Comparator.comparing(d -> d.createdAt() == null ? java.time.Instant.EPOCH
+                        : d.createdAt())).forEach(d -> {
+                            TaskDefinition td = rt.taskDefinition(d.taskDefinition());
+                            RevisionRef ref = new RevisionRef(environment, service, Names.revisionId(td.family(), td.revision()),
+                                    TaskDefs.version(td));
+                            if (out.stream().noneMatch(r -> r.id().equals(ref.id()))) {
+                                out.add(ref);
+                            }
+                        });
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void scale(RevisionRef revision, int desiredCount) {
+        Layout layout = rt.layouts().of(revision.environment());
+        String name = Names.ecsService(layout, revision);
+        rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
+                .desiredCount(desiredCount)));
+    }
+
+    @Override
+    public RevisionHealth health(RevisionRef revision) {
+        Layout layout = rt.layouts().of(revision.environment());
+        String name = Names.ecsService(layout, revision);
+        Service s = describeServices(layout.cluster(), List.of(name)).get(name);
+        if (s == null) {
+            return new RevisionHealth(0, 0, 0, 0, "ECS service " + name + " does not exist");
+        }
+        TaskDefinition td = rt.taskDefinition(revision.id());
+        String arn = td.taskDefinitionArn();
+        int desired = 0;
+        int failed = 0;
+        String rollout = "";
+        for (var d : s.deployments()) {
+            if (arn.equals(d.taskDefinition())) {
+                desired += d.desiredCount() == null ? 0 : d.desiredCount();
+                failed += d.failedTasks() == null ? 0 : d.failedTasks();
+                if (d.rolloutStateReason() != null && "FAILED".equals(d.rolloutStateAsString())) {
+                    rollout = d.rolloutStateReason();
+                }
+            }
+        }
+        List<Task> running = tasks(layout.cluster(), name, DesiredStatus.RUNNING).stream()
+                .filter(t -> arn.equals(t.taskDefinitionArn())).toList();
+        int runningCount = (int) running.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
+        int healthy = (int) running.stream().filter(t -> "RUNNING".equals(t.lastStatus())
+                && "HEALTHY".equals(t.healthStatusAsString())).count();
+        String reason = rollout;
+        if (failed > 0 && reason.isEmpty()) {
+            reason = tasks(layout.cluster(), name, DesiredStatus.STOPPED).stream()
+                    .filter(t -> arn.equals(t.taskDefinitionArn()) && t.stoppedReason() != null)
+                    .max(Comparator.comparing(t -> t.stoppedAt() == null ? java.time.Instant.EPOCH : t.stoppedAt()))
+                    .map(EcsCompute::stopReason).orElse("");
+        }
+        return new RevisionHealth(desired, runningCount, healthy, failed, reason);
+    }
+
+    private List<Task> tasks(String cluster, String service, DesiredStatus status) {
+        List<String> arns = new ArrayList<>();
+        String token = null;
+        do {
+            String next = token;
+            var page = rt.ecs("ListTasks", () -> rt.clients().ecs().listTasks(b -> b.cluster(cluster).serviceName(service)
+                    .desiredStatus(status).nextToken(next)));
+            arns.addAll(page.taskArns());
+            token = page.nextToken();
+        } while (token != null);
+        List<Task> out = new ArrayList<>();
+        for (List<String> chunk : chunks(arns, 100)) {
+            out.addAll(rt.ecs("DescribeTasks", () -> rt.clients().ecs().describeTasks(b -> b.cluster(cluster).tasks(chunk)).tasks()));
+        }
+        return out;
+    }
+
+    private static String stopReason(Task t) {
+        StringBuilder sb = new StringBuilder(t.stoppedReason() == null ? "stopped" : t.stoppedReason());
+        for (Container c : t.containers()) {
+            if (c.exitCode() != null && c.exitCode() != 0) {
+                sb.append(" (exit code ").append(c.exitCode()).append(')');
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void retire(RevisionRef revision) {
+        Layout layout = rt.layouts().of(revision.environment());
+        if (layout.meshMode()) {
+            String name = Names.perRevision(revision.id());
+            AwsRuntime.unlessNotFound(() -> rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b
+                    .cluster(layout.cluster()).service(name).desiredCount(0))), SERVICE_GONE);
+            AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteService", () -> rt.clients().ecs().deleteService(b -> b
+                    .cluster(layout.cluster()).service(name).force(true))), SERVICE_GONE);
+            scaling.detach(layout, name);
+            traffic.deleteVirtualNode(layout, revision);
+            discovery.deleteRevisionService(layout, revision);
+        } else {
+            String name = Names.family(revision.environment(), revision.service());
+            Service s = describeServices(layout.cluster(), List.of(name)).get(name);
+            String arn = rt.taskDefinition(revision.id()).taskDefinitionArn();
+            if (s != null && arn.equals(s.taskDefinition()) && s.deployments().size() <= 1) {
+                LOG.info("{}: retiring the only revision of {}: deleting the ECS service", revision, name);
+                rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
+                        .desiredCount(0)));
+                rt.ecs("DeleteService", () -> rt.clients().ecs().deleteService(b -> b.cluster(layout.cluster()).service(name)
+                        .force(true)));
+                scaling.detach(layout, name);
+            }
+        }
+        deregisterPastRetention(revision.environment(), revision.service());
+    }
+
+    /** Deregisters the family's ACTIVE task definitions past the retention count that no running revision uses. */
+    void deregisterPastRetention(String environment, String service) {
+        int keep = rt.settings().revisionRetention();
+        String family = Names.family(environment, service);
+        List<String> active = activeTaskDefinitions(family, 0);
+        if (active.size() <= keep) {
+            return;
+        }
+        Set<String> inUse = new java.util.HashSet<>();
+        revisions(environment, service).forEach(r -> inUse.add(r.id()));
+        for (String arn : active.subList(keep, active.size())) {
+            String rev = family + ":" + arn.substring(arn.lastIndexOf(':') + 1);
+            if (!inUse.contains(rev)) {
+                rt.ecs("DeregisterTaskDefinition", () -> rt.clients().ecs().deregisterTaskDefinition(b -> b.taskDefinition(arn)));
+                LOG.info("{}/{}: deregistered {} (past the retention of {})", environment, service, rev, keep);
+            }
+        }
+    }
+
+    @Override
+    public TaskResult runTask(RevisionRef revision, Hook hook) {
+        Layout layout = rt.layouts().of(revision.environment());
+        TaskDefinition td = rt.taskDefinition(revision.id());
+        boolean fargate = td.requiresCompatibilities().contains(software.amazon.awssdk.services.ecs.model.Compatibility.FARGATE);
+        RunTaskResponse r = rt.ecs("RunTask", () -> rt.clients().ecs().runTask(b -> b.cluster(layout.cluster())
+                .taskDefinition(td.taskDefinitionArn()).count(1).startedBy("cutover")
+                .launchType(fargate ? software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE
+                        : software.amazon.awssdk.services.ecs.model.LaunchType.EC2)
+                .networkConfiguration(network())
+                .overrides(o -> o.containerOverrides(ContainerOverride.builder().name(Names.CONTAINER).command(hook.command())
+                        .build()))));
+        if (r.tasks().isEmpty()) {
+            String why = r.failures().isEmpty() ? "no task was started"
+                    : r.failures().get(0).reason() + (r.failures().get(0).detail() == null ? "" : ": " + r.failures().get(0).detail());
+            return new TaskResult("", -1, "RunTask failed: " + why);
+        }
+        String taskArn = r.tasks().get(0).taskArn();
+        Optional<Task> stopped = rt.poll(hook.timeout(), () -> {
+            List<Task> tasks = rt.ecs("DescribeTasks", () -> rt.clients().ecs().describeTasks(b -> b.cluster(layout.cluster())
+                    .tasks(taskArn)).tasks());
+            return tasks.stream().filter(t -> "STOPPED".equals(t.lastStatus())).findFirst();
+        });
+        if (stopped.isEmpty()) {
+            rt.ecs("StopTask", () -> rt.clients().ecs().stopTask(b -> b.cluster(layout.cluster()).task(taskArn)
+                    .reason("Cutover: hook timed out after " + hook.timeout())));
+            return new TaskResult(taskArn, -1, "timed out after " + hook.timeout() + "; task stopped");
+        }
+        Task t = stopped.get();
+        Integer exit = t.containers().stream().filter(c -> Names.CONTAINER.equals(c.name())).map(Container::exitCode)
+                .findFirst().orElse(null);
+        int code = exit == null ? -1 : exit;
+        String reason = (t.stopCodeAsString() == null ? "" : t.stopCodeAsString() + ": ")
+                + (t.stoppedReason() == null ? "stopped" : t.stoppedReason());
+        return new TaskResult(taskArn, code, code == 0 ? "exited 0" : reason + " (exit code " + code + ")");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static <T> List<List<T>> chunks(List<T> list, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i += size) {
+            out.add(list.subList(i, Math.min(list.size(), i + size)));
+        }
+        return out;
+    }
+
+    static Map<String, Attribute> attrs(String... kv) {
+        Map<String, Attribute> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], Attribute.of(kv[i + 1]));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.cutover.aws.internal;
+
+import dev.cutover.Environment;
+import dev.cutover.Release;
+import dev.cutover.TrafficMode;
+import dev.cutover.spi.ResourceId;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the provider knows of each environment's layout (cluster, namespace, mesh, traffic mode)
+ * and of each service's discovery name. Resource ids carry only the environment's name, so the
+ * layout is learned from environments declared on the builder, from releases the provider sees,
+ * and from the environment-level ids of an observe batch (the planner asks for the cluster,
+ * namespace and mesh before the service-level resources). Unknown environments fall back to the
+ * DSL's defaults: cluster = environment name, namespace = {@code <environment>.local}, Service Connect.
+ */
+public final class Layouts {
+
+    /**
+     * One environment's layout.
+     *
+     * @param environment the environment name
+     * @param cluster     the ECS cluster
+     * @param namespace   the Cloud Map namespace (DNS name)
+     * @param mesh        the App Mesh mesh, or null
+     * @param mode        how traffic moves
+     */
+    public record Layout(String environment, String cluster, String namespace, String mesh, TrafficMode mode) {
+
+        public boolean meshMode() {
+            return mode == TrafficMode.APP_MESH && mesh != null;
+        }
+    }
+
+    private final Map<String, Layout> known = new ConcurrentHashMap<>();
+    private final Map<String, String> discoveryNames = new ConcurrentHashMap<>();
+    private final Map<String, Integer> ports = new ConcurrentHashMap<>();
+
+    /** Records a declared environment (wins over what ids suggest). */
+    public void learn(Environment e) {
+        known.put(e.name(), new Layout(e.name(), e.cluster(), e.namespace(), e.mesh().orElse(null), e.trafficMode()));
+    }
+
+    /** Records a release's environment and its service's discovery name and port. */
+    public void learn(Release r) {
+        learn(r.environment());
+        discoveryNames.put(key(r.environment().name(), r.service().name()), r.service().discoveryName());
+        ports.put(key(r.environment().name(), r.service().name()), r.service().port());
+    }
+
+    /** Records the discovery name and port of a service (from a discovery resource). */
+    public void learnService(String environment, String service, String discoveryName, Integer port) {
+        if (discoveryName != null) {
+            discoveryNames.put(key(environment, service), discoveryName);
+        }
+        if (port != null) {
+            ports.put(key(environment, service), port);
+        }
+    }
+
+    /** Learns from the environment-level ids of an observe batch. */
+    public void learnFrom(Collection<ResourceId> ids) {
+        for (ResourceId id : ids) {
+            Layout l = of(id.environment());
+            switch (id.type()) {
+                case CLUSTER -> known.put(id.environment(), new Layout(l.environment(), id.name(), l.namespace(), l.mesh(), l.mode()));
+                case NAMESPACE -> known.put(id.environment(), new Layout(l.environment(), l.cluster(), id.name(), l.mesh(), l.mode()));
+                case MESH -> known.put(id.environment(), new Layout(l.environment(), l.cluster(), l.namespace(), id.name(),
+                        TrafficMode.APP_MESH));
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** The layout of an environment, with the DSL's defaults for what is unknown. */
+    public Layout of(String environment) {
+        Layout l = known.get(environment);
+        return l != null ? l : new Layout(environment, environment, environment + ".local", null, TrafficMode.SERVICE_CONNECT);
+    }
+
+    /** The discovery name of a service (default: the service name). */
+    public String discoveryName(String environment, String service) {
+        return discoveryNames.getOrDefault(key(environment, service), service);
+    }
+
+    /** The container port of a service, if known. */
+    public Integer port(String environment, String service) {
+        return ports.get(key(environment, service));
+    }
+
+    private static String key(String environment, String service) {
+        return environment + "/" + service;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.cutover.aws.internal;
+
+import dev.cutover.Change;
+import dev.cutover.Release;
+import dev.cutover.Service;
+import dev.cutover.aws.internal.Layouts.Layout;
+import dev.cutover.spi.Provider.PolicyStatement;
+import dev.cutover.spi.ResourceType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The least-privilege IAM statements for applying a plan: the actions the provider calls for its
+ * changes (and the reads of planning and health checks), scoped to the environment's cluster,
+ * the service's task definition family and ECS services, the mesh, the secrets it references, and
+ * {@code iam:PassRole} for the task and execution roles. Cloud Map namespace creation also needs
+ * the Route 53 and EC2 actions Cloud Map performs on the caller's behalf.
+ */
+public final class Permissions {
+
+    private final AwsSettings settings;
+    private final Map<String, TreeSet<String>> byResource = new LinkedHashMap<>();
+
+    private Permissions(AwsSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The statements for applying {@code changes} of {@code release} in {@code layout}. */
+    public static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes) {
+        Permissions p = new Permissions(settings);
+        p.build(layout, release, changes);
+        List<PolicyStatement> out = new ArrayList<>();
+        p.byResource.forEach((resource, actions) -> {
+            if (!actions.isEmpty()) {
+                out.add(new PolicyStatement(List.copyOf(actions), List.of(resource.split("\n"))));
+            }
+        });
+        return out;
+    }
+
+    private void allow(String resources, String... actions) {
+        TreeSet<String> set = byResource.computeIfAbsent(resources, k -> new TreeSet<>());
+        for (String a : actions) {
+            set.add(a);
+        }
+    }
+
+    private void build(Layout layout, Release release, List<Change> changes) {
+        Service s = release.service();
+        String env = release.environment().name();
+        String family = Names.family(env, s.name());
+        String cluster = settings.arn("ecs", "cluster/" + layout.cluster());
+        String services = settings.arn("ecs", "service/" + layout.cluster() + "/" + family + "*");
+        String tasks = settings.arn("ecs", "task/" + layout.cluster() + "/*");
+        String taskDefs = settings.arn("ecs", "task-definition/" + family + ":*");
+        String deployments = settings.arn("ecs", "service-deployment/" + layout.cluster() + "/" + family + "*") + "\n"
+                + settings.arn("ecs", "service-revision/" + layout.cluster() + "/" + family + "*");
+        String mesh = layout.mesh() == null ? null : settings.arn("appmesh", "mesh/" + layout.mesh()) + "\n"
+                + settings.arn("appmesh", "mesh/" + layout.mesh() + "/*");
+        // planning and health reads
+        allow(cluster, "ecs:DescribeClusters");
+        allow(services, "ecs:DescribeServices");
+        allow("*", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "servicediscovery:ListNamespaces",
+                "servicediscovery:ListServices", "application-autoscaling:DescribeScalableTargets",
+                "application-autoscaling:DescribeScalingPolicies");
+        if (mesh != null) {
+            allow(mesh, "appmesh:DescribeMesh", "appmesh:DescribeRoute");
+        } else {
+            allow(services, "ecs:ListServiceDeployments");
+            allow(deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions");
+        }
+        boolean rollout = false;
+        for (Change c : changes) {
+            if (c.isNoOp()) {
+                continue;
+            }
+            boolean delete = c.action() == Change.Action.DELETE;
+            ResourceType type = c.id().type();
+            switch (type) {
+                case CLUSTER -> allow(cluster, delete ? "ecs:DeleteCluster" : "ecs:CreateCluster", "ecs:TagResource");
+                case NAMESPACE -> {
+                    allow("*", "servicediscovery:GetOperation");
+                    if (delete) {
+                        allow("*", "servicediscovery:DeleteNamespace", "route53:DeleteHostedZone");
+                    } else {
+                        allow("*", "servicediscovery:CreatePrivateDnsNamespace", "route53:CreateHostedZone",
+                                "route53:GetHostedZone", "route53:ListHostedZonesByName", "route53:AssociateVPCWithHostedZone",
+                                "ec2:DescribeVpcs", "ec2:DescribeVpcAttribute");
+                    }
+                }
+                case MESH -> allow(mesh == null ? settings.arn("appmesh", "mesh/" + c.id().name()) : mesh,
+                        delete ? "appmesh:DeleteMesh" : "appmesh:CreateMesh", "appmesh:DescribeMesh", "appmesh:TagResource");
+                case ROUTE -> {
+                    if (mesh != null) {
+                        allow(mesh, delete ? new String[] {"appmesh:DeleteRoute", "appmesh:DeleteVirtualService",
+                                "appmesh:DeleteVirtualRouter"} : routeWrites());
+                    } else {
+                        allow(services, "ecs:UpdateService");
+                        allow(deployments, "ecs:StopServiceDeployment");
+                    }
+                }
+                case DISCOVERY -> allow("*", delete ? "servicediscovery:DeleteService" : "servicediscovery:CreateService",
+                        "servicediscovery:TagResource");
+                case SCALING -> allow("*", delete ? new String[] {"application-autoscaling:DeregisterScalableTarget"}
+                        : new String[] {"application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy"});
+                case SERVICE -> {
+                    allow(services, "ecs:UpdateService");
+                    if (delete) {
+                        retire(services, mesh);
+                    }
+                }
+                case REVISION -> {
+                    if (delete) {
+                        retire(services, mesh);
+                    } else {
+                        rollout = true;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (!rollout) {
+            return;
+        }
+        allow("*", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition");
+        allow(taskDefs, "ecs:TagResource");
+        allow(services, "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource");
+        allow(cluster + "\n" + services + "\n" + tasks, "ecs:ListTasks", "ecs:DescribeTasks");
+        allow("*", "servicediscovery:CreateService", "servicediscovery:DeleteService", "servicediscovery:TagResource",
+                "servicediscovery:GetNamespace");
+        if (mesh != null) {
+            allow(mesh, routeWrites());
+            allow(mesh, "appmesh:DescribeVirtualNode", "appmesh:CreateVirtualNode", "appmesh:DeleteVirtualNode",
+                    "appmesh:TagResource");
+        } else {
+            allow(services, "ecs:ListServiceDeployments");
+            allow(deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions", "ecs:StopServiceDeployment");
+        }
+        if (s.preDeploy().isPresent() || s.smokeTest().isPresent()) {
+            allow(taskDefs + "\n" + cluster, "ecs:RunTask");
+            allow(tasks, "ecs:DescribeTasks", "ecs:StopTask");
+        }
+        if (s.scaling().isPresent()) {
+            allow("*", "application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy",
+                    "application-autoscaling:DeregisterScalableTarget");
+        }
+        if (!s.secrets().isEmpty()) {
+            List<String> secretArns = new ArrayList<>();
+            for (String ref : new TreeSet<>(s.secrets().values())) {
+                String name = ref.startsWith("arn:") ? ref.split(":")[6] : ref.contains(":") ? ref.substring(0, ref.indexOf(':')) : ref;
+                secretArns.add(settings.arn("secretsmanager", "secret:" + name + "-*"));
+            }
+            allow(String.join("\n", secretArns), "secretsmanager:DescribeSecret");
+        }
+        List<String> roles = new ArrayList<>();
+        String taskRole = TaskDefs.taskRole(s, settings);
+        String executionRole = TaskDefs.executionRole(s, settings);
+        if (taskRole != null) {
+            roles.add(taskRole);
+        }
+        if (executionRole != null && !executionRole.equals(taskRole)) {
+            roles.add(executionRole);
+        }
+        if (!roles.isEmpty()) {
+            allow(String.join("\n", roles), "iam:PassRole");
+        }
+    }
+
+    private void retire(String services, String mesh) {
+        allow(services, "ecs:UpdateService", "ecs:DeleteService");
+        allow("*", "ecs:DeregisterTaskDefinition", "servicediscovery:DeleteService",
+                "application-autoscaling:DeregisterScalableTarget");
+        if (mesh != null) {
+            allow(mesh, "appmesh:DeleteVirtualNode");
+        }
+    }
+
+    private static String[] routeWrites() {
+        return new String[] {"appmesh:DescribeVirtualRouter", "appmesh:CreateVirtualRouter", "appmesh:DescribeVirtualService",
+            "appmesh:CreateVirtualService", "appmesh:CreateRoute", "appmesh:UpdateRoute", "appmesh:DescribeRoute"};
+    }
+
+    /** The statements as an IAM policy document. */
+    public static String json(List<PolicyStatement> statements) {
+        StringBuilder sb = new StringBuilder("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [");
+        for (int i = 0; i < statements.size(); i++) {
+            PolicyStatement st = statements.get(i);
+            sb.append(i == 0 ? "\n" : ",\n").append("    {\"Effect\": \"Allow\", \"Action\": ").append(list(st.actions()))
+                    .append(", \"Resource\": ").append(list(st.resources())).append('}');
+        }
+        return sb.append("\n  ]\n}").toString();
+    }
+
+    private static String list(List<String> items) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < items.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append('"').append(items.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return sb.append(']').toString();
+    }
+}
