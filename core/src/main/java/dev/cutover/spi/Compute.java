@@ -35,4 +35,14 @@ public interface Compute extends ResourceCapability {
      * to stop (in the provider's time, not longer than the hook's timeout).
      */
     TaskResult runTask(RevisionRef revision, Hook hook);
+
+    /**
+     * Starts again a revision that was retired (same spec, e.g. the task definition revision), for
+     * {@code cutover.rollback(service, environment)} after the rollback window. Providers that
+     * cannot restore a retired revision keep this default, which says so.
+     */
+    default RevisionRef restartRevision(RevisionRef revision, int desiredCount) {
+        throw new ProviderException("compute", "restartRevision", false,
+                "this provider cannot restart retired revision " + revision.id() + "; deploy its release again");
+    }
 }

@@ -1,0 +1,830 @@
+package dev.cutover;
+
+import dev.cutover.analysis.Measurement;
+import dev.cutover.analysis.MetricSource;
+import dev.cutover.event.DeploymentEvent;
+import dev.cutover.event.DeploymentListener;
+import dev.cutover.internal.Diff;
+import dev.cutover.internal.GuardedExecutor;
+import dev.cutover.internal.Json;
+import dev.cutover.internal.Problems;
+import dev.cutover.journal.InMemoryJournalStore;
+import dev.cutover.journal.JournalEntry;
+import dev.cutover.journal.JournalException;
+import dev.cutover.journal.JournalStore;
+import dev.cutover.spi.Capability;
+import dev.cutover.spi.Compute;
+import dev.cutover.spi.DesiredState;
+import dev.cutover.spi.Discovery;
+import dev.cutover.spi.LockManager;
+import dev.cutover.spi.Provider;
+import dev.cutover.spi.ProviderConfig;
+import dev.cutover.spi.ProviderFactory;
+import dev.cutover.spi.Resource;
+import dev.cutover.spi.ResourceCapability;
+import dev.cutover.spi.ResourceId;
+import dev.cutover.spi.ResourceType;
+import dev.cutover.spi.RevisionRef;
+import dev.cutover.spi.Traffic;
+import dev.cutover.time.Scheduler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point: plans releases, applies plans as guarded, journaled rollouts, and answers for
+ * history, resume and rollback.
+ *
+ * <pre>{@code
+ * Cutover cutover = Cutover.builder().provider(new InMemoryProvider()).build();
+ * Plan plan = cutover.plan(release);
+ * System.out.println(plan);
+ * Deployment deployment = cutover.apply(plan);
+ * deployment.await();
+ * cutover.plan(release).isEmpty();   // true: nothing left to change
+ * }</pre>
+ *
+ * <p>Providers are registered explicitly or found with {@link ServiceLoader} ({@link ProviderFactory});
+ * an explicit provider wins over a discovered one of the same name, two explicit providers with one
+ * name are an error, and when several providers offer a capability, {@link Builder#use} chooses.
+ */
+public final class Cutover implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cutover.class);
+
+    private final String instanceId = UUID.randomUUID().toString();
+    private final Runtime rt;
+    private final AtomicLong observeCalls = new AtomicLong();
+
+    private Cutover(Builder b) {
+        this.rt = new Runtime(b);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ plan
+
+    /**
+     * Observes what exists for the release (in batches), and returns what applying it would change.
+     *
+     * @throws ValidationException     when a policy rejects the release (e.g. not promoted from the required environment)
+     * @throws MissingCapabilityException when no provider offers a capability the release needs
+     */
+    public Plan plan(Release release) {
+        Objects.requireNonNull(release, "release");
+        checkPolicies(release);
+        requireCapabilities(release);
+        resolveSecrets(release);
+        List<Resource> desired = DesiredState.of(release);
+        List<ResourceId> candidates = DesiredState.candidateIds(release);
+        Map<ResourceId, Resource> observed = observe(candidates);
+        List<Change> changes = Diff.diff(desired, observed, candidates);
+        Plan plan = new Plan(UUID.randomUUID().toString(), instanceId, release, changes, fingerprint(observed),
+                rt.scheduler.clock().instant(), "");
+        return new Plan(plan.id(), instanceId, release, changes, plan.observedFingerprint(), plan.createdAt(),
+                permissions(plan));
+    }
+
+    /** How many observe calls planning has made so far (planning reads in batches). */
+    public long observeCalls() {
+        return observeCalls.get();
+    }
+
+    private void checkPolicies(Release release) {
+        Environment env = release.environment();
+        if (env.promotedFrom().isPresent()) {
+            String from = env.promotedFrom().get();
+            String image = release.service().image().toString();
+            boolean promoted = history(release.service().name(), from).stream()
+                    .anyMatch(h -> "SUCCEEDED".equals(h.outcome()) && sameArtifact(image, h.image()));
+            if (!promoted) {
+                Problems p = new Problems();
+                p.add("environment.promotedFrom", from, "image " + image + " has not been deployed successfully to '"
+                        + from + "' yet; deploy it there first");
+                p.throwIfAny("release of '" + release.service().name() + "' to '" + env.name() + "'");
+            }
+        }
+        if (!release.strategy().analysis().gates().isEmpty() && rt.metricSource == null) {
+            Problems p = new Problems();
+            p.add("strategy.analysis.gates", String.valueOf(release.strategy().analysis().gates()),
+                    "metric gates need a MetricSource; add Cutover.builder().metrics(...) or a provider with METRICS");
+            p.throwIfAny("release of '" + release.service().name() + "'");
+        }
+    }
+
+    /** The same image, or the same digest when both are pinned. */
+    private static boolean sameArtifact(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        ImageRef ra = ImageRef.parse(a);
+        ImageRef rb = ImageRef.parse(b);
+        if (ra.digest().isPresent() && ra.digest().equals(rb.digest())) {
+            return true;
+        }
+        return ra.repository().equals(rb.repository()) && ra.tag().isPresent() && ra.tag().equals(rb.tag())
+                && (ra.digest().isEmpty() || rb.digest().isEmpty());
+    }
+
+    private void requireCapabilities(Release release) {
+        for (Resource r : DesiredState.of(release)) {
+            Capability c = r.id().type().capability();
+            if (!rt.offers(c)) {
+                throw new MissingCapabilityException(c, "the release needs a " + r.id().type().label());
+            }
+        }
+        if (!release.service().secrets().isEmpty() && !rt.offers(Capability.SECRETS)) {
+            throw new MissingCapabilityException(Capability.SECRETS, "the service references secrets");
+        }
+    }
+
+    private void resolveSecrets(Release release) {
+        if (release.service().secrets().isEmpty()) {
+            return;
+        }
+        rt.provider(Capability.SECRETS).secrets().orElseThrow()
+                .resolve(release.environment().name(), release.service().secrets().values());
+    }
+
+    private Map<ResourceId, Resource> observe(List<ResourceId> ids) {
+        Map<Capability, List<ResourceId>> byCapability = new EnumMap<>(Capability.class);
+        for (ResourceId id : ids) {
+            Capability c = id.type().capability();
+            if (rt.offers(c)) {
+                byCapability.computeIfAbsent(c, k -> new ArrayList<>()).add(id);
+            }
+        }
+        Map<ResourceId, Resource> observed = new TreeMap<>();
+        byCapability.forEach((c, list) -> {
+            ResourceCapability rc = rt.resourceCapability(c);
+            int batch = Math.max(1, rc.observeBatchSize());
+            for (int i = 0; i < list.size(); i += batch) {
+                observeCalls.incrementAndGet();
+                for (Resource r : rc.observe(List.copyOf(list.subList(i, Math.min(list.size(), i + batch))))) {
+                    observed.put(r.id(), r);
+                }
+            }
+        });
+        return observed;
+    }
+
+    private static String fingerprint(Map<ResourceId, Resource> observed) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (Resource r : observed.values()) {
+                md.update(r.id().toString().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(r.ref().getBytes(StandardCharsets.UTF_8));
+                r.attributes().forEach((k, v) -> {
+                    md.update(k.getBytes(StandardCharsets.UTF_8));
+                    md.update((byte) 1);
+                    md.update(v.value().getBytes(StandardCharsets.UTF_8));
+                });
+                md.update((byte) 2);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String permissions(Plan plan) {
+        List<Object> statements = new ArrayList<>();
+        for (Provider p : rt.providers.values()) {
+            for (Provider.PolicyStatement s : p.requiredPermissions(plan)) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("Effect", "Allow");
+                m.put("Action", s.actions());
+                m.put("Resource", s.resources());
+                statements.add(m);
+            }
+        }
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("Version", "2012-10-17");
+        policy.put("Statement", statements);
+        return Json.pretty(policy);
+    }
+
+    // ------------------------------------------------------------------ apply
+
+    /**
+     * Applies exactly the plan's changes: takes the lock for the service and environment, checks the
+     * world has not changed since planning, then runs the rollout in the background.
+     *
+     * @throws IllegalArgumentException when the plan was made by another Cutover instance
+     * @throws dev.cutover.spi.LockHeldException when another deployer holds the lock
+     * @throws StalePlanException      when what the plan observed changed since
+     */
+    public Deployment apply(Plan plan) {
+        Objects.requireNonNull(plan, "plan");
+        if (!instanceId.equals(plan.owner())) {
+            throw new IllegalArgumentException("plan " + plan.id() + " was made by another Cutover instance; "
+                    + "plan again with this one (plans carry the state their own instance observed)");
+        }
+        Release release = plan.release();
+        String id = newDeploymentId(release);
+        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer + "/" + id, rt.lockLease);
+        try {
+            List<ResourceId> candidates = DesiredState.candidateIds(release);
+            Map<ResourceId, Resource> now = observe(candidates);
+            if (!fingerprint(now).equals(plan.observedFingerprint())) {
+                List<Change> fresh = Diff.diff(DesiredState.of(release), now, candidates);
+                List<String> changed = new ArrayList<>();
+                for (int i = 0; i < fresh.size(); i++) {
+                    Change f = fresh.get(i);
+                    Change old = plan.changes().stream().filter(c -> c.id().equals(f.id())).findFirst().orElse(null);
+                    if (old == null || old.action() != f.action() || !Objects.equals(old.before(), f.before())) {
+                        changed.add(f.id().toString());
+                    }
+                }
+                if (changed.isEmpty()) {
+                    changed.add("observed state");
+                }
+                throw new StalePlanException(plan.id(), changed);
+            }
+            Map<String, String> started = new LinkedHashMap<>();
+            started.put("target", release.key());
+            started.put("plan", plan.id());
+            started.put("service", release.service().name());
+            started.put("environment", release.environment().name());
+            started.put("region", release.environment().region());
+            started.put("image", release.service().image().toString());
+            started.put("strategy", release.strategy().name());
+            started.put("deployer", rt.deployer);
+            started.put("changes", String.valueOf(plan.changes().stream().filter(c -> !c.isNoOp()).count()));
+            rt.journal.append(new JournalEntry(id, 1, rt.scheduler.clock().instant(), "started", started));
+            Rollout rollout = new Rollout(rt, plan, id, lock, 1);
+            rt.metrics().started(release);
+            rollout.start();
+            return rollout;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private String newDeploymentId(Release release) {
+        String stamp = rt.scheduler.clock().instant().toString().replaceAll("[^0-9]", "").substring(0, 14);
+        return release.environment().name() + "-" + release.service().name() + "-" + stamp + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // ------------------------------------------------------------------ history, resume, rollback
+
+    /** Every deployment of {@code service} to {@code environment} in the journal, oldest first. */
+    public List<HistoryEntry> history(String service, String environment) {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(environment, "environment");
+        String target = environment + "/" + service;
+        List<HistoryEntry> out = new ArrayList<>();
+        for (String id : rt.journal.deployments()) {
+            List<JournalEntry> entries;
+            try {
+                entries = rt.journal.read(id);
+            } catch (JournalException e) {
+                LOG.warn("skipping unreadable journal {}: {}", id, e.getMessage());
+                continue;
+            }
+            if (entries.isEmpty() || !target.equals(entries.get(0).get("target"))) {
+                continue;
+            }
+            out.add(toHistory(id, entries));
+        }
+        out.sort(java.util.Comparator.comparing(HistoryEntry::startedAt));
+        return out;
+    }
+
+    private static HistoryEntry toHistory(String id, List<JournalEntry> entries) {
+        JournalEntry first = entries.get(0);
+        JournalEntry last = entries.get(entries.size() - 1);
+        String revision = "";
+        String previous = "";
+        for (JournalEntry e : entries) {
+            if ("revision-started".equals(e.type()) || "finished".equals(e.type())) {
+                RevisionRef n = Rollout.parseRef(e.get("new"));
+                RevisionRef o = Rollout.parseRef(e.get("old"));
+                revision = n == null ? revision : n.id();
+                previous = o == null ? previous : o.id();
+            }
+        }
+        boolean finished = "finished".equals(last.type());
+        return new HistoryEntry(id, first.get("environment"), first.get("service"), first.get("image"),
+                first.get("strategy"), first.at(), finished ? last.at() : null,
+                finished ? last.get("outcome") : "RUNNING", finished ? last.get("detail") : "", revision, previous);
+    }
+
+    /**
+     * Continues a deployment whose process died, from its journal: a promoted rollout is finished,
+     * anything earlier returns traffic to the previous revision. It always ends with 100% of
+     * traffic on exactly one revision.
+     *
+     * @throws JournalException when the deployment is unknown or its journal is corrupt
+     * @throws IllegalStateException when the deployment already finished
+     */
+    public Deployment resume(String deploymentId) {
+        Objects.requireNonNull(deploymentId, "deploymentId");
+        List<JournalEntry> entries = rt.journal.read(deploymentId);
+        if (entries.isEmpty() || !"started".equals(entries.get(0).type())) {
+            throw new JournalException("journal of " + deploymentId + " does not begin with a 'started' entry");
+        }
+        JournalEntry last = entries.get(entries.size() - 1);
+        if ("finished".equals(last.type())) {
+            throw new IllegalStateException("deployment " + deploymentId + " already finished: " + last.get("outcome")
+                    + (last.get("detail") == null ? "" : " (" + last.get("detail") + ")"));
+        }
+        JournalEntry first = entries.get(0);
+        RevisionRef old = null;
+        RevisionRef neu = null;
+        boolean promoted = false;
+        for (JournalEntry e : entries) {
+            if ("revision-started".equals(e.type()) || "resumed".equals(e.type())) {
+                neu = Rollout.parseRef(e.get("new"));
+                old = Rollout.parseRef(e.get("old"));
+            }
+            if ("promoted".equals(e.type())) {
+                promoted = true;
+            }
+        }
+        Release release = Release.of(Service.named(first.get("service")).image(first.get("image")).buildUnchecked())
+                .to(Environment.named(first.get("environment")).region(first.get("region")).buildUnchecked())
+                .build();
+        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer + "/" + deploymentId, rt.lockLease);
+        Plan plan = new Plan(first.get("plan") == null ? deploymentId : first.get("plan"), instanceId, release, List.of(),
+                "", rt.scheduler.clock().instant(), "");
+        Rollout rollout = new Rollout(rt, plan, deploymentId, lock, last.sequence());
+        rollout.resumeFrom(old, neu, promoted, false);
+        return rollout;
+    }
+
+    /**
+     * Returns {@code service} in {@code environment} to the revision that served before the last
+     * successful deployment, as a new, journaled deployment (all at once).
+     *
+     * @throws IllegalStateException when the history has no previous revision
+     */
+    public Deployment rollback(String service, String environment) {
+        List<HistoryEntry> history = history(service, environment);
+        HistoryEntry lastGood = null;
+        for (HistoryEntry h : history) {
+            if ("SUCCEEDED".equals(h.outcome())) {
+                lastGood = h;
+            }
+        }
+        if (lastGood == null || lastGood.previous() == null || lastGood.previous().isEmpty()) {
+            throw new IllegalStateException("no previous revision of " + environment + "/" + service
+                    + " in the history to roll back to");
+        }
+        HistoryEntry good = lastGood;
+        Compute compute = rt.compute();
+        RevisionRef current = new RevisionRef(environment, service, good.revision(), good.image());
+        RevisionRef previous = compute.revisions(environment, service).stream()
+                .filter(r -> r.id().equals(good.previous())).findFirst()
+                .orElse(null);
+        if (previous == null) {
+            previous = compute.restartRevision(new RevisionRef(environment, service, good.previous(), "previous"), 1);
+        }
+        Release release = Release.of(Service.named(service).image(good.image()).buildUnchecked())
+                .to(Environment.named(environment).region(regionOf(good)).buildUnchecked()).build();
+        String id = newDeploymentId(release);
+        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer + "/" + id, rt.lockLease);
+        Map<String, String> started = new LinkedHashMap<>();
+        started.put("target", release.key());
+        started.put("service", service);
+        started.put("environment", environment);
+        started.put("region", regionOf(good));
+        started.put("image", good.image());
+        started.put("strategy", "rollback");
+        started.put("deployer", rt.deployer);
+        rt.journal.append(new JournalEntry(id, 1, rt.scheduler.clock().instant(), "started", started));
+        Plan plan = new Plan(id, instanceId, release, List.of(), "", rt.scheduler.clock().instant(), "");
+        Rollout rollout = new Rollout(rt, plan, id, lock, 1);
+        rollout.resumeFrom(current, previous, true, false);
+        return rollout;
+    }
+
+    private String regionOf(HistoryEntry h) {
+        try {
+            return rt.journal.read(h.deploymentId()).get(0).get("region");
+        } catch (RuntimeException e) {
+            return "us-east-1";
+        }
+    }
+
+    /** The meter registry metrics go to. */
+    public MeterRegistry meterRegistry() {
+        return rt.meters;
+    }
+
+    @Override
+    public void close() {
+        rt.executor.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Cutover[providers=" + rt.providers.keySet() + ", scheduler=" + rt.scheduler + "]";
+    }
+
+    // ------------------------------------------------------------------ runtime
+
+    /** What a running deployment needs from its Cutover; package-private. */
+    static final class Runtime {
+        private final Map<String, Provider> providers;
+        private final Map<Capability, String> routes;
+        private final Scheduler scheduler;
+        private final MeterRegistry meters;
+        private final List<DeploymentListener> listeners;
+        private final JournalStore journal;
+        private final Resilience resilience;
+        private final GuardedExecutor executor;
+        private final MetricSource metricSource;
+        private final Duration rollbackWindow;
+        private final Duration lockLease;
+        private final String deployer;
+        private final LockManager fallbackLocks;
+        private final Metrics metrics;
+
+        Runtime(Builder b) {
+            this.scheduler = b.scheduler != null ? b.scheduler : Scheduler.system();
+            this.meters = b.meters != null ? b.meters : new SimpleMeterRegistry();
+            this.listeners = List.copyOf(b.listeners);
+            this.journal = b.journal != null ? b.journal : new InMemoryJournalStore();
+            this.resilience = b.resilience;
+            this.rollbackWindow = b.rollbackWindow;
+            this.lockLease = b.lockLease;
+            this.deployer = b.deployer;
+            this.routes = Map.copyOf(b.routes);
+            this.executor = new GuardedExecutor(resilience, scheduler, meters);
+            this.providers = resolveProviders(b);
+            this.fallbackLocks = new InMemoryLocks(scheduler.clock());
+            for (Provider p : providers.values()) {
+                p.start(executor.contextFor(p));
+            }
+            MetricSource ms = b.metricSource;
+            if (ms == null && offers(Capability.METRICS)) {
+                ms = provider(Capability.METRICS).metrics().orElseThrow();
+            }
+            this.metricSource = ms;
+            this.metrics = new Metrics(meters);
+            for (Capability c : routes.keySet()) {
+                Provider p = providers.get(routes.get(c));
+                if (p == null || !p.capabilities().contains(c)) {
+                    throw new IllegalArgumentException("use(" + c + ", \"" + routes.get(c) + "\"): "
+                            + (p == null ? "no provider is named '" + routes.get(c) + "'; providers: " + providers.keySet()
+                                    : "provider '" + routes.get(c) + "' does not offer " + c));
+                }
+            }
+            for (Capability c : Capability.values()) {
+                if (!routes.containsKey(c)) {
+                    List<String> offering = providers.values().stream().filter(p -> p.capabilities().contains(c))
+                            .map(Provider::name).toList();
+                    if (offering.size() > 1) {
+                        throw new IllegalArgumentException("providers " + offering + " all offer " + c
+                                + "; choose one with Cutover.builder().use(Capability." + c + ", \"<name>\")");
+                    }
+                }
+            }
+        }
+
+        private static Map<String, Provider> resolveProviders(Builder b) {
+            Map<String, Provider> out = new LinkedHashMap<>();
+            for (Provider p : b.providers) {
+                if (out.containsKey(p.name())) {
+                    throw new IllegalArgumentException("two providers are named '" + p.name()
+                            + "'; provider names must be unique (" + out.get(p.name()).getClass().getName() + " and "
+                            + p.getClass().getName() + ")");
+                }
+                out.put(p.name(), p);
+            }
+            if (b.discover) {
+                Map<String, ProviderFactory> found = new LinkedHashMap<>();
+                for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class, b.classLoader)) {
+                    if (found.containsKey(f.name())) {
+                        throw new IllegalArgumentException("two provider factories on the class path are named '"
+                                + f.name() + "': " + found.get(f.name()).getClass().getName() + " and "
+                                + f.getClass().getName() + "; remove one jar or register the provider explicitly");
+                    }
+                    found.put(f.name(), f);
+                }
+                found.forEach((name, f) -> {
+                    if (!out.containsKey(name)) {
+                        out.put(name, f.create(b.config));
+                    }
+                });
+            }
+            return out;
+        }
+
+        boolean offers(Capability c) {
+            return routes.containsKey(c) || providers.values().stream().anyMatch(p -> p.capabilities().contains(c));
+        }
+
+        Provider provider(Capability c) {
+            String routed = routes.get(c);
+            if (routed != null) {
+                return providers.get(routed);
+            }
+            return providers.values().stream().filter(p -> p.capabilities().contains(c)).findFirst()
+                    .orElseThrow(() -> new MissingCapabilityException(c, "needed by the deployment"));
+        }
+
+        ResourceCapability resourceCapability(ResourceType type) {
+            return resourceCapability(type.capability());
+        }
+
+        ResourceCapability resourceCapability(Capability c) {
+            Provider p = provider(c);
+            Optional<? extends ResourceCapability> rc = switch (c) {
+                case COMPUTE -> p.compute();
+                case TRAFFIC -> p.traffic();
+                case DISCOVERY -> p.discovery();
+                case CONFIG -> p.config();
+                case SCALING -> p.scaling();
+                default -> Optional.empty();
+            };
+            return rc.orElseThrow(() -> new MissingCapabilityException(c, "resources of this kind"));
+        }
+
+        Compute compute() {
+            return provider(Capability.COMPUTE).compute().orElseThrow();
+        }
+
+        Optional<Traffic> traffic() {
+            return offers(Capability.TRAFFIC) ? provider(Capability.TRAFFIC).traffic() : Optional.empty();
+        }
+
+        Traffic trafficRequired() {
+            return traffic().orElseThrow(() -> new MissingCapabilityException(Capability.TRAFFIC, "shifting traffic"));
+        }
+
+        Optional<Discovery> discovery() {
+            return offers(Capability.DISCOVERY) ? provider(Capability.DISCOVERY).discovery() : Optional.empty();
+        }
+
+        LockManager locks() {
+            return offers(Capability.LOCK) ? provider(Capability.LOCK).locks().orElseThrow() : fallbackLocks;
+        }
+
+        MetricSource metricSource() {
+            return metricSource != null ? metricSource : (q, c) -> Measurement.error("no metric source configured");
+        }
+
+        Scheduler scheduler() {
+            return scheduler;
+        }
+
+        JournalStore journal() {
+            return journal;
+        }
+
+        Resilience resilience() {
+            return resilience;
+        }
+
+        Duration rollbackWindow() {
+            return rollbackWindow;
+        }
+
+        Duration lockLease() {
+            return lockLease;
+        }
+
+        Metrics metrics() {
+            return metrics;
+        }
+
+        void emit(DeploymentEvent e) {
+            for (DeploymentListener l : listeners) {
+                try {
+                    l.onEvent(e);
+                } catch (RuntimeException ex) {
+                    LOG.warn("deployment listener {} threw on {}; skipped", l.getClass().getName(),
+                            e.getClass().getSimpleName(), ex);
+                }
+            }
+        }
+    }
+
+    /** The deployment meters; recording never throws. */
+    static final class Metrics {
+        private final MeterRegistry meters;
+        private final Map<String, AtomicInteger> weightGauges = new ConcurrentHashMap<>();
+
+        Metrics(MeterRegistry meters) {
+            this.meters = meters;
+        }
+
+        private Tags tags(Release r) {
+            return Tags.of("service", r.service().name(), "environment", r.environment().name(),
+                    "strategy", r.strategy().name());
+        }
+
+        void started(Release r) {
+            safe(() -> Counter.builder("cutover.deployments.started").tags(tags(r)).register(meters).increment());
+        }
+
+        void finished(Release r, DeploymentStatus outcome, Duration took) {
+            safe(() -> {
+                Counter.builder("cutover.deployments").tags(tags(r)).tag("outcome", outcome.name().toLowerCase())
+                        .register(meters).increment();
+                Timer.builder("cutover.deployment.duration").tags(tags(r)).tag("outcome", outcome.name().toLowerCase())
+                        .register(meters).record(took);
+            });
+        }
+
+        void rollback(Release r, String why) {
+            String reason = why.startsWith("analysis") ? "analysis" : why.startsWith("progress deadline") ? "deadline"
+                    : why.contains("hook") || why.startsWith("smoke") ? "hook" : why.contains("by a person") ? "manual"
+                    : why.startsWith("approval") ? "approval-timeout" : why.contains("tasks fail") ? "health"
+                    : why.startsWith("resumed") ? "resume" : "error";
+            safe(() -> Counter.builder("cutover.rollbacks").tags(tags(r)).tag("reason", reason).register(meters).increment());
+        }
+
+        void weights(Release r, Map<String, Integer> weights) {
+            safe(() -> {
+                for (Map.Entry<String, Integer> e : weights.entrySet()) {
+                    String key = r.key() + "|" + e.getKey();
+                    AtomicInteger holder = weightGauges.computeIfAbsent(key, k -> {
+                        AtomicInteger a = new AtomicInteger();
+                        meters.gauge("cutover.traffic.weight", Tags.of("service", r.service().name(),
+                                "environment", r.environment().name(), "revision", e.getKey()), a);
+                        return a;
+                    });
+                    holder.set(e.getValue());
+                }
+                weightGauges.forEach((k, v) -> {
+                    if (k.startsWith(r.key() + "|") && !weights.containsKey(k.substring(r.key().length() + 1))) {
+                        v.set(0);
+                    }
+                });
+            });
+        }
+
+        private static void safe(Runnable r) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.debug("could not record a metric", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Configures a {@link Cutover}. */
+    public static final class Builder {
+        private final List<Provider> providers = new ArrayList<>();
+        private final Map<Capability, String> routes = new EnumMap<>(Capability.class);
+        private final List<DeploymentListener> listeners = new CopyOnWriteArrayList<>();
+        private boolean discover = true;
+        private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+        private ProviderConfig config = ProviderConfig.system();
+        private Scheduler scheduler;
+        private MeterRegistry meters;
+        private JournalStore journal;
+        private Resilience resilience = Resilience.defaults();
+        private MetricSource metricSource;
+        private Duration rollbackWindow = Duration.ofMinutes(5);
+        private Duration lockLease = Duration.ofMinutes(1);
+        private String deployer = "cutover@" + hostName();
+
+        private Builder() {
+        }
+
+        private static String hostName() {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                return "localhost";
+            }
+        }
+
+        /** Registers a provider; it wins over a discovered provider of the same name. */
+        public Builder provider(Provider provider) {
+            providers.add(Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /** Chooses which provider serves a capability when several offer it. */
+        public Builder use(Capability capability, String providerName) {
+            routes.put(Objects.requireNonNull(capability, "capability"), Objects.requireNonNull(providerName, "providerName"));
+            return this;
+        }
+
+        /** Whether to discover providers with ServiceLoader (default true). */
+        public Builder discoverProviders(boolean discover) {
+            this.discover = discover;
+            return this;
+        }
+
+        /** The configuration handed to discovered provider factories (default: system properties, then environment). */
+        public Builder providerConfig(ProviderConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** The class loader to discover providers with. */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /** Time and deferred work (default: real time); a {@link dev.cutover.time.VirtualScheduler} in tests. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Where metrics go (default: a simple in-memory registry). */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meters = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Adds a listener for deployment events. */
+        public Builder listener(DeploymentListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Where journals go (default: in memory; use {@link dev.cutover.journal.FileJournalStore} to survive crashes). */
+        public Builder journal(JournalStore journal) {
+            this.journal = Objects.requireNonNull(journal, "journal");
+            return this;
+        }
+
+        public Builder resilience(Resilience resilience) {
+            this.resilience = Objects.requireNonNull(resilience, "resilience");
+            return this;
+        }
+
+        public Builder resilience(java.util.function.Consumer<Resilience.Builder> resilience) {
+            Resilience.Builder b = this.resilience.toBuilder();
+            Objects.requireNonNull(resilience, "resilience").accept(b);
+            this.resilience = b.build();
+            return this;
+        }
+
+        /** The source metric gates are measured from (default: a provider with METRICS). */
+        public Builder metrics(MetricSource source) {
+            this.metricSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** How long the old revision stays warm after promotion (default 5 min). */
+        public Builder rollbackWindow(Duration window) {
+            Objects.requireNonNull(window, "window");
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("rollbackWindow must not be negative, was " + window);
+            }
+            this.rollbackWindow = window;
+            return this;
+        }
+
+        /** The lock lease; renewed every third of it while a deployment runs (default 1 min). */
+        public Builder lockLease(Duration lease) {
+            Objects.requireNonNull(lease, "lease");
+            if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
+                throw new IllegalArgumentException("lockLease must be at least 3 s, was " + lease);
+            }
+            this.lockLease = lease;
+            return this;
+        }
+
+        /** Who deploys, as lock holders and the journal show it (default {@code cutover@<host>}). */
+        public Builder deployer(String deployer) {
+            this.deployer = Objects.requireNonNull(deployer, "deployer");
+            return this;
+        }
+
+        public Cutover build() {
+            return new Cutover(this);
+        }
+    }
+}

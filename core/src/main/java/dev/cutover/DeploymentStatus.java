@@ -1,0 +1,30 @@
+package dev.cutover;
+
+/** Where a deployment stands. */
+public enum DeploymentStatus {
+    /** Working through its changes and steps. */
+    RUNNING(false),
+    /** Held by a person ({@code pause()}), by an inconclusive analysis, or by an unreachable provider; says why. */
+    PAUSED(false),
+    /** Waiting for {@code approve()} before 100% of traffic. */
+    AWAITING_APPROVAL(false),
+    /** The new revision has all traffic; the old one stays warm for the rollback window. */
+    PROMOTED(false),
+    /** Done: the new revision serves all traffic and the old one is retired. */
+    SUCCEEDED(true),
+    /** Done: traffic is back on the previous revision and the new one is retired. */
+    ROLLED_BACK(true),
+    /** Done without a rollout to return from (e.g. the first revision never became healthy), or could not finish. */
+    FAILED(true);
+
+    private final boolean terminal;
+
+    DeploymentStatus(boolean terminal) {
+        this.terminal = terminal;
+    }
+
+    /** Whether the deployment has ended. */
+    public boolean isTerminal() {
+        return terminal;
+    }
+}

@@ -1,0 +1,636 @@
+package dev.cutover;
+
+import dev.cutover.analysis.Measurement;
+import dev.cutover.analysis.MetricContext;
+import dev.cutover.analysis.MetricQuery;
+import dev.cutover.analysis.MetricSource;
+import dev.cutover.spi.Attribute;
+import dev.cutover.spi.Compute;
+import dev.cutover.spi.ConfigStore;
+import dev.cutover.spi.DesiredState;
+import dev.cutover.spi.Discovery;
+import dev.cutover.spi.LockManager;
+import dev.cutover.spi.Provider;
+import dev.cutover.spi.ProviderContext;
+import dev.cutover.spi.ProviderException;
+import dev.cutover.spi.Resource;
+import dev.cutover.spi.ResourceCapability;
+import dev.cutover.spi.ResourceId;
+import dev.cutover.spi.ResourceType;
+import dev.cutover.spi.RevisionHealth;
+import dev.cutover.spi.RevisionRef;
+import dev.cutover.spi.Scaling;
+import dev.cutover.spi.SecretNotFoundException;
+import dev.cutover.spi.Secrets;
+import dev.cutover.spi.TaskResult;
+import dev.cutover.spi.Traffic;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * A provider that keeps everything in memory and offers every capability: the reference for
+ * custom providers (it passes the compatibility kit), the engine of JShell experiments and of the
+ * core's tests. Images can be scripted to misbehave, and calls can fail at a seeded rate.
+ *
+ * <pre>{@code
+ * InMemoryProvider cloud = new InMemoryProvider();
+ * cloud.behave("orders:1.4.3", InMemoryProvider.Behavior.healthy().errorRate(0.2));
+ * cloud.addSecret("prod/orders/db");
+ * Cutover cutover = Cutover.builder().provider(cloud).build();
+ * }</pre>
+ */
+public final class InMemoryProvider implements Provider {
+
+    private final String name;
+    private final Object lock = new Object();
+    private volatile ProviderContext context;
+    private final Map<ResourceId, Resource> resources = new TreeMap<>();
+    private final Map<String, Rev> revisions = new LinkedHashMap<>();
+    private final Map<String, Integer> revisionCounters = new HashMap<>();
+    private final Map<String, Map<String, Integer>> weights = new HashMap<>();
+    private final Map<String, Behavior> behaviors = new HashMap<>();
+    private final Set<String> secrets = new HashSet<>();
+    private final Map<String, Integer> calls = new TreeMap<>();
+    private InMemoryLocks locks;
+    private Random faultRandom;
+    private double faultRate;
+
+    /** A provider named {@code in-memory}. */
+    public InMemoryProvider() {
+        this("in-memory");
+    }
+
+    /** A provider with another name, to run several side by side. */
+    public InMemoryProvider(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    private static final class Rev {
+        final RevisionRef ref;
+        final Map<String, Attribute> spec;
+        final String image;
+        final Instant startedAt;
+        int desired;
+        boolean retired;
+
+        Rev(RevisionRef ref, Map<String, Attribute> spec, String image, Instant startedAt, int desired) {
+            this.ref = ref;
+            this.spec = spec;
+            this.image = image;
+            this.startedAt = startedAt;
+            this.desired = desired;
+        }
+    }
+
+    /**
+     * How an image behaves once started.
+     *
+     * @param startDelay    how long tasks take to become healthy
+     * @param crashes       whether tasks die right after start
+     * @param neverHealthy  whether health checks never pass
+     * @param errorRate     the fraction of requests that fail (0.0–1.0)
+     * @param p99Millis     the 99th percentile latency in ms
+     * @param hookExitCode  the exit code of one-off tasks run with this image
+     */
+    public record Behavior(Duration startDelay, boolean crashes, boolean neverHealthy, double errorRate,
+            double p99Millis, int hookExitCode) {
+
+        public Behavior {
+            Objects.requireNonNull(startDelay, "startDelay");
+        }
+
+        /** Healthy after 10 s, 0.1% errors, 80 ms p99, hooks exit 0. */
+        public static Behavior healthy() {
+            return new Behavior(Duration.ofSeconds(10), false, false, 0.001, 80, 0);
+        }
+
+        public Behavior startDelay(Duration delay) {
+            return new Behavior(delay, crashes, neverHealthy, errorRate, p99Millis, hookExitCode);
+        }
+
+        /** Tasks die right after they start. */
+        public Behavior crashing() {
+            return new Behavior(startDelay, true, neverHealthy, errorRate, p99Millis, hookExitCode);
+        }
+
+        /** Health checks never pass. */
+        public Behavior failingHealthChecks() {
+            return new Behavior(startDelay, crashes, true, errorRate, p99Millis, hookExitCode);
+        }
+
+        public Behavior errorRate(double rate) {
+            return new Behavior(startDelay, crashes, neverHealthy, rate, p99Millis, hookExitCode);
+        }
+
+        public Behavior p99Millis(double millis) {
+            return new Behavior(startDelay, crashes, neverHealthy, errorRate, millis, hookExitCode);
+        }
+
+        public Behavior hookExitCode(int code) {
+            return new Behavior(startDelay, crashes, neverHealthy, errorRate, p99Millis, code);
+        }
+    }
+
+    /** Scripts how an image (the full reference, or its {@code repository:tag} / version) behaves. */
+    public InMemoryProvider behave(String image, Behavior behavior) {
+        synchronized (lock) {
+            behaviors.put(Objects.requireNonNull(image, "image"), Objects.requireNonNull(behavior, "behavior"));
+        }
+        return this;
+    }
+
+    /** Declares that a secret reference exists (values are never stored). */
+    public InMemoryProvider addSecret(String reference) {
+        synchronized (lock) {
+            secrets.add(Objects.requireNonNull(reference, "reference"));
+        }
+        return this;
+    }
+
+    /** Makes each call fail with a retryable error (throttling, 503, timeout) with probability {@code rate}, seeded. */
+    public InMemoryProvider faults(long seed, double rate) {
+        synchronized (lock) {
+            this.faultRandom = new Random(seed);
+            this.faultRate = rate;
+        }
+        return this;
+    }
+
+    /** How many calls each operation received (for batching checks). */
+    public Map<String, Integer> calls() {
+        synchronized (lock) {
+            return Map.copyOf(calls);
+        }
+    }
+
+    /** The revisions that run now, for tests. */
+    public List<RevisionRef> running(String environment, String service) {
+        synchronized (lock) {
+            return runningLocked(environment, service);
+        }
+    }
+
+    /** Sets weights out of band, as a person editing the route by hand would (for drift tests). */
+    public void editWeights(String environment, String service, Map<String, Integer> w) {
+        synchronized (lock) {
+            weights.put(environment + "/" + service, new LinkedHashMap<>(w));
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void start(ProviderContext context) {
+        this.context = Objects.requireNonNull(context, "context");
+        synchronized (lock) {
+            if (locks == null) {
+                locks = new InMemoryLocks(context.clock());
+            }
+        }
+    }
+
+    private ProviderContext ctx() {
+        ProviderContext c = context;
+        if (c == null) {
+            c = ProviderContext.direct(Clock.systemUTC());
+            start(c);
+        }
+        return c;
+    }
+
+    private <T> T call(String operation, Supplier<T> body) {
+        return ctx().call("memory." + operation, operation, () -> {
+            synchronized (lock) {
+                calls.merge(operation, 1, Integer::sum);
+                if (faultRandom != null && faultRandom.nextDouble() < faultRate) {
+                    int kind = faultRandom.nextInt(3);
+                    throw new ProviderException(name, operation, true, switch (kind) {
+                        case 0 -> "ThrottlingException: rate exceeded";
+                        case 1 -> "503 Service Unavailable";
+                        default -> "timed out";
+                    });
+                }
+                return body.get();
+            }
+        });
+    }
+
+    private void run(String operation, Runnable body) {
+        call(operation, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    private Instant now() {
+        return ctx().clock().instant();
+    }
+
+    private Behavior behaviorOf(String image) {
+        Behavior b = behaviors.get(image);
+        if (b == null) {
+            try {
+                ImageRef ref = ImageRef.parse(image);
+                b = behaviors.get(ref.repository() + ":" + ref.version());
+                if (b == null) {
+                    b = behaviors.get(ref.version());
+                }
+            } catch (ValidationException e) {
+                b = null;
+            }
+        }
+        return b == null ? Behavior.healthy() : b;
+    }
+
+    private List<RevisionRef> runningLocked(String environment, String service) {
+        List<RevisionRef> out = new ArrayList<>();
+        for (Rev r : revisions.values()) {
+            if (!r.retired && r.ref.environment().equals(environment) && r.ref.service().equals(service)) {
+                out.add(r.ref);
+            }
+        }
+        return out;
+    }
+
+    private Rev rev(RevisionRef ref) {
+        Rev r = revisions.get(ref.id());
+        if (r == null) {
+            throw new ProviderException(name, "revision", false, "no revision " + ref.id());
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ resources
+
+    private final ResourceCapability resourcesCapability = new ResourceCapability() {
+        @Override
+        public List<Resource> observe(List<ResourceId> ids) {
+            return call("Observe", () -> {
+                List<Resource> out = new ArrayList<>();
+                for (ResourceId id : ids) {
+                    observeOne(id).ifPresent(out::add);
+                }
+                return out;
+            });
+        }
+
+        @Override
+        public void apply(Change change) {
+            run("Apply", () -> applyOne(change));
+        }
+    };
+
+    private Optional<Resource> observeOne(ResourceId id) {
+        String key = id.environment() + "/" + id.name();
+        switch (id.type()) {
+            case REVISION: {
+                Rev serving = serving(id.environment(), id.name());
+                return serving == null ? Optional.empty() : Optional.of(new Resource(id, serving.spec, serving.ref.id()));
+            }
+            case SERVICE: {
+                Rev serving = serving(id.environment(), id.name());
+                return serving == null ? Optional.empty() : Optional.of(new Resource(id,
+                        Map.of("desiredCount", Attribute.of(String.valueOf(serving.desired))), serving.ref.id()));
+            }
+            case ROUTE: {
+                Map<String, Integer> w = weights.get(key);
+                return w == null || w.isEmpty() ? Optional.empty()
+                        : Optional.of(Resource.of(id, Map.of("weights", Attribute.of(DesiredState.weights(w)))));
+            }
+            default:
+                return Optional.ofNullable(resources.get(id));
+        }
+    }
+
+    private Rev serving(String environment, String service) {
+        Map<String, Integer> w = weights.getOrDefault(environment + "/" + service, Map.of());
+        Rev best = null;
+        int bestWeight = -1;
+        for (Rev r : revisions.values()) {
+            if (r.retired || !r.ref.environment().equals(environment) || !r.ref.service().equals(service)) {
+                continue;
+            }
+            int weight = w.getOrDefault(r.ref.id(), 0);
+            if (weight > bestWeight || weight == bestWeight) {
+                best = r;
+                bestWeight = weight;
+            }
+        }
+        return best;
+    }
+
+    private void applyOne(Change change) {
+        ResourceId id = change.id();
+        switch (change.action()) {
+            case CREATE, UPDATE -> {
+                Resource after = change.after();
+                if (id.type() == ResourceType.SERVICE) {
+                    Rev serving = serving(id.environment(), id.name());
+                    if (serving != null) {
+                        serving.desired = Integer.parseInt(after.value("desiredCount"));
+                    }
+                } else if (id.type() == ResourceType.ROUTE) {
+                    Map<String, Integer> w = new LinkedHashMap<>();
+                    for (String part : after.value("weights").split(",")) {
+                        String[] kv = part.split("=");
+                        if (kv.length == 2 && !kv[0].equals(DesiredState.NEW_REVISION)) {
+                            w.put(kv[0], Integer.parseInt(kv[1]));
+                        }
+                    }
+                    if (!w.isEmpty()) {
+                        weights.put(id.environment() + "/" + id.name(), w);
+                    }
+                } else if (id.type() != ResourceType.REVISION) {
+                    resources.put(id, after.withRef(id.type().label() + "/" + id.environment() + "/" + id.name()));
+                }
+            }
+            case DELETE -> resources.remove(id);
+            default -> {
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ compute
+
+    private final Compute compute = new Compute() {
+        @Override
+        public List<Resource> observe(List<ResourceId> ids) {
+            return resourcesCapability.observe(ids);
+        }
+
+        @Override
+        public void apply(Change change) {
+            resourcesCapability.apply(change);
+        }
+
+        @Override
+        public RevisionRef startRevision(Release release, int desiredCount) {
+            return call("StartRevision", () -> {
+                String env = release.environment().name();
+                String svc = release.service().name();
+                Map<String, Attribute> spec = DesiredState.revision(release.service());
+                for (Rev r : revisions.values()) {
+                    if (!r.retired && r.ref.environment().equals(env) && r.ref.service().equals(svc)
+                            && r.spec.equals(spec)) {
+                        r.desired = desiredCount;
+                        return r.ref;
+                    }
+                }
+                int n = revisionCounters.merge(env + "/" + svc, 1, Integer::sum);
+                RevisionRef ref = new RevisionRef(env, svc, svc + "-" + env + ":" + n, release.service().image().version());
+                revisions.put(ref.id(), new Rev(ref, spec, release.service().image().toString(), now(), desiredCount));
+                return ref;
+            });
+        }
+
+        @Override
+        public List<RevisionRef> revisions(String environment, String service) {
+            return call("ListRevisions", () -> runningLocked(environment, service));
+        }
+
+        @Override
+        public void scale(RevisionRef revision, int desiredCount) {
+            run("Scale", () -> rev(revision).desired = desiredCount);
+        }
+
+        @Override
+        public RevisionHealth health(RevisionRef revision) {
+            return call("Health", () -> {
+                Rev r = rev(revision);
+                if (r.retired) {
+                    return new RevisionHealth(0, 0, 0, 0, "retired");
+                }
+                Behavior b = behaviorOf(r.image);
+                Duration age = Duration.between(r.startedAt, now());
+                if (b.crashes()) {
+                    int failed = (int) Math.max(1, Math.min(r.desired * 3L, age.toSeconds() / 10 + 1));
+                    return new RevisionHealth(r.desired, 0, 0, failed, "Essential container in task exited (exit code 1)");
+                }
+                boolean started = age.compareTo(b.startDelay()) >= 0;
+                int running = started ? r.desired : 0;
+                int healthy = started && !b.neverHealthy() ? r.desired : 0;
+                return new RevisionHealth(r.desired, running, healthy, 0, b.neverHealthy() && started ? "health check failing" : "");
+            });
+        }
+
+        @Override
+        public void retire(RevisionRef revision) {
+            run("Retire", () -> {
+                Rev r = revisions.get(revision.id());
+                if (r != null) {
+                    r.retired = true;
+                    r.desired = 0;
+                    Map<String, Integer> w = weights.get(revision.environment() + "/" + revision.service());
+                    if (w != null && w.getOrDefault(revision.id(), 0) > 0) {
+                        throw new ProviderException(name, "Retire", false, "revision " + revision.id()
+                                + " still receives " + w.get(revision.id()) + "% of traffic; shift it away first");
+                    }
+                    if (w != null) {
+                        w.remove(revision.id());
+                    }
+                }
+            });
+        }
+
+        @Override
+        public TaskResult runTask(RevisionRef revision, Hook hook) {
+            return call("RunTask", () -> {
+                Rev r = rev(revision);
+                int code = behaviorOf(r.image).hookExitCode();
+                return new TaskResult("task-" + revision.id() + "-" + (calls.getOrDefault("RunTask", 0)), code,
+                        code == 0 ? "Essential container in task exited" : "Essential container in task exited (exit code " + code + ")");
+            });
+        }
+
+        @Override
+        public RevisionRef restartRevision(RevisionRef revision, int desiredCount) {
+            return call("RestartRevision", () -> {
+                Rev r = rev(revision);
+                Rev again = new Rev(r.ref, r.spec, r.image, now(), desiredCount);
+                revisions.put(r.ref.id(), again);
+                return r.ref;
+            });
+        }
+    };
+
+    // ------------------------------------------------------------------ traffic
+
+    private final Traffic traffic = new Traffic() {
+        @Override
+        public List<Resource> observe(List<ResourceId> ids) {
+            return resourcesCapability.observe(ids);
+        }
+
+        @Override
+        public void apply(Change change) {
+            resourcesCapability.apply(change);
+        }
+
+        @Override
+        public Map<String, Integer> weights(String environment, String service) {
+            return call("GetWeights", () -> Map.copyOf(weights.getOrDefault(environment + "/" + service, Map.of())));
+        }
+
+        @Override
+        public void setWeights(String environment, String service, Map<String, Integer> w) {
+            run("SetWeights", () -> {
+                int sum = w.values().stream().mapToInt(Integer::intValue).sum();
+                if (sum != 100 || w.size() > 10 || w.values().stream().anyMatch(v -> v < 0 || v > 100)) {
+                    throw new ProviderException(name, "SetWeights", false,
+                            "weights must be 0-100, name at most 10 revisions and sum to 100, were " + w);
+                }
+                for (String id : w.keySet()) {
+                    Rev r = revisions.get(id);
+                    if (r == null || r.retired) {
+                        throw new ProviderException(name, "SetWeights", false, "no running revision " + id);
+                    }
+                }
+                weights.put(environment + "/" + service, new LinkedHashMap<>(w));
+            });
+        }
+    };
+
+    // ------------------------------------------------------------------ the rest
+
+    private final Discovery discovery = new Discovery() {
+        @Override
+        public List<Resource> observe(List<ResourceId> ids) {
+            return resourcesCapability.observe(ids);
+        }
+
+        @Override
+        public void apply(Change change) {
+            resourcesCapability.apply(change);
+        }
+    };
+
+    private final ConfigStore config = new ConfigStore() {
+        @Override
+        public List<Resource> observe(List<ResourceId> ids) {
+            return resourcesCapability.observe(ids);
+        }
+
+        @Override
+        public void apply(Change change) {
+            resourcesCapability.apply(change);
+        }
+    };
+
+    private final Scaling scaling = new Scaling() {
+        @Override
+        public List<Resource> observe(List<ResourceId> ids) {
+            return resourcesCapability.observe(ids);
+        }
+
+        @Override
+        public void apply(Change change) {
+            resourcesCapability.apply(change);
+        }
+    };
+
+    private final Secrets secretsCapability = new Secrets() {
+        @Override
+        public Map<String, String> resolve(String environment, Collection<String> references) {
+            return call("ResolveSecrets", () -> {
+                List<String> missing = references.stream().filter(r -> !secrets.contains(r)).sorted().toList();
+                if (!missing.isEmpty()) {
+                    throw new SecretNotFoundException(missing);
+                }
+                Map<String, String> out = new LinkedHashMap<>();
+                references.forEach(r -> out.put(r, "memory:secret:" + r));
+                return out;
+            });
+        }
+    };
+
+    private final MetricSource metricSource = new MetricSource() {
+        @Override
+        public Measurement measure(MetricQuery query, MetricContext c) {
+            synchronized (lock) {
+                Rev r = revisions.get(c.revision());
+                int weight = weights.getOrDefault(c.environment() + "/" + c.service(), Map.of()).getOrDefault(c.revision(), 0);
+                if (r == null || weight == 0) {
+                    return Measurement.noData("no traffic to " + c.revision());
+                }
+                Behavior b = behaviorOf(r.image);
+                return switch (query.kind()) {
+                    case ERROR_RATE -> Measurement.of(b.errorRate());
+                    case LATENCY_P99, LATENCY_P95 -> Measurement.of(b.p99Millis());
+                    case REQUEST_RATE -> Measurement.of(weight);
+                    case CUSTOM -> Measurement.error("the in-memory metric source answers no custom queries");
+                };
+            }
+        }
+
+        @Override
+        public String name() {
+            return "in-memory";
+        }
+    };
+
+    @Override
+    public Optional<Compute> compute() {
+        return Optional.of(compute);
+    }
+
+    @Override
+    public Optional<Traffic> traffic() {
+        return Optional.of(traffic);
+    }
+
+    @Override
+    public Optional<Discovery> discovery() {
+        return Optional.of(discovery);
+    }
+
+    @Override
+    public Optional<ConfigStore> config() {
+        return Optional.of(config);
+    }
+
+    @Override
+    public Optional<Secrets> secrets() {
+        return Optional.of(secretsCapability);
+    }
+
+    @Override
+    public Optional<LockManager> locks() {
+        ctx();
+        return Optional.of(locks);
+    }
+
+    @Override
+    public Optional<MetricSource> metrics() {
+        return Optional.of(metricSource);
+    }
+
+    @Override
+    public Optional<Scaling> scaling() {
+        return Optional.of(scaling);
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lock) {
+            return "InMemoryProvider[" + name + ", " + resources.size() + " resources, "
+                    + revisions.values().stream().filter(r -> !r.retired).count() + " running revisions]";
+        }
+    }
+}

@@ -1,0 +1,876 @@
+package dev.cutover;
+
+import dev.cutover.analysis.Analysis;
+import dev.cutover.analysis.Measurement;
+import dev.cutover.analysis.MetricContext;
+import dev.cutover.analysis.MetricGate;
+import dev.cutover.event.DeploymentEvent;
+import dev.cutover.journal.JournalEntry;
+import dev.cutover.spi.Compute;
+import dev.cutover.spi.Discovery;
+import dev.cutover.spi.LockManager;
+import dev.cutover.spi.ProviderException;
+import dev.cutover.spi.ResourceType;
+import dev.cutover.spi.RevisionHealth;
+import dev.cutover.spi.RevisionRef;
+import dev.cutover.spi.TaskResult;
+import dev.cutover.spi.Traffic;
+import dev.cutover.time.Scheduler;
+import dev.cutover.time.VirtualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rollout state machine behind a {@link Deployment}: every action runs as a scheduled task, is
+ * journaled before it acts, and schedules the next; manual controls flip flags the next action reads.
+ */
+final class Rollout implements Deployment {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Rollout.class);
+    private static final Duration POLL = Duration.ofSeconds(5);
+
+    private final Cutover.Runtime rt;
+    private final Plan plan;
+    private final String id;
+    private final Release release;
+    private final String target;
+    private final LockManager.LockHandle lock;
+    private final List<DeploymentEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final Instant startedAt;
+
+    // state, guarded by this
+    private DeploymentStatus status = DeploymentStatus.RUNNING;
+    private String reason = "";
+    private long sequence;
+    private long generation;
+    private boolean pauseRequested;
+    private boolean approved;
+    private boolean promoteRequested;
+    private Runnable parked;
+    private Map<String, Integer> weights = Map.of();
+    RevisionRef oldRevision;
+    RevisionRef newRevision;
+    private List<Step> steps = List.of();
+    private int stepIndex = -1;
+    private Instant phaseStartedAt;
+    private Instant bakeStartedAt;
+    private Duration bakedBefore = Duration.ZERO;
+    private int failures;
+    private int consecutiveErrors;
+    private int inconclusive;
+    private int outageRetries;
+    private Scheduler.Cancellable renewal;
+    private final Map<String, String> lastMeasurements = new LinkedHashMap<>();
+
+    Rollout(Cutover.Runtime rt, Plan plan, String id, LockManager.LockHandle lock, long firstSequence) {
+        this.rt = rt;
+        this.plan = plan;
+        this.id = id;
+        this.release = plan.release();
+        this.target = release.key();
+        this.lock = lock;
+        this.sequence = firstSequence;
+        this.startedAt = rt.scheduler().clock().instant();
+        this.phaseStartedAt = startedAt;
+    }
+
+    // ---------------------------------------------------------------- start and resume
+
+    void start() {
+        emit(new DeploymentEvent.DeploymentStarted(id, target, now(), release.service().image().version(),
+                release.strategy().name(), (int) plan.changes().stream().filter(c -> !c.isNoOp()).count()));
+        scheduleRenewal();
+        run(Duration.ZERO, this::applyPreChanges);
+    }
+
+    /** Continues from a journal: finishes a promotion, or returns traffic to exactly one healthy revision. */
+    void resumeFrom(RevisionRef old, RevisionRef neu, boolean promoted, boolean finished) {
+        synchronized (this) {
+            this.oldRevision = old;
+            this.newRevision = neu;
+        }
+        scheduleRenewal();
+        journal("resumed", Map.of("old", refText(old), "new", refText(neu), "promoted", String.valueOf(promoted)));
+        emit(new DeploymentEvent.DeploymentResumed(id, target, now(), "resume after restart"));
+        if (neu == null) {
+            run(Duration.ZERO, () -> finish(DeploymentStatus.FAILED, "resumed before a new revision started; nothing to do"));
+        } else if (promoted) {
+            run(Duration.ZERO, this::retireOld);
+        } else {
+            run(Duration.ZERO, () -> rollback("resumed after a crash mid-rollout; returning traffic to the previous revision"));
+        }
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    private void applyPreChanges() {
+        for (Change c : plan.changes()) {
+            if (c.isNoOp() || !isPre(c.id().type())) {
+                continue;
+            }
+            applyChange(c);
+        }
+        if (plan.isRollout()) {
+            run(Duration.ZERO, this::startRevision);
+        } else {
+            run(Duration.ZERO, this::applyPostChanges);
+        }
+    }
+
+    private static boolean isPre(ResourceType t) {
+        return t == ResourceType.CLUSTER || t == ResourceType.NAMESPACE || t == ResourceType.MESH || t == ResourceType.CONFIG;
+    }
+
+    private void applyChange(Change c) {
+        journal("intent", Map.of("action", "apply", "change", c.toString()));
+        rt.resourceCapability(c.id().type()).apply(c);
+        journal("done", Map.of("action", "apply", "change", c.toString()));
+        emit(new DeploymentEvent.ChangeApplied(id, target, now(), c.toString()));
+    }
+
+    private void startRevision() {
+        Compute compute = rt.compute();
+        List<RevisionRef> running = compute.revisions(release.environment().name(), release.service().name());
+        Map<String, Integer> current = rt.traffic().map(t -> t.weights(release.environment().name(), release.service().name()))
+                .orElse(Map.of());
+        RevisionRef old = pickServing(running, current);
+        journal("intent", Map.of("action", "start-revision", "old", refText(old)));
+        RevisionRef neu = compute.startRevision(release, release.service().instances());
+        if (old != null && old.id().equals(neu.id())) {
+            old = null; // the desired revision already runs (a resumed or repeated apply)
+        }
+        synchronized (this) {
+            oldRevision = old;
+            newRevision = neu;
+            weights = current.isEmpty() ? Map.of() : Map.copyOf(current);
+            phaseStartedAt = now();
+        }
+        journal("revision-started", Map.of("old", refText(old), "new", refText(neu)));
+        rt.discovery().ifPresent(d -> d.revisionStarted(neu, release, id));
+        emit(new DeploymentEvent.RevisionStarted(id, target, now(), neu.id(), release.service().instances()));
+        run(Duration.ZERO, this::waitHealthy);
+    }
+
+    private static RevisionRef pickServing(List<RevisionRef> running, Map<String, Integer> weights) {
+        RevisionRef best = null;
+        int bestWeight = -1;
+        for (RevisionRef r : running) {
+            int w = weights.getOrDefault(r.id(), 0);
+            if (w > bestWeight) {
+                best = r;
+                bestWeight = w;
+            }
+        }
+        return best;
+    }
+
+    private void waitHealthy() {
+        Analysis a = release.strategy().analysis();
+        RevisionHealth h = rt.compute().health(newRevision);
+        if (h.failed() > a.maxFailedTasks()) {
+            rollback("new revision's tasks fail (" + h + ")");
+            return;
+        }
+        if (h.isConverged()) {
+            run(Duration.ZERO, this::preDeploy);
+            return;
+        }
+        Duration waited = Duration.between(phaseStartedAt, now());
+        if (waited.compareTo(a.progressDeadline()) >= 0) {
+            rollback("progress deadline: " + h + " after " + waited.toSeconds() + " s (deadline "
+                    + a.progressDeadline().toSeconds() + " s)");
+            return;
+        }
+        run(min(POLL, a.progressDeadline().minus(waited)), this::waitHealthy);
+    }
+
+    private void preDeploy() {
+        Optional<Hook> hook = release.service().preDeploy();
+        if (hook.isPresent()) {
+            journal("intent", Map.of("action", "pre-deploy", "hook", hook.get().toString()));
+            TaskResult r = rt.compute().runTask(newRevision, hook.get());
+            journal("done", Map.of("action", "pre-deploy", "exitCode", String.valueOf(r.exitCode())));
+            emit(new DeploymentEvent.HookCompleted(id, target, now(), "pre-deploy", r.succeeded(),
+                    "exit " + r.exitCode() + (r.reason().isEmpty() ? "" : ": " + r.reason())));
+            if (!r.succeeded()) {
+                rollback("pre-deploy hook failed with exit code " + r.exitCode() + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")"));
+                return;
+            }
+        }
+        List<Step> all = release.strategy().trafficSteps();
+        synchronized (this) {
+            // with no previous revision there is nothing to split with: go straight to the last step
+            steps = oldRevision == null ? List.of(all.get(all.size() - 1)) : all;
+        }
+        run(Duration.ZERO, () -> startStep(0));
+    }
+
+    private void startStep(int index) {
+        Step step;
+        synchronized (this) {
+            if (promoteRequested) {
+                index = steps.size() - 1;
+                approved = true;
+            }
+            stepIndex = index;
+            step = steps.get(index);
+        }
+        if (step.weight() == 100 && release.environment().requiresApproval() && !isApproved()) {
+            awaitApproval(index);
+            return;
+        }
+        emit(new DeploymentEvent.StepStarted(id, target, now(), index + 1, steps.size(), step.weight()));
+        shift(step.weight());
+        synchronized (this) {
+            bakeStartedAt = now();
+            bakedBefore = Duration.ZERO;
+            failures = 0;
+            consecutiveErrors = 0;
+            inconclusive = 0;
+            phaseStartedAt = now();
+        }
+        Analysis a = release.strategy().analysis();
+        int i = index;
+        run(min(a.initialDelay(), step.bake()), () -> analyse(i));
+    }
+
+    private synchronized boolean isApproved() {
+        return approved;
+    }
+
+    private void awaitApproval(int index) {
+        Instant asked = now();
+        synchronized (this) {
+            status = DeploymentStatus.AWAITING_APPROVAL;
+            reason = "approval required before 100% in " + release.environment().name() + " (times out after "
+                    + release.environment().approvalTimeout() + ")";
+            parked = () -> startStep(index);
+        }
+        journal("awaiting-approval", Map.of("step", String.valueOf(index + 1)));
+        emit(new DeploymentEvent.DeploymentPaused(id, target, now(), reason));
+        long gen = generation();
+        rt.scheduler().schedule(release.environment().approvalTimeout(), () -> {
+            synchronized (this) {
+                if (gen != generation || status != DeploymentStatus.AWAITING_APPROVAL) {
+                    return;
+                }
+                parked = null;
+                status = DeploymentStatus.RUNNING;
+            }
+            runNow(() -> rollback("approval timed out after " + Duration.between(asked, now())));
+        });
+    }
+
+    private void shift(int weightOfNew) {
+        Map<String, Integer> w = new LinkedHashMap<>();
+        if (oldRevision != null && weightOfNew < 100) {
+            w.put(oldRevision.id(), 100 - weightOfNew);
+        }
+        if (weightOfNew > 0 || oldRevision == null) {
+            w.put(newRevision.id(), oldRevision == null ? 100 : weightOfNew);
+        }
+        setWeights(w);
+    }
+
+    private void setWeights(Map<String, Integer> w) {
+        Traffic traffic = rt.trafficRequired();
+        journal("intent", Map.of("action", "shift", "weights", dev.cutover.spi.DesiredState.weights(w)));
+        traffic.setWeights(release.environment().name(), release.service().name(), w);
+        synchronized (this) {
+            weights = Map.copyOf(w);
+        }
+        journal("done", Map.of("action", "shift", "weights", dev.cutover.spi.DesiredState.weights(w)));
+        rt.metrics().weights(release, w);
+        emit(new DeploymentEvent.TrafficShifted(id, target, now(), w));
+    }
+
+    private void analyse(int index) {
+        Step step = steps.get(index);
+        Analysis a = release.strategy().analysis();
+        RevisionHealth h = rt.compute().health(newRevision);
+        Map<String, String> measured = new LinkedHashMap<>();
+        String verdict = "PASSED";
+        String why = "";
+        if (h.failed() > a.maxFailedTasks() || h.running() < h.desired() && h.healthy() < h.desired()
+                && Duration.between(phaseStartedAt, now()).compareTo(a.progressDeadline()) >= 0) {
+            verdict = "FAILED";
+            why = "health: " + h;
+        }
+        Optional<Discovery.InstanceHealth> dh = rt.discovery().flatMap(d -> d.health(newRevision));
+        if (dh.isPresent()) {
+            measured.put("discovery", dh.get().passing() + " passing, " + dh.get().critical() + " critical");
+            if (dh.get().critical() > a.maxFailedTasks()) {
+                verdict = "FAILED";
+                why = "discovery health: " + dh.get().critical() + " critical instances";
+            }
+        }
+        boolean sawError = false;
+        boolean sawNoData = false;
+        if (step.weight() > 0 && !a.gates().isEmpty() && "PASSED".equals(verdict)) {
+            Instant to = now();
+            Instant from = to.minus(a.interval());
+            MetricContext ctx = new MetricContext(release.environment().name(), release.service().name(),
+                    newRevision.id(), from.isBefore(bakeStartedAt) ? bakeStartedAt : from, to);
+            for (MetricGate g : a.gates()) {
+                Measurement m;
+                try {
+                    m = rt.metricSource().measure(g.query(), ctx);
+                } catch (RuntimeException e) {
+                    m = Measurement.error(e.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+                measured.put(g.name(), m.toString());
+                switch (m.status()) {
+                    case VALUE -> {
+                        if (!g.passes(m.value())) {
+                            verdict = "FAILED";
+                            why = g.name() + " " + m.value() + " breaks " + g;
+                        }
+                    }
+                    case NO_DATA -> sawNoData = true;
+                    case ERROR -> sawError = true;
+                }
+            }
+        }
+        synchronized (this) {
+            lastMeasurements.clear();
+            lastMeasurements.putAll(measured);
+        }
+        boolean bakeOver = Duration.between(bakeStartedAt, now()).plus(bakedBefore).compareTo(step.bake()) >= 0;
+        if ("FAILED".equals(verdict)) {
+            failures++;
+            consecutiveErrors = 0;
+            emit(new DeploymentEvent.AnalysisCompleted(id, target, now(), index + 1, "FAILED", measured, h.toString()));
+            if (failures > a.failureLimit()) {
+                rollback("analysis failed at " + step.weight() + "%: " + why);
+                return;
+            }
+        } else if (sawError) {
+            consecutiveErrors++;
+            emit(new DeploymentEvent.AnalysisCompleted(id, target, now(), index + 1, "ERROR", measured, h.toString()));
+            if (consecutiveErrors > a.consecutiveErrorLimit()) {
+                rollback("metric source could not answer " + consecutiveErrors + " times in a row");
+                return;
+            }
+        } else if (sawNoData) {
+            inconclusive++;
+            consecutiveErrors = 0;
+            emit(new DeploymentEvent.AnalysisCompleted(id, target, now(), index + 1, "INCONCLUSIVE", measured, h.toString()));
+            if (inconclusive > a.inconclusiveLimit()) {
+                pauseForHuman("analysis inconclusive at " + step.weight() + "% (no data: " + measured
+                        + "); resume() to keep baking, promote() to go on, abort() to roll back", () -> {
+                            synchronized (this) {
+                                inconclusive = 0;
+                            }
+                            analyse(index);
+                        });
+                return;
+            }
+        } else {
+            consecutiveErrors = 0;
+            emit(new DeploymentEvent.AnalysisCompleted(id, target, now(), index + 1, bakeOver ? "PASSED" : "RUNNING",
+                    measured, h.toString()));
+            if (bakeOver || isPromoteRequested()) {
+                if (index + 1 < steps.size() && !isPromoteRequested()) {
+                    run(Duration.ZERO, () -> startStep(index + 1));
+                } else if (index + 1 < steps.size()) {
+                    run(Duration.ZERO, () -> startStep(steps.size() - 1));
+                } else {
+                    run(Duration.ZERO, this::smokeTest);
+                }
+                return;
+            }
+        }
+        Duration left = step.bake().minus(Duration.between(bakeStartedAt, now()).plus(bakedBefore));
+        run(left.isNegative() || left.isZero() ? a.interval() : min(a.interval(), left), () -> analyse(index));
+    }
+
+    private synchronized boolean isPromoteRequested() {
+        return promoteRequested;
+    }
+
+    private void smokeTest() {
+        Optional<Hook> hook = release.service().smokeTest();
+        if (hook.isPresent()) {
+            journal("intent", Map.of("action", "smoke-test", "hook", hook.get().toString()));
+            TaskResult r = rt.compute().runTask(newRevision, hook.get());
+            journal("done", Map.of("action", "smoke-test", "exitCode", String.valueOf(r.exitCode())));
+            emit(new DeploymentEvent.HookCompleted(id, target, now(), "smoke-test", r.succeeded(),
+                    "exit " + r.exitCode() + (r.reason().isEmpty() ? "" : ": " + r.reason())));
+            if (!r.succeeded()) {
+                rollback("smoke test failed with exit code " + r.exitCode());
+                return;
+            }
+        }
+        journal("promoted", Map.of("new", refText(newRevision), "old", refText(oldRevision)));
+        synchronized (this) {
+            status = DeploymentStatus.PROMOTED;
+            reason = oldRevision == null ? "" : "old revision " + oldRevision.id() + " stays warm for " + rt.rollbackWindow();
+        }
+        emit(new DeploymentEvent.Promoted(id, target, now(), newRevision.id()));
+        run(oldRevision == null ? Duration.ZERO : rt.rollbackWindow(), this::retireOld);
+    }
+
+    private void retireOld() {
+        Compute compute = rt.compute();
+        List<RevisionRef> stray = new ArrayList<>(compute.revisions(release.environment().name(), release.service().name()));
+        stray.removeIf(r -> r.id().equals(newRevision.id()));
+        if (!weights.equals(Map.of(newRevision.id(), 100))) {
+            setWeights(Map.of(newRevision.id(), 100));
+        }
+        for (RevisionRef r : stray) {
+            retire(r);
+        }
+        applyPostChanges();
+    }
+
+    private void retire(RevisionRef r) {
+        journal("intent", Map.of("action", "retire", "revision", refText(r)));
+        rt.discovery().ifPresent(d -> d.revisionRetired(r));
+        rt.compute().retire(r);
+        journal("done", Map.of("action", "retire", "revision", refText(r)));
+    }
+
+    private void applyPostChanges() {
+        for (Change c : plan.changes()) {
+            if (c.isNoOp() || isPre(c.id().type()) || c.id().type() == ResourceType.REVISION) {
+                continue;
+            }
+            if (c.id().type() == ResourceType.ROUTE) {
+                if (!plan.isRollout()) {
+                    // drift: traffic split with no rollout under way; restore the serving revision
+                    rt.trafficRequired().apply(c);
+                }
+                continue;
+            }
+            applyChange(c);
+        }
+        finish(DeploymentStatus.SUCCEEDED, newRevision == null ? "applied" : newRevision.id() + " serves all traffic");
+    }
+
+    private void rollback(String why) {
+        journal("intent", Map.of("action", "rollback", "reason", why));
+        LOG.info("{} {}: rolling back: {}", id, target, why);
+        RevisionRef old = oldRevision;
+        RevisionRef neu = newRevision;
+        if (old != null) {
+            setWeights(Map.of(old.id(), 100));
+        }
+        if (neu != null && (old == null || !old.id().equals(neu.id()))) {
+            retire(neu);
+        }
+        rt.metrics().rollback(release, why);
+        emit(new DeploymentEvent.RolledBack(id, target, now(), why, old == null ? "" : old.id()));
+        if (old == null) {
+            finish(DeploymentStatus.FAILED, why + "; there was no previous revision to return to");
+        } else {
+            finish(DeploymentStatus.ROLLED_BACK, why);
+        }
+    }
+
+    private void finish(DeploymentStatus outcome, String detail) {
+        synchronized (this) {
+            if (status.isTerminal()) {
+                return;
+            }
+            status = outcome;
+            reason = outcome == DeploymentStatus.SUCCEEDED ? "" : detail;
+            generation++;
+            if (renewal != null) {
+                renewal.cancel();
+            }
+        }
+        journal("finished", Map.of("outcome", outcome.name(), "detail", detail, "new", refText(newRevision),
+                "old", refText(oldRevision), "image", release.service().image().toString()));
+        try {
+            lock.close();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not release the lock on {}", id, target, e);
+        }
+        rt.metrics().finished(release, outcome, Duration.between(startedAt, now()));
+        emit(new DeploymentEvent.DeploymentFinished(id, target, now(), outcome.name(), detail));
+        done.countDown();
+    }
+
+    // ---------------------------------------------------------------- running actions safely
+
+    private synchronized long generation() {
+        return generation;
+    }
+
+    /** Schedules an action; it runs unless the deployment ended or was redirected (abort) meanwhile. */
+    private void run(Duration delay, Runnable action) {
+        long gen = generation();
+        rt.scheduler().schedule(delay, () -> {
+            synchronized (this) {
+                if (gen != generation || status.isTerminal()) {
+                    return;
+                }
+                if (pauseRequested) {
+                    parked = action;
+                    return;
+                }
+            }
+            runNow(action);
+        });
+    }
+
+    private void runNow(Runnable action) {
+        try {
+            action.run();
+            synchronized (this) {
+                outageRetries = 0;
+            }
+        } catch (ProviderException e) {
+            onProviderFailure(action, e);
+        } catch (RuntimeException e) {
+            LOG.error("{} {}: unexpected failure", id, target, e);
+            safeRollbackAfter("unexpected failure: " + e);
+        }
+    }
+
+    private void onProviderFailure(Runnable action, ProviderException e) {
+        boolean rollingBack;
+        int tries;
+        synchronized (this) {
+            tries = ++outageRetries;
+            rollingBack = reason.startsWith("rolling back");
+        }
+        if (e.retryable()) {
+            Duration wait = rt.resilience().breakerOpenDuration();
+            String why = e.provider() + " unavailable (" + e.getMessage() + "); paused safely, retrying in " + wait.toSeconds() + " s";
+            synchronized (this) {
+                status = DeploymentStatus.PAUSED;
+                reason = why;
+            }
+            journal("paused", Map.of("reason", why));
+            emit(new DeploymentEvent.DeploymentPaused(id, target, now(), why));
+            Duration patience = release.strategy().analysis().progressDeadline().multipliedBy(3);
+            if (!rollingBack && wait.multipliedBy(tries).compareTo(patience) > 0) {
+                run(wait, () -> {
+                    setRunning();
+                    rollback("provider " + e.provider() + " unavailable for too long: " + e.getMessage());
+                });
+            } else {
+                run(wait, () -> {
+                    setRunning();
+                    action.run();
+                });
+            }
+        } else {
+            safeRollbackAfter(e.getMessage());
+        }
+    }
+
+    private synchronized void setRunning() {
+        if (status == DeploymentStatus.PAUSED) {
+            status = DeploymentStatus.RUNNING;
+            reason = "";
+        }
+    }
+
+    private void safeRollbackAfter(String why) {
+        if (newRevision == null && oldRevision == null) {
+            finish(DeploymentStatus.FAILED, why);
+            return;
+        }
+        try {
+            rollback(why);
+        } catch (RuntimeException again) {
+            LOG.error("{} {}: rollback failed too; resume({}) once the provider is back", id, target, id, again);
+            synchronized (this) {
+                status = DeploymentStatus.PAUSED;
+                reason = "rollback failed (" + again.getMessage() + "); run cutover.resume(\"" + id + "\")";
+            }
+            journal("paused", Map.of("reason", reason));
+        }
+    }
+
+    private void pauseForHuman(String why, Runnable continuation) {
+        synchronized (this) {
+            status = DeploymentStatus.PAUSED;
+            reason = why;
+            parked = continuation;
+            pauseRequested = true;
+        }
+        journal("paused", Map.of("reason", why));
+        emit(new DeploymentEvent.DeploymentPaused(id, target, now(), why));
+    }
+
+    private void scheduleRenewal() {
+        Duration every = rt.lockLease().dividedBy(3);
+        long gen = generation();
+        Runnable[] renew = new Runnable[1];
+        renew[0] = () -> {
+            synchronized (this) {
+                if (gen != generation && status.isTerminal()) {
+                    return;
+                }
+                if (status.isTerminal()) {
+                    return;
+                }
+            }
+            try {
+                lock.renew();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: lock renewal failed: {}", id, e.getMessage());
+            }
+            synchronized (this) {
+                renewal = rt.scheduler().schedule(every, renew[0]);
+            }
+        };
+        synchronized (this) {
+            renewal = rt.scheduler().schedule(every, renew[0]);
+        }
+    }
+
+    // ---------------------------------------------------------------- journal and events
+
+    private void journal(String type, Map<String, String> data) {
+        long seq;
+        synchronized (this) {
+            seq = ++sequence;
+        }
+        Map<String, String> d = new LinkedHashMap<>(data);
+        d.putIfAbsent("target", target);
+        rt.journal().append(new JournalEntry(id, seq, now(), type, d));
+    }
+
+    private void emit(DeploymentEvent e) {
+        events.add(e);
+        rt.emit(e);
+    }
+
+    private Instant now() {
+        return rt.scheduler().clock().instant();
+    }
+
+    static String refText(RevisionRef r) {
+        return r == null ? "" : r.environment() + "|" + r.service() + "|" + r.id() + "|" + r.version();
+    }
+
+    static RevisionRef parseRef(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        String[] p = text.split("\\|", -1);
+        if (p.length != 4) {
+            throw new dev.cutover.journal.JournalException("corrupt revision reference in journal: " + text);
+        }
+        return new RevisionRef(p[0], p[1], p[2], p[3]);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    // ---------------------------------------------------------------- Deployment
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Release release() {
+        return release;
+    }
+
+    @Override
+    public synchronized DeploymentStatus status() {
+        return status;
+    }
+
+    @Override
+    public synchronized String statusReason() {
+        return reason;
+    }
+
+    @Override
+    public synchronized Map<String, Integer> weights() {
+        return weights;
+    }
+
+    @Override
+    public List<DeploymentEvent> events() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    @Override
+    public DeploymentStatus await() {
+        if (rt.scheduler() instanceof VirtualScheduler v) {
+            v.runUntil(() -> done.getCount() == 0 || waitsForPerson());
+            if (done.getCount() != 0) {
+                throw new IllegalStateException("deployment " + id + " waits for a person (" + status() + ": "
+                        + statusReason() + "); call resume(), approve(), promote() or abort()");
+            }
+            return status();
+        }
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CutoverException("interrupted while waiting for deployment " + id, e);
+        }
+        return status();
+    }
+
+    @Override
+    public DeploymentStatus await(Duration timeout) {
+        if (rt.scheduler() instanceof VirtualScheduler v) {
+            Instant end = now().plus(timeout);
+            v.runUntil(() -> done.getCount() == 0 || waitsForPerson() || !now().isBefore(end));
+            return status();
+        }
+        try {
+            done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return status();
+    }
+
+    private synchronized boolean waitsForPerson() {
+        return parked != null && (pauseRequested || status == DeploymentStatus.AWAITING_APPROVAL);
+    }
+
+    @Override
+    public void pause() {
+        synchronized (this) {
+            if (status.isTerminal() || pauseRequested) {
+                return;
+            }
+            pauseRequested = true;
+            status = DeploymentStatus.PAUSED;
+            reason = "paused by a person";
+            if (bakeStartedAt != null) {
+                bakedBefore = bakedBefore.plus(Duration.between(bakeStartedAt, now()));
+            }
+        }
+        journal("paused", Map.of("reason", "manual"));
+        emit(new DeploymentEvent.DeploymentPaused(id, target, now(), "paused by a person"));
+    }
+
+    @Override
+    public void resume() {
+        Runnable next;
+        synchronized (this) {
+            if (status.isTerminal() || !pauseRequested && status != DeploymentStatus.PAUSED) {
+                return;
+            }
+            pauseRequested = false;
+            status = DeploymentStatus.RUNNING;
+            reason = "";
+            next = parked;
+            parked = null;
+            if (bakeStartedAt != null) {
+                bakeStartedAt = now();
+            }
+        }
+        journal("resumed", Map.of("by", "person"));
+        emit(new DeploymentEvent.DeploymentResumed(id, target, now(), "person"));
+        if (next != null) {
+            run(Duration.ZERO, next);
+        }
+    }
+
+    @Override
+    public void promote() {
+        synchronized (this) {
+            if (status.isTerminal()) {
+                return;
+            }
+            promoteRequested = true;
+            approved = true;
+        }
+        journal("promote-requested", Map.of());
+        continueIfWaiting();
+    }
+
+    @Override
+    public void approve() {
+        synchronized (this) {
+            if (status.isTerminal()) {
+                return;
+            }
+            approved = true;
+        }
+        journal("approved", Map.of());
+        continueIfWaiting();
+    }
+
+    private void continueIfWaiting() {
+        Runnable next = null;
+        synchronized (this) {
+            if (status == DeploymentStatus.AWAITING_APPROVAL || pauseRequested) {
+                next = parked;
+                parked = null;
+                pauseRequested = false;
+                status = DeploymentStatus.RUNNING;
+                reason = "";
+            }
+        }
+        if (next != null) {
+            emit(new DeploymentEvent.DeploymentResumed(id, target, now(), "person"));
+            run(Duration.ZERO, next);
+        }
+    }
+
+    @Override
+    public void abort() {
+        redirect("aborted by a person");
+    }
+
+    @Override
+    public void rollback() {
+        redirect("rolled back by a person" + (status() == DeploymentStatus.PROMOTED ? " after promotion" : ""));
+    }
+
+    private void redirect(String why) {
+        synchronized (this) {
+            if (status.isTerminal()) {
+                return;
+            }
+            generation++;
+            pauseRequested = false;
+            parked = null;
+            status = DeploymentStatus.RUNNING;
+            reason = "rolling back: " + why;
+        }
+        run(Duration.ZERO, () -> rollback(why));
+    }
+
+    @Override
+    public String toString() {
+        synchronized (this) {
+            StringBuilder sb = new StringBuilder("Deployment ").append(id).append(" of ").append(release.service().name())
+                    .append(' ').append(release.service().image().version()).append(" to ").append(release.environment().name())
+                    .append(": ").append(status);
+            if (!reason.isEmpty()) {
+                sb.append(" (").append(reason).append(')');
+            }
+            if (!weights.isEmpty()) {
+                sb.append(", weights ").append(weights);
+            }
+            if (stepIndex >= 0 && !steps.isEmpty()) {
+                sb.append(", step ").append(stepIndex + 1).append('/').append(steps.size());
+            }
+            if (!lastMeasurements.isEmpty()) {
+                sb.append(", last analysis ").append(lastMeasurements);
+            }
+            return sb.toString();
+        }
+    }
+}

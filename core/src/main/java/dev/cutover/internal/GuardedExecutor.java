@@ -1,0 +1,266 @@
+package dev.cutover.internal;
+
+import dev.cutover.CircuitOpenException;
+import dev.cutover.CutoverException;
+import dev.cutover.Resilience;
+import dev.cutover.spi.Provider;
+import dev.cutover.spi.ProviderContext;
+import dev.cutover.spi.ProviderException;
+import dev.cutover.time.Scheduler;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one executor every provider call goes through: a token bucket per API family (sized from
+ * the provider's documented limits), a Resilience4j circuit breaker per provider, a Resilience4j
+ * retry (exponential backoff with full jitter, retryable failures only, waits through the
+ * scheduler so virtual time stays virtual), a Resilience4j bulkhead, a time limit, and Micrometer
+ * timers and counters. Resilience4j's own Micrometer binders publish breaker, retry and bulkhead state.
+ */
+public final class GuardedExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardedExecutor.class);
+
+    private final Resilience config;
+    private final Scheduler scheduler;
+    private final MeterRegistry meters;
+    private final CircuitBreakerRegistry breakers;
+    private final RetryRegistry retries;
+    private final BulkheadRegistry bulkheads;
+    private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final Random jitter;
+    private final ExecutorService timeLimited;
+
+    public GuardedExecutor(Resilience config, Scheduler scheduler, MeterRegistry meters) {
+        this.config = config;
+        this.scheduler = scheduler;
+        this.meters = meters;
+        this.jitter = new Random(config.jitterSeed());
+        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .clock(scheduler.clock())
+                .failureRateThreshold(config.breakerFailureRatePercent())
+                .slidingWindow(config.breakerWindow(), config.breakerWindow(),
+                        CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .waitDurationInOpenState(config.breakerOpenDuration())
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .build());
+        this.retries = RetryRegistry.ofDefaults();
+        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+                .maxConcurrentCalls(config.maxConcurrentCalls())
+                .maxWaitDuration(Duration.ofSeconds(scheduler.isVirtual() ? 0 : 60))
+                .build());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
+        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
+        this.timeLimited = scheduler.isVirtual() ? null : Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "cutover-provider-call");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The context a provider receives: its calls run through this executor. */
+    public ProviderContext contextFor(Provider provider) {
+        GuardedExecutor self = this;
+        return new ProviderContext() {
+            @Override
+            public <T> T call(String family, String operation, Supplier<T> call) {
+                return self.call(provider, family, operation, call);
+            }
+
+            @Override
+            public Clock clock() {
+                return scheduler.clock();
+            }
+        };
+    }
+
+    /** Runs one provider call under every guard. */
+    public <T> T call(Provider provider, String family, String operation, Supplier<T> call) {
+        String name = provider.name();
+        CircuitBreaker breaker = breakers.circuitBreaker(name);
+        Retry retry = retries.retry(name + "." + family, () -> retryConfig(provider));
+        Bulkhead bulkhead = bulkheads.bulkhead(name);
+        Retry.AsyncContext<T> attempt = retry.asyncContext();
+        while (true) {
+            waitForToken(provider, family);
+            if (!breaker.tryAcquirePermission()) {
+                count("cutover.provider.rejected", name, operation, "circuit-open");
+                throw new CircuitOpenException(name, operation, config.breakerOpenDuration());
+            }
+            if (!bulkhead.tryAcquirePermission()) {
+                breaker.releasePermission();
+                count("cutover.provider.rejected", name, operation, "bulkhead-full");
+                throw new ProviderException(name, operation, true,
+                        "more than " + config.maxConcurrentCalls() + " concurrent calls; the bulkhead is full");
+            }
+            long start = System.nanoTime();
+            try {
+                T result = invoke(call);
+                long took = System.nanoTime() - start;
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                attempt.onComplete();
+                timer(name, operation, "success").record(took, TimeUnit.NANOSECONDS);
+                return result;
+            } catch (RuntimeException failure) {
+                long took = System.nanoTime() - start;
+                boolean retryable = provider.isRetryable(failure);
+                if (retryable) {
+                    breaker.onError(took, TimeUnit.NANOSECONDS, failure);
+                } else {
+                    breaker.onSuccess(took, TimeUnit.NANOSECONDS); // a caller error says nothing about the endpoint's health
+                }
+                boolean throttled = provider.isThrottling(failure);
+                timer(name, operation, throttled ? "throttled" : "error").record(took, TimeUnit.NANOSECONDS);
+                long delayMillis = attempt.onError(failure);
+                if (delayMillis < 0) {
+                    throw translate(name, operation, retryable, failure);
+                }
+                count("cutover.provider.retries", name, operation, throttled ? "throttled" : "error");
+                LOG.debug("{} {} failed ({}); retrying in {} ms", name, operation, failure.getClass().getSimpleName(),
+                        delayMillis);
+                sleep(Duration.ofMillis(delayMillis));
+            } finally {
+                bulkhead.onComplete();
+            }
+        }
+    }
+
+    private <T> T invoke(Supplier<T> call) {
+        if (timeLimited == null) {
+            return call.get();
+        }
+        Future<T> f = timeLimited.submit(call::get);
+        try {
+            return f.get(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new CallTimeoutException("no answer within " + config.callTimeout());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(true);
+            throw new CutoverException("interrupted while waiting for a provider call", e);
+        }
+    }
+
+    /** A call that did not answer within the time limit; retryable. */
+    static final class CallTimeoutException extends ProviderException {
+        CallTimeoutException(String message) {
+            super("executor", "call", true, message);
+        }
+    }
+
+    private RetryConfig retryConfig(Provider provider) {
+        long initial = config.initialBackoff().toMillis();
+        long max = config.maxBackoff().toMillis();
+        return RetryConfig.custom()
+                .maxAttempts(config.maxAttempts())
+                .retryOnException(t -> t instanceof CallTimeoutException || provider.isRetryable(t))
+                .intervalBiFunction((attempt, either) -> {
+                    // full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], at least 1 ms
+                    double ceiling = Math.min(max, initial * Math.pow(2, Math.max(0, attempt - 1)));
+                    synchronized (jitter) {
+                        return Math.max(1L, (long) (jitter.nextDouble() * ceiling));
+                    }
+                })
+                .failAfterMaxAttempts(false)
+                .build();
+    }
+
+    private void waitForToken(Provider provider, String family) {
+        Provider.RateLimit limit = config.rateLimits().get(family);
+        if (limit == null) {
+            limit = provider.rateLimits().get(family);
+        }
+        if (limit == null) {
+            return;
+        }
+        Provider.RateLimit l = limit;
+        Duration wait = buckets.computeIfAbsent(provider.name() + "|" + family,
+                k -> new TokenBucket(scheduler.clock(), l.burst(), l.perSecond())).reserve();
+        if (!wait.isZero()) {
+            count("cutover.provider.rate.limited", provider.name(), family, "waited");
+            sleep(wait);
+        }
+    }
+
+    private void sleep(Duration d) {
+        try {
+            scheduler.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CutoverException("interrupted while backing off", e);
+        }
+    }
+
+    private RuntimeException translate(String provider, String operation, boolean retryable, RuntimeException failure) {
+        if (failure instanceof CutoverException) {
+            return failure;
+        }
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        return new ProviderException(provider, operation, retryable, message, failure);
+    }
+
+    private Timer timer(String provider, String operation, String outcome) {
+        return Timer.builder("cutover.provider.calls")
+                .description("Provider API calls through the guarded executor")
+                .tag("provider", provider).tag("operation", operation).tag("outcome", outcome)
+                .register(meters);
+    }
+
+    private void count(String name, String provider, String operation, String reason) {
+        try {
+            Counter.builder(name).tag("provider", provider).tag("operation", operation).tag("reason", reason)
+                    .register(meters).increment();
+        } catch (RuntimeException e) {
+            LOG.debug("could not record {}", name, e);
+        }
+    }
+
+    /** The breaker state of a provider, for status displays. */
+    public String breakerState(String provider) {
+        return breakers.circuitBreaker(provider).getState().name();
+    }
+
+    public void close() {
+        if (timeLimited != null) {
+            timeLimited.shutdownNow();
+        }
+    }
+}
