@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.localcloud.ImageBehavior;
-import dev.cutover.localcloud.LocalCloud;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -30,23 +27,8 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotActiveException;
 import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Task;
 
-class EcsConformanceTest {
+class EcsConformanceTest extends EcsTestBase {
 
-    LocalCloud cloud;
-    EcsClient ecs;
-
-    @BeforeEach
-    void start() {
-        cloud = LocalCloud.start();
-        ecs = Ecs.client(cloud);
-        ecs.createCluster(r -> r.clusterName("prod"));
-    }
-
-    @AfterEach
-    void stop() {
-        ecs.close();
-        cloud.close();
-    }
 
     @Test
     void clusters() {

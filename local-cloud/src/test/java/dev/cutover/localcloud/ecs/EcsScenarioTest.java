@@ -3,14 +3,10 @@ package dev.cutover.localcloud.ecs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.localcloud.ImageBehavior;
-import dev.cutover.localcloud.LocalCloud;
 import dev.cutover.localcloud.RevisionStats;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
@@ -19,23 +15,8 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 import software.amazon.awssdk.services.ecs.model.Task;
 
-class EcsScenarioTest {
+class EcsScenarioTest extends EcsTestBase {
 
-    LocalCloud cloud;
-    EcsClient ecs;
-
-    @BeforeEach
-    void start() {
-        cloud = LocalCloud.start();
-        ecs = Ecs.client(cloud);
-        ecs.createCluster(r -> r.clusterName("prod"));
-    }
-
-    @AfterEach
-    void stop() {
-        ecs.close();
-        cloud.close();
-    }
 
     @Test
     void rollingDeploymentReachesSteadyState() {
