@@ -186,11 +186,13 @@ public final class ConsulProvider implements Provider {
         /** The agent's HTTP address as text, e.g. {@code http://consul.internal:8500}. */
         public Builder url(String url) {
             Objects.requireNonNull(url, "url");
+            URI uri;
             try {
-                return url(URI.create(url));
+                uri = URI.create(url.strip());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("consul url '" + url + "' is not a valid URL", e);
+                throw new IllegalArgumentException("consul url '" + url + "' is not a valid URL; use http(s)://host[:port]", e);
             }
+            return url(uri);
         }
 
         /** The ACL token sent with every request (default: none). Never logged, printed or put in errors. */
