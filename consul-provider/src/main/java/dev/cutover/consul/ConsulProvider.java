@@ -5,11 +5,13 @@ import dev.cutover.consul.internal.ConfigEntries;
 import dev.cutover.consul.internal.ConsulCalls;
 import dev.cutover.consul.internal.ConsulConfigStore;
 import dev.cutover.consul.internal.ConsulDiscovery;
+import dev.cutover.consul.internal.ConsulJournalStore;
 import dev.cutover.consul.internal.ConsulKeys;
 import dev.cutover.consul.internal.ConsulLocks;
 import dev.cutover.consul.internal.ConsulTraffic;
 import dev.cutover.consul.internal.Kv;
 import dev.cutover.consul.internal.ServiceNames;
+import dev.cutover.journal.JournalStore;
 import dev.cutover.spi.ConfigStore;
 import dev.cutover.spi.Discovery;
 import dev.cutover.spi.LockManager;
@@ -61,6 +63,7 @@ public final class ConsulProvider implements Provider {
     private final ConsulConfigStore config;
     private final ConsulLocks locks;
     private final ConsulTraffic traffic;
+    private final ConsulJournalStore journal;
 
     private ConsulProvider(Builder b) {
         this.url = b.url;
@@ -87,6 +90,7 @@ public final class ConsulProvider implements Provider {
         this.config = new ConsulConfigStore(kv, keys);
         Supplier<ScheduledExecutorService> scheduler = b.renewalScheduler != null ? () -> b.renewalScheduler : DefaultScheduler::get;
         this.locks = new ConsulLocks(kv, client.sessionClient(), calls, keys, b.datacenter, b.lockDelay, b.sessionRenewal, scheduler);
+        this.journal = new ConsulJournalStore(kv, keys);
         this.traffic = new ConsulTraffic(new ConfigEntries(b.url, b.aclToken, b.datacenter, b.timeout, calls), names);
     }
 
@@ -123,6 +127,20 @@ public final class ConsulProvider implements Provider {
     @Override
     public Optional<Traffic> traffic() {
         return Optional.of(traffic);
+    }
+
+    /**
+     * A deployment journal kept in this Consul's KV (under {@code <prefix>_journal/}), so that
+     * {@code resume} works from another machine. Its calls go through the same guarded executor once
+     * the provider is started.
+     *
+     * <pre>{@code
+     * ConsulProvider consul = ConsulProvider.builder().url("http://consul:8500").build();
+     * Cutover cutover = Cutover.builder().provider(consul).journal(consul.journalStore()).build();
+     * }</pre>
+     */
+    public JournalStore journalStore() {
+        return journal;
     }
 
     /** The configuration entries of a service in an environment, as stored in KV, sorted by key. */
