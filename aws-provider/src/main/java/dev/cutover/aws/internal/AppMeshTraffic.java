@@ -158,11 +158,11 @@ public final class AppMeshTraffic implements Traffic {
         int sum = weights.values().stream().mapToInt(Integer::intValue).sum();
         long targets = weights.values().stream().filter(w -> w > 0).count();
         if (sum != 100 || targets == 0 || weights.values().stream().anyMatch(w -> w < 0 || w > 100)) {
-            throw new IllegalArgumentException("weights must be 0-100 and sum to 100, were " + weights);
+            throw new ProviderException("aws", "setWeights", false, "weights must be 0-100 and sum to 100, were " + weights);
         }
         if (targets > MAX_TARGETS) {
-            throw new IllegalArgumentException("App Mesh routes take at most " + MAX_TARGETS + " weighted targets, got "
-                    + targets + ": " + weights);
+            throw new ProviderException("aws", "setWeights", false, "App Mesh routes take at most " + MAX_TARGETS
+                    + " weighted targets (a fixed quota), got " + targets + ": " + weights);
         }
         Layout layout = rt.layouts().of(environment);
         if (layout.meshMode()) {
