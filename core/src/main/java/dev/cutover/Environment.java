@@ -172,12 +172,17 @@ public final class Environment {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Environment e && toString().equals(e.toString());
+        return o instanceof Environment e && name.equals(e.name) && Objects.equals(region, e.region)
+                && cluster.equals(e.cluster) && Objects.equals(mesh, e.mesh) && namespace.equals(e.namespace)
+                && trafficMode == e.trafficMode && overrides.equals(e.overrides) && requireImageDigest == e.requireImageDigest
+                && Objects.equals(promotedFrom, e.promotedFrom) && requireApproval == e.requireApproval
+                && approvalTimeout.equals(e.approvalTimeout);
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return Objects.hash(name, region, cluster, mesh, namespace, trafficMode, overrides, requireImageDigest, promotedFrom,
+                requireApproval, approvalTimeout);
     }
 
     @Override

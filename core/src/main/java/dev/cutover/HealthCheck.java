@@ -66,19 +66,22 @@ public final class HealthCheck {
         p.check(h.path.startsWith("/"), at + ".path", h.path, "must start with '/', e.g. /health");
         p.check(h.path.length() <= 1024 && h.path.chars().noneMatch(Character::isWhitespace), at + ".path", h.path,
                 "must be at most 1024 characters without spaces");
-        long interval = h.interval.toMillis();
-        p.check(interval >= 5_000 && interval <= 300_000 && interval % 1000 == 0, at + ".interval", h.interval,
+        // compare Durations, not toMillis(): a huge Duration must be a problem, not an ArithmeticException
+        p.check(wholeSecondsBetween(h.interval, 5, 300), at + ".interval", h.interval,
                 "must be whole seconds from 5 s to 300 s (ECS's limit)");
-        long timeout = h.timeout.toMillis();
-        boolean timeoutInRange = p.check(timeout >= 2_000 && timeout <= 60_000 && timeout % 1000 == 0,
+        boolean timeoutInRange = p.check(wholeSecondsBetween(h.timeout, 2, 60),
                 at + ".timeout", h.timeout, "must be whole seconds from 2 s to 60 s (ECS's limit)");
         if (timeoutInRange) {
-            p.check(timeout < interval, at + ".timeout", h.timeout, "must be shorter than the interval (" + h.interval + ")");
+            p.check(h.timeout.compareTo(h.interval) < 0, at + ".timeout", h.timeout,
+                    "must be shorter than the interval (" + h.interval + ")");
         }
         p.check(h.retries >= 1 && h.retries <= 10, at + ".retries", h.retries, "must be 1-10 (ECS's limit)");
-        long start = h.startPeriod.toMillis();
-        p.check(start >= 0 && start <= 300_000 && start % 1000 == 0, at + ".startPeriod", h.startPeriod,
+        p.check(wholeSecondsBetween(h.startPeriod, 0, 300), at + ".startPeriod", h.startPeriod,
                 "must be whole seconds from 0 s to 300 s (ECS's limit)");
+    }
+
+    private static boolean wholeSecondsBetween(Duration d, long minSeconds, long maxSeconds) {
+        return d.getNano() == 0 && d.getSeconds() >= minSeconds && d.getSeconds() <= maxSeconds;
     }
 
     @Override

@@ -52,6 +52,7 @@ public final class Service {
     private final HealthCheck healthCheck;
     private final Scaling scaling;
     private final int instances;
+    private final boolean instancesSet;
     private final String discoveryName;
     private final Hook preDeploy;
     private final Hook smokeTest;
@@ -73,6 +74,7 @@ public final class Service {
         this.healthCheck = b.healthCheck;
         this.scaling = b.scaling;
         this.instances = b.instances != null ? b.instances : (b.scaling != null ? Math.max(1, b.scaling.min()) : 1);
+        this.instancesSet = b.instances != null;
         this.discoveryName = b.discoveryName != null ? b.discoveryName : b.name;
         this.preDeploy = b.preDeploy;
         this.smokeTest = b.smokeTest;
@@ -98,7 +100,7 @@ public final class Service {
         b.config.putAll(config);
         b.healthCheck = healthCheck;
         b.scaling = scaling;
-        b.instances = instances;
+        b.instances = instancesSet ? instances : null;   // a derived count stays derived
         b.discoveryName = discoveryName.equals(name) ? null : discoveryName;
         b.preDeploy = preDeploy;
         b.smokeTest = smokeTest;
@@ -273,12 +275,18 @@ public final class Service {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Service s && toString().equals(s.toString());
+        return o instanceof Service s && name.equals(s.name) && Objects.equals(imageText, s.imageText) && port == s.port
+                && cpu == s.cpu && memoryMiB == s.memoryMiB && launchType == s.launchType && env.equals(s.env)
+                && secrets.equals(s.secrets) && config.equals(s.config) && healthCheck.equals(s.healthCheck)
+                && Objects.equals(scaling, s.scaling) && instances == s.instances && discoveryName.equals(s.discoveryName)
+                && Objects.equals(preDeploy, s.preDeploy) && Objects.equals(smokeTest, s.smokeTest)
+                && Objects.equals(taskRole, s.taskRole) && Objects.equals(executionRole, s.executionRole);
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return Objects.hash(name, imageText, port, cpu, memoryMiB, launchType, env, secrets, config, healthCheck, scaling,
+                instances, discoveryName, preDeploy, smokeTest, taskRole, executionRole);
     }
 
     @Override
@@ -289,7 +297,7 @@ public final class Service {
                 .append(", ").append(launchType).append(' ').append(cpu).append(" cpu / ").append(memoryMiB).append(" MiB")
                 .append(", instances=").append(instances);
         if (!env.isEmpty()) {
-            sb.append(", env=").append(env);
+            sb.append(", env=").append(Names.hideSecretLooking(env));
         }
         if (!secrets.isEmpty()) {
             sb.append(", secrets=").append(secrets.keySet()).append(" (references)");

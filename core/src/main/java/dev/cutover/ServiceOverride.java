@@ -1,5 +1,6 @@
 package dev.cutover;
 
+import dev.cutover.internal.Names;
 import dev.cutover.internal.Problems;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -100,6 +101,13 @@ public final class ServiceOverride {
     }
 
     static void validate(ServiceOverride o, String at, Problems p) {
+        o.env.forEach((k, v) -> {
+            if (p.check(Names.isEnvVarName(k), at + ".env." + k, null,
+                    "is not a valid variable name; use letters, digits and '_', not starting with a digit")) {
+                p.check(!Names.looksSecret(k), at + ".env." + k, "(hidden)", "looks like a secret; never put a secret "
+                        + "value in env, use .secret(\"" + k + "\", \"<secrets-manager-name-or-arn>\") on the service");
+            }
+        });
         if (o.scaling != null) {
             Scaling.validate(o.scaling, at + ".scaling", p);
         }
@@ -107,12 +115,14 @@ public final class ServiceOverride {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ServiceOverride s && toString().equals(s.toString());
+        return o instanceof ServiceOverride s && Objects.equals(instances, s.instances) && Objects.equals(cpu, s.cpu)
+                && Objects.equals(memoryMiB, s.memoryMiB) && Objects.equals(scaling, s.scaling) && env.equals(s.env)
+                && config.equals(s.config);
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return Objects.hash(instances, cpu, memoryMiB, scaling, env, config);
     }
 
     @Override
@@ -136,7 +146,7 @@ public final class ServiceOverride {
             sep = ", ";
         }
         if (!env.isEmpty()) {
-            sb.append(sep).append("env=").append(env);
+            sb.append(sep).append("env=").append(Names.hideSecretLooking(env));
             sep = ", ";
         }
         if (!config.isEmpty()) {

@@ -90,13 +90,18 @@ public final class Strategies {
             p.add(at + ".steps", "[]", "needs at least one step, ending at 100");
             return;
         }
+        Integer previous = null;   // the last step within (0, 100]: an out-of-range step is reported once, not again by its successor
         for (int i = 0; i < steps.size(); i++) {
             int w = steps.get(i);
             if (w <= 0 || w > 100) {
                 p.add(at + ".steps[" + i + "]", String.valueOf(w), "must be a percentage in (0, 100]");
-            } else if (i > 0 && w <= steps.get(i - 1)) {
+                continue;
+            }
+            if (previous != null && w <= previous) {
                 p.add(at + ".steps[" + i + "]", String.valueOf(w),
-                        "must be greater than the previous step (" + steps.get(i - 1) + "); steps strictly increase");
+                        "must be greater than the previous step (" + previous + "); steps strictly increase");
+            } else {
+                previous = w;
             }
         }
         int last = steps.get(steps.size() - 1);

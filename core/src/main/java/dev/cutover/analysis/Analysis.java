@@ -140,12 +140,16 @@ public final class Analysis {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Analysis a && toString().equals(a.toString());
+        return o instanceof Analysis a && gates.equals(a.gates) && interval.equals(a.interval)
+                && initialDelay.equals(a.initialDelay) && failureLimit == a.failureLimit
+                && consecutiveErrorLimit == a.consecutiveErrorLimit && inconclusiveLimit == a.inconclusiveLimit
+                && maxFailedTasks == a.maxFailedTasks && progressDeadline.equals(a.progressDeadline);
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return Objects.hash(gates, interval, initialDelay, failureLimit, consecutiveErrorLimit, inconclusiveLimit,
+                maxFailedTasks, progressDeadline);
     }
 
     @Override

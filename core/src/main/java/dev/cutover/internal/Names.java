@@ -40,6 +40,16 @@ public final class Names {
         return name != null && SECRETISH.matcher(name).matches();
     }
 
+    /**
+     * The map with the value of every secret-looking name replaced by {@code (hidden)}, for printing:
+     * such a value is rejected at build time, but an unvalidated copy must not print it either.
+     */
+    public static java.util.Map<String, String> hideSecretLooking(java.util.Map<String, String> env) {
+        java.util.Map<String, String> shown = new java.util.TreeMap<>();
+        env.forEach((k, v) -> shown.put(k, looksSecret(k) ? "(hidden)" : v));
+        return shown;
+    }
+
     /** A DNS name: dot-separated labels of letters, digits and hyphens, at most 253 characters. */
     public static boolean isDnsName(String name) {
         if (name == null || name.isEmpty() || name.length() > 253 || name.endsWith(".")) {
