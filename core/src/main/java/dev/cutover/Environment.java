@@ -30,6 +30,7 @@ public final class Environment {
     private final String mesh;
     private final String namespace;
     private final TrafficMode trafficMode;
+    private final boolean trafficModeSet;
     private final Map<String, ServiceOverride> overrides;
     private final boolean requireImageDigest;
     private final String promotedFrom;
@@ -43,6 +44,7 @@ public final class Environment {
         this.mesh = b.mesh;
         this.namespace = b.namespace != null ? b.namespace : b.name + ".local";
         this.trafficMode = b.trafficMode != null ? b.trafficMode : (b.mesh != null ? TrafficMode.APP_MESH : TrafficMode.SERVICE_CONNECT);
+        this.trafficModeSet = b.trafficMode != null;
         this.overrides = Collections.unmodifiableMap(new TreeMap<>(b.overrides));
         this.requireImageDigest = b.requireImageDigest;
         this.promotedFrom = b.promotedFrom;
@@ -61,7 +63,7 @@ public final class Environment {
         b.cluster = cluster;
         b.mesh = mesh;
         b.namespace = namespace;
-        b.trafficMode = trafficMode;
+        b.trafficMode = trafficModeSet ? trafficMode : null;   // a derived mode follows a mesh set on the copy
         b.overrides.putAll(overrides);
         b.requireImageDigest = requireImageDigest;
         b.promotedFrom = promotedFrom;

@@ -126,6 +126,11 @@ class DslValuesTest {
             assertThat(bigger.instances()).isEqualTo(4);
             Service pinned = orders().instances(5).build().toBuilder().scaling(sc -> sc.min(4).max(20)).build();
             assertThat(pinned.instances()).isEqualTo(5);
+
+            Environment plain = Environment.named("stage").region("us-east-1").build();
+            assertThat(plain.toBuilder().mesh("internal").build().trafficMode()).isEqualTo(TrafficMode.APP_MESH);
+            Environment chosen = Environment.named("stage").region("us-east-1").serviceConnect().build();
+            assertThat(chosen.toBuilder().mesh("internal").build().trafficMode()).isEqualTo(TrafficMode.SERVICE_CONNECT);
         }
 
         @Test

@@ -1,0 +1,41 @@
+package dev.cutover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps {@code docs/dsl-reference.md} honest: every Java block in it must be one of the
+ * {@code snippet:start}/{@code snippet:end} regions of {@link JShellSnippetTest}, which runs them.
+ */
+class DocsSnippetsTest {
+
+    private static final Path DOC = Path.of("..", "docs", "dsl-reference.md");
+    private static final Path SOURCE = Path.of("src", "test", "java", "dev", "cutover", "JShellSnippetTest.java");
+
+    @Test
+    void everyJavaBlockOfTheDslReferenceIsARunSnippet() throws IOException {
+        List<String> blocks = blocks(Files.readString(DOC), Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL));
+        List<String> snippets = blocks(Files.readString(SOURCE),
+                Pattern.compile("// snippet:start\\n(.*?)\\n\\s*// snippet:end", Pattern.DOTALL));
+        assertThat(blocks).as("java blocks in %s", DOC).isNotEmpty();
+        assertThat(snippets).as("snippets in %s", SOURCE).containsAll(blocks);
+    }
+
+    /** The first group of every match, each line stripped of indentation, blank lines dropped. */
+    private static List<String> blocks(String text, Pattern pattern) {
+        List<String> out = new ArrayList<>();
+        Matcher m = pattern.matcher(text);
+        while (m.find()) {
+            out.add(m.group(1).lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> a + "\n" + b).orElse(""));
+        }
+        return out;
+    }
+}
