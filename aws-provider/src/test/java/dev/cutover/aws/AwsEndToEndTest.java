@@ -99,4 +99,26 @@ class AwsEndToEndTest {
         assertThat(d.await()).isNotEqualTo(DeploymentStatus.SUCCEEDED);
         assertThat(f.aws.traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:1", 100));
     }
+
+    @Test
+    void blueGreenAndRollingSucceedInMeshMode() {
+        Environment stage = AwsFixture.meshEnv();
+        assertThat(deploy(Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(deploy(Release.of(orders("2.0.0")).to(stage).strategy(Strategies.blueGreen()).build()))
+                .isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(f.aws.traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
+        assertThat(deploy(Release.of(orders("3.0.0")).to(stage).strategy(Strategies.rolling()).build()))
+                .isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(f.aws.traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:3", 100));
+    }
+
+    @Test
+    void serviceConnectModeDeploysThroughEcsNativeCanary() {
+        Environment test = AwsFixture.serviceConnectEnv();
+        assertThat(deploy(Release.of(orders("1.0.0")).to(test).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
+        Deployment d = cutover.apply(cutover.plan(Release.of(orders("2.0.0")).to(test)
+                .strategy(canary().steps(20, 100).bake(Duration.ofMinutes(5))).build()));
+        assertThat(d.await()).as(d.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(f.aws.traffic().orElseThrow().weights("test", "orders")).isEqualTo(Map.of("test-orders:2", 100));
+    }
 }
