@@ -114,6 +114,10 @@ public final class EcsCompute implements Compute {
             Layout layout = rt.layouts().of(env);
             Map<String, String> ecsNameByService = new LinkedHashMap<>();
             for (String service : services) {
+                if (!layout.meshMode()) {
+                    ecsNameByService.put(service, Names.family(env, service)); // one ECS service; batched below
+                    continue;
+                }
                 servingRevision(layout, service).ifPresent(rev -> ecsNameByService.put(service, Names.ecsService(layout,
                         new RevisionRef(env, service, rev, ""))));
             }
