@@ -49,11 +49,42 @@ public interface Scheduler {
     }
 
     /**
-     * Time from {@code clock} moving {@code speed} times faster than the wall clock, e.g. a
-     * local cloud's clock at speed 60, so a ten-minute bake takes ten seconds.
+     * Time running {@code speed} times faster than {@code clock} from now on (e.g. speed 60: a
+     * ten-minute bake takes ten seconds of wall time). Pass a clock that is already accelerated,
+     * such as a local cloud's real-time clock, with speed 1.
      */
     static Scheduler accelerated(Clock clock, double speed) {
-        return new SystemScheduler(Objects.requireNonNull(clock, "clock"), speed);
+        Objects.requireNonNull(clock, "clock");
+        return new SystemScheduler(speed == 1.0 ? clock : new FastClock(clock, speed), speed);
+    }
+
+    /** A clock that runs {@code speed} times faster than its base from the moment it is made. */
+    final class FastClock extends Clock {
+        private final Clock base;
+        private final double speed;
+        private final java.time.Instant origin;
+
+        FastClock(Clock base, double speed) {
+            this.base = base;
+            this.speed = speed;
+            this.origin = base.instant();
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return base.getZone();
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            Duration real = Duration.between(origin, base.instant());
+            return origin.plusNanos((long) (real.toNanos() * speed));
+        }
     }
 
     /** Virtual time starting at {@code start}. */
