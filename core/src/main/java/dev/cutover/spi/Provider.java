@@ -33,6 +33,14 @@ public interface Provider {
     default void start(ProviderContext context) {
     }
 
+    /**
+     * Called with the releases about to be planned or applied, before any observe call, so a
+     * provider can learn each environment's layout (cluster, namespace, mesh, traffic mode) that
+     * resource ids alone do not carry. Must not call the provider's API.
+     */
+    default void prepare(java.util.Collection<dev.cutover.Release> releases) {
+    }
+
     default Optional<Compute> compute() {
         return Optional.empty();
     }

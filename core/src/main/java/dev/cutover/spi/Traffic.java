@@ -16,4 +16,13 @@ public interface Traffic extends ResourceCapability {
      * limit). Revisions not named get no traffic.
      */
     void setWeights(String environment, String service, Map<String, Integer> weights);
+
+    /**
+     * How this provider will move traffic for {@code release}, for the plan to show (e.g. "ECS
+     * native CANARY: one step at 10%, then 100%" or "App Mesh route weights, Cutover's steps").
+     * Empty when there is nothing to add.
+     */
+    default String describe(dev.cutover.Release release) {
+        return "";
+    }
 }
