@@ -586,7 +586,7 @@ public final class Cutover implements AutoCloseable {
                 }
                 out.put(p.name(), p);
             }
-            if (b.discover) {
+            if (b.discover != null ? b.discover : b.providers.isEmpty()) {
                 Map<String, ProviderFactory> found = new LinkedHashMap<>();
                 for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class, b.classLoader)) {
                     if (found.containsKey(f.name())) {
@@ -766,7 +766,7 @@ public final class Cutover implements AutoCloseable {
         private final List<Provider> providers = new ArrayList<>();
         private final Map<Capability, String> routes = new EnumMap<>(Capability.class);
         private final List<DeploymentListener> listeners = new CopyOnWriteArrayList<>();
-        private boolean discover = true;
+        private Boolean discover;
         private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
         private ProviderConfig config = ProviderConfig.system();
         private Scheduler scheduler;
@@ -801,7 +801,12 @@ public final class Cutover implements AutoCloseable {
             return this;
         }
 
-        /** Whether to discover providers with ServiceLoader (default true). */
+        /**
+         * Whether to discover providers with {@link ServiceLoader}. By default Cutover discovers
+         * providers only when none is registered explicitly, so {@code provider(new InMemoryProvider())}
+         * means exactly that provider even with {@code cutover-aws} on the class path. With both, an
+         * explicit provider wins over a discovered one of the same name.
+         */
         public Builder discoverProviders(boolean discover) {
             this.discover = discover;
             return this;
