@@ -10,7 +10,6 @@ import dev.cutover.spi.ResourceType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -86,27 +85,34 @@ public final class Diff {
     private static String reasonForCreate(ResourceType type) {
         return switch (type) {
             case CLUSTER, NAMESPACE, MESH -> "environment bootstrap";
+            case CONFIG -> "configuration entries of the service";
             case REVISION -> "first revision of the service";
+            case SERVICE -> "task count of the service";
             case ROUTE -> "traffic route for the service";
-            default -> "new";
+            case DISCOVERY -> "discovery registration of the service";
+            case SCALING -> "auto scaling of the service";
         };
     }
 
     private static String reasonForUpdate(Resource want, Resource have) {
-        Map<String, String> changed = new LinkedHashMap<>();
+        if (want.id().type() == ResourceType.ROUTE) {
+            String weights = have.value("weights");
+            int split = weights == null || weights.isEmpty() ? 0 : weights.split(",").length;
+            return split > 1
+                    ? "drift: traffic is split between " + split + " revisions; all of it returns to the serving one"
+                    : "drift: traffic goes elsewhere than the release says; it returns to the serving revision";
+        }
+        java.util.TreeSet<String> changed = new java.util.TreeSet<>();
         for (String k : want.attributes().keySet()) {
-            if (!have.attributes().containsKey(k) || !Objects.equals(have.value(k), want.value(k))) {
-                changed.put(k, "");
+            if (!Objects.equals(have.value(k), want.value(k))) {
+                changed.add(k);
             }
         }
         for (String k : have.attributes().keySet()) {
             if (!want.attributes().containsKey(k)) {
-                changed.put(k, "");
+                changed.add(k);
             }
         }
-        if (want.id().type() == ResourceType.ROUTE) {
-            return "drift: traffic is split (" + have.value("weights") + "); restore one revision";
-        }
-        return "differs in " + String.join(", ", changed.keySet());
+        return "differs in " + String.join(", ", changed);
     }
 }
