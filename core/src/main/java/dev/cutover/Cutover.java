@@ -426,24 +426,60 @@ public final class Cutover implements AutoCloseable {
         RevisionRef old = null;
         RevisionRef neu = null;
         boolean promoted = false;
+        boolean rollingBack = false;
         for (JournalEntry e : entries) {
-            if ("revision-started".equals(e.type()) || "resumed".equals(e.type())) {
+            if ("intent".equals(e.type()) && "start-revision".equals(e.get("action")) && neu == null) {
+                old = Rollout.parseRef(e.get("old"));
+            }
+            if ("revision-started".equals(e.type())
+                    || "resumed".equals(e.type()) && e.get("new") != null && !e.get("new").isEmpty()) {
                 neu = Rollout.parseRef(e.get("new"));
                 old = Rollout.parseRef(e.get("old"));
             }
-            if ("promoted".equals(e.type())) {
+            if ("promoted".equals(e.type()) || "resumed".equals(e.type()) && "true".equals(e.get("promoted"))) {
                 promoted = true;
+            }
+            if ("intent".equals(e.type()) && "rollback".equals(e.get("action"))
+                    || "resumed".equals(e.type()) && "true".equals(e.get("rollingBack"))) {
+                rollingBack = true;
             }
         }
         Release release = Release.of(Service.named(first.get("service")).image(first.get("image")).buildUnchecked())
                 .to(Environment.named(first.get("environment")).region(first.get("region")).buildUnchecked())
                 .build();
-        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer + "/" + deploymentId, rt.lockLease);
+        LockManager.LockHandle lock = takeOver(release.key(), first.get("deployer"), deploymentId);
         Plan plan = new Plan(first.get("plan") == null ? deploymentId : first.get("plan"), instanceId, release, List.of(),
                 "", rt.scheduler.clock().instant(), "");
         Rollout rollout = new Rollout(rt, plan, deploymentId, lock, last.sequence());
-        rollout.resumeFrom(old, neu, promoted, false);
+        rollout.resumeFrom(old, neu, promoted, rollingBack);
         return rollout;
+    }
+
+    /**
+     * Takes the lock of a deployment whose process died. The lock is taken in the dead holder's name
+     * (the journaled deployer), so a lock manager that knows that owner hands it over at once; one
+     * that does not (a session-based lock) is waited for until the dead holder's lease runs out.
+     * Another deployment's lock is never taken over.
+     */
+    private LockManager.LockHandle takeOver(String key, String journaledDeployer, String deploymentId) {
+        String owner = (journaledDeployer == null ? rt.deployer : journaledDeployer) + "/" + deploymentId;
+        java.time.Instant giveUp = rt.scheduler.clock().instant().plus(rt.lockLease.multipliedBy(2));
+        while (true) {
+            try {
+                return rt.locks().acquire(key, owner, rt.lockLease);
+            } catch (dev.cutover.spi.LockHeldException held) {
+                boolean deadSelf = held.holder().endsWith("/" + deploymentId);
+                if (!deadSelf || !rt.scheduler.clock().instant().isBefore(giveUp)) {
+                    throw held;
+                }
+                try {
+                    rt.scheduler.sleep(rt.lockLease.dividedBy(3));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CutoverException("interrupted while waiting for the lock of " + deploymentId, e);
+                }
+            }
+        }
     }
 
     /**
@@ -465,31 +501,34 @@ public final class Cutover implements AutoCloseable {
                     + " in the history to roll back to");
         }
         HistoryEntry good = lastGood;
-        Compute compute = rt.compute();
         RevisionRef current = new RevisionRef(environment, service, good.revision(), good.image());
-        RevisionRef previous = compute.revisions(environment, service).stream()
-                .filter(r -> r.id().equals(good.previous())).findFirst()
-                .orElse(null);
-        if (previous == null) {
-            previous = compute.restartRevision(new RevisionRef(environment, service, good.previous(), "previous"), 1);
-        }
-        Release release = Release.of(Service.named(service).image(good.image()).buildUnchecked())
+        String previousImage = history.stream().filter(h -> good.previous().equals(h.revision()))
+                .map(HistoryEntry::image).reduce((a, b) -> b).orElse(good.image());
+        RevisionRef previous = new RevisionRef(environment, service, good.previous(),
+                ImageRef.parse(previousImage).version());
+        Release release = Release.of(Service.named(service).image(previousImage).buildUnchecked())
                 .to(Environment.named(environment).region(regionOf(good)).buildUnchecked()).build();
         String id = newDeploymentId(release);
         LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer + "/" + id, rt.lockLease);
-        Map<String, String> started = new LinkedHashMap<>();
-        started.put("target", release.key());
-        started.put("service", service);
-        started.put("environment", environment);
-        started.put("region", regionOf(good));
-        started.put("image", good.image());
-        started.put("strategy", "rollback");
-        started.put("deployer", rt.deployer);
-        rt.journal.append(new JournalEntry(id, 1, rt.scheduler.clock().instant(), "started", started));
-        Plan plan = new Plan(id, instanceId, release, List.of(), "", rt.scheduler.clock().instant(), "");
-        Rollout rollout = new Rollout(rt, plan, id, lock, 1);
-        rollout.resumeFrom(current, previous, true, false);
-        return rollout;
+        try {
+            Map<String, String> started = new LinkedHashMap<>();
+            started.put("target", release.key());
+            started.put("service", service);
+            started.put("environment", environment);
+            started.put("region", regionOf(good));
+            started.put("image", previousImage);
+            started.put("strategy", "rollback");
+            started.put("deployer", rt.deployer);
+            rt.journal.append(new JournalEntry(id, 1, rt.scheduler.clock().instant(), "started", started));
+            Plan plan = new Plan(id, instanceId, release, List.of(), "", rt.scheduler.clock().instant(), "");
+            Rollout rollout = new Rollout(rt, plan, id, lock, 1);
+            rt.metrics().started(release);
+            rollout.restore(current, previous);
+            return rollout;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     private String regionOf(HistoryEntry h) {

@@ -433,15 +433,16 @@ public final class InMemoryProvider implements Provider {
         @Override
         public void retire(RevisionRef revision) {
             run("Retire", () -> {
+                // idempotent: retiring a retired or unknown revision is a no-op (a resumed deployment repeats it)
                 Rev r = revisions.get(revision.id());
                 if (r != null) {
-                    r.retired = true;
-                    r.desired = 0;
                     Map<String, Integer> w = weights.get(revision.environment() + "/" + revision.service());
                     if (w != null && w.getOrDefault(revision.id(), 0) > 0) {
                         throw new ProviderException(name, "Retire", false, "revision " + revision.id()
                                 + " still receives " + w.get(revision.id()) + "% of traffic; shift it away first");
                     }
+                    r.retired = true;
+                    r.desired = 0;
                     if (w != null) {
                         w.remove(revision.id());
                     }

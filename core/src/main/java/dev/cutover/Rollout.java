@@ -94,22 +94,105 @@ final class Rollout implements Deployment {
         run(Duration.ZERO, this::applyPreChanges);
     }
 
-    /** Continues from a journal: finishes a promotion, or returns traffic to exactly one healthy revision. */
-    void resumeFrom(RevisionRef old, RevisionRef neu, boolean promoted, boolean finished) {
+    /**
+     * Continues from a journal after the process that ran the deployment died: a promoted rollout is
+     * finished (unless a rollback had been asked for), anything earlier returns traffic to the
+     * previous revision. Either way it ends with 100% on exactly one revision and no stray revisions.
+     *
+     * @param old         the revision that served before, as journaled (null if unknown)
+     * @param neu         the new revision, as journaled (null when the crash came before it was recorded)
+     * @param promoted    whether the journal records the promotion
+     * @param rollingBack whether the journal records a rollback in progress
+     */
+    void resumeFrom(RevisionRef old, RevisionRef neu, boolean promoted, boolean rollingBack) {
         synchronized (this) {
             this.oldRevision = old;
             this.newRevision = neu;
         }
         scheduleRenewal();
-        journal("resumed", Map.of("old", refText(old), "new", refText(neu), "promoted", String.valueOf(promoted)));
+        journal("resumed", Map.of("old", refText(old), "new", refText(neu), "promoted", String.valueOf(promoted),
+                "rollingBack", String.valueOf(rollingBack)));
         emit(new DeploymentEvent.DeploymentResumed(id, target, now(), "resume after restart"));
         if (neu == null) {
-            run(Duration.ZERO, () -> finish(DeploymentStatus.FAILED, "resumed before a new revision started; nothing to do"));
-        } else if (promoted) {
+            run(Duration.ZERO, this::resumeBeforeRevision);
+        } else if (promoted && !rollingBack) {
             run(Duration.ZERO, this::retireOld);
         } else {
-            run(Duration.ZERO, () -> rollback("resumed after a crash mid-rollout; returning traffic to the previous revision"));
+            run(Duration.ZERO, () -> rollback(rollingBack ? "resumed a rollback interrupted by a crash"
+                    : "resumed after a crash mid-rollout; returning traffic to the previous revision"));
         }
+    }
+
+    /**
+     * The crash came before the new revision was journaled (it may have started nonetheless): keep
+     * traffic on the revision that serves, and retire anything else.
+     */
+    private void resumeBeforeRevision() {
+        RevisionRef serving = oldRevision;
+        if (serving == null) {
+            List<RevisionRef> running = rt.compute().revisions(release.environment().name(), release.service().name());
+            Map<String, Integer> current = rt.traffic()
+                    .map(t -> t.weights(release.environment().name(), release.service().name())).orElse(Map.of());
+            serving = current.isEmpty() ? null : pickServing(running, current);
+        }
+        synchronized (this) {
+            oldRevision = serving;
+        }
+        rollback("resumed after a crash before the new revision started"
+                + (serving == null ? "" : "; traffic stays on " + serving.id()));
+    }
+
+    /**
+     * Returns traffic to {@code previous} (restarting it if it was retired) once it is healthy, then
+     * retires {@code current}: {@link Cutover#rollback(String, String)}.
+     */
+    void restore(RevisionRef current, RevisionRef previous) {
+        synchronized (this) {
+            this.oldRevision = current;
+            this.newRevision = previous;
+            this.phaseStartedAt = now();
+        }
+        scheduleRenewal();
+        run(Duration.ZERO, () -> {
+            RevisionRef ref = previous;
+            if (!isRunning(previous)) {
+                journal("intent", Map.of("action", "restart", "revision", refText(previous)));
+                ref = rt.compute().restartRevision(previous, release.service().instances());
+                journal("done", Map.of("action", "restart", "revision", refText(ref)));
+            }
+            RevisionRef restored = ref;
+            synchronized (this) {
+                newRevision = restored;
+                phaseStartedAt = now();
+            }
+            journal("revision-started", Map.of("old", refText(current), "new", refText(restored)));
+            emit(new DeploymentEvent.RevisionStarted(id, target, now(), restored.id(), release.service().instances()));
+            awaitHealthy(restored, now(), () -> {
+                journal("promoted", Map.of("new", refText(restored), "old", refText(current)));
+                emit(new DeploymentEvent.Promoted(id, target, now(), restored.id()));
+                retireOld();
+            }, late -> rollback("restored revision " + restored.id() + " did not become healthy: " + late));
+        });
+    }
+
+    private boolean isRunning(RevisionRef r) {
+        return rt.compute().revisions(r.environment(), r.service()).stream().anyMatch(x -> x.id().equals(r.id()));
+    }
+
+    /** Polls a revision's health until it converges ({@code then}) or the progress deadline passes ({@code late}). */
+    private void awaitHealthy(RevisionRef r, Instant since, Runnable then, java.util.function.Consumer<String> late) {
+        Duration deadline = release.strategy().analysis().progressDeadline();
+        RevisionHealth h = rt.compute().health(r);
+        if (h.isConverged()) {
+            then.run();
+            return;
+        }
+        Duration waited = Duration.between(since, now());
+        if (waited.compareTo(deadline) >= 0) {
+            late.accept(h + " after " + waited.toSeconds() + " s");
+            return;
+        }
+        run(min(POLL, deadline.minus(waited)), () -> awaitHealthy(r, since, then, late));
     }
 
     // ---------------------------------------------------------------- actions
@@ -462,12 +545,34 @@ final class Rollout implements Deployment {
         journal("intent", Map.of("action", "rollback", "reason", why));
         LOG.info("{} {}: rolling back: {}", id, target, why);
         RevisionRef old = oldRevision;
-        RevisionRef neu = newRevision;
+        if (old != null && !isRunning(old)) {
+            // the previous revision was retired (e.g. a crash after the rollback window): start it again first
+            journal("intent", Map.of("action", "restart", "revision", refText(old)));
+            RevisionRef restarted = rt.compute().restartRevision(old, release.service().instances());
+            journal("done", Map.of("action", "restart", "revision", refText(restarted)));
+            synchronized (this) {
+                oldRevision = restarted;
+            }
+            awaitHealthy(restarted, now(), () -> completeRollback(why),
+                    late -> completeRollback(why + "; the restarted previous revision is not healthy yet (" + late + ")"));
+            return;
+        }
+        completeRollback(why);
+    }
+
+    /** Puts 100% of traffic on the previous revision and retires every other revision of the service. */
+    private void completeRollback(String why) {
+        RevisionRef old = oldRevision;
         if (old != null) {
             setWeights(Map.of(old.id(), 100));
         }
-        if (neu != null && (old == null || !old.id().equals(neu.id()))) {
-            retire(neu);
+        Map<String, Integer> serving = old != null ? Map.of() : rt.traffic()
+                .map(t -> t.weights(release.environment().name(), release.service().name())).orElse(Map.of());
+        for (RevisionRef r : rt.compute().revisions(release.environment().name(), release.service().name())) {
+            boolean keep = old != null ? r.id().equals(old.id()) : serving.getOrDefault(r.id(), 0) > 0;
+            if (!keep) {
+                retire(r);
+            }
         }
         rt.metrics().rollback(release, why);
         emit(new DeploymentEvent.RolledBack(id, target, now(), why, old == null ? "" : old.id()));
