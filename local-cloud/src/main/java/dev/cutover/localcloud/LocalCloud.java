@@ -3,6 +3,7 @@ package dev.cutover.localcloud;
 import dev.cutover.localcloud.internal.appmesh.AppMeshEmulator;
 import dev.cutover.localcloud.internal.autoscaling.AutoScalingEmulator;
 import dev.cutover.localcloud.consul.ConsulEmulator;
+import dev.cutover.localcloud.consul.HealthOracle;
 import dev.cutover.localcloud.internal.aws.AwsServer;
 import dev.cutover.localcloud.internal.cloudmap.CloudMapEmulator;
 import dev.cutover.localcloud.internal.datadog.DatadogEmulator;
@@ -49,10 +50,11 @@ public final class LocalCloud implements AutoCloseable {
     private final AutoScalingEmulator autoScaling;
     private final DatadogEmulator datadog;
     private final java.util.function.Consumer<Instant> simulation;
+    private final HealthOracle ecsHealth;
 
     private LocalCloud(Builder b) {
         this.clock = b.clock != null ? b.clock : SimClock.virtual(Instant.parse("2026-01-01T00:00:00Z"));
-        this.ownsClock = b.clock == null;
+        this.ownsClock = b.clock == null || b.ownsClock;
         this.seed = b.seed;
         try {
             this.aws = new AwsServer(b.port);
@@ -72,8 +74,10 @@ public final class LocalCloud implements AutoCloseable {
         aws.mount(dev.cutover.localcloud.internal.admin.AdminEndpoint.PREFIX,
                 new dev.cutover.localcloud.internal.admin.AdminEndpoint(clock, images, faults, traffic));
         // services: register here (one line per emulator)
-        this.consul = ConsulEmulator.builder().clock(clock).seed(seed).start();
+        this.ecsHealth = new dev.cutover.localcloud.internal.ecs.EcsHealthOracle(ecs);
+        this.consul = ConsulEmulator.builder().clock(clock).seed(seed).healthOracle(ecsHealth).start();
         aws.register(this.cloudMap = new CloudMapEmulator(clock, seed));
+        ecs.serviceRegistry(cloudMap);
         aws.register(this.appMesh = new AppMeshEmulator(clock, seed));
         traffic.addSplitter(appMesh.trafficSplitter(cloudMap));
         aws.register(this.secrets = new SecretsManagerEmulator(clock, seed));
@@ -150,6 +154,21 @@ public final class LocalCloud implements AutoCloseable {
         return consul;
     }
 
+    /**
+     * The health oracle the Consul emulator starts with: it answers Consul's HTTP/TCP/gRPC checks
+     * from the ECS tasks behind an instance, matched by task IP or by the {@code family:revision} in
+     * the instance's {@code cutover_revision} metadata or {@code revision=} tag; instances ECS does not
+     * run pass. Keep it when plugging in another oracle:
+     *
+     * <pre>{@code
+     * HealthOracle ecs = cloud.ecsHealthOracle();
+     * cloud.consul().healthOracle(probe -> probe.serviceName().equals("legacy") ? Verdict.PASSING : ecs.evaluate(probe));
+     * }</pre>
+     */
+    public HealthOracle ecsHealthOracle() {
+        return ecsHealth;
+    }
+
     /** The seed every random choice (faults, simulated traffic) derives from. */
     public long seed() {
         return seed;
@@ -168,6 +187,7 @@ public final class LocalCloud implements AutoCloseable {
     /** Options for a local cloud. */
     public static final class Builder {
         private SimClock clock;
+        private boolean ownsClock;
         private int port;
         private long seed = 42L;
 
@@ -177,6 +197,13 @@ public final class LocalCloud implements AutoCloseable {
         /** The clock (default: a virtual clock at 2026-01-01T00:00:00Z). */
         public Builder clock(SimClock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** A clock that {@link LocalCloud#close()} closes too (the standalone process's real-time clock). */
+        Builder ownedClock(SimClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            this.ownsClock = true;
             return this;
         }
 

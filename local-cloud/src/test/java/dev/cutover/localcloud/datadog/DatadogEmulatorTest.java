@@ -139,11 +139,21 @@ class DatadogEmulatorTest {
             assertThat(get(server.endpoint(), "sum:cutover.sim.requests{*}", to, from).statusCode()).isEqualTo(400);
 
             dd.queryRateLimit(2, Duration.ofMinutes(1));
-            assertThat(get(server.endpoint(), "sum:cutover.sim.requests{*}", from, to).statusCode()).isEqualTo(200);
-            assertThat(get(server.endpoint(), "sum:cutover.sim.requests{*}", from, to).statusCode()).isEqualTo(200);
+            HttpResponse<String> first = get(server.endpoint(), "sum:cutover.sim.requests{*}", from, to);
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(first.headers().firstValue("X-RateLimit-Limit")).contains("2");
+            assertThat(first.headers().firstValue("X-RateLimit-Period")).contains("60");
+            assertThat(first.headers().firstValue("X-RateLimit-Remaining")).contains("1");
+            assertThat(first.headers().firstValue("Retry-After")).isEmpty();
+            assertThat(get(server.endpoint(), "sum:cutover.sim.requests{*}", from, to).headers()
+                    .firstValue("X-RateLimit-Remaining")).contains("0");
             HttpResponse<String> limited = get(server.endpoint(), "sum:cutover.sim.requests{*}", from, to);
             assertThat(limited.statusCode()).isEqualTo(429);
             assertThat(limited.body()).contains("errors");
+            assertThat(limited.headers().firstValue("X-RateLimit-Remaining")).contains("0");
+            long reset = Long.parseLong(limited.headers().firstValue("X-RateLimit-Reset").orElseThrow());
+            assertThat(reset).isBetween(1L, 60L);
+            assertThat(limited.headers().firstValue("Retry-After")).contains(String.valueOf(reset));
             clock.advance(Duration.ofMinutes(1));
             assertThat(get(server.endpoint(), "sum:cutover.sim.requests{*}", from, to).statusCode()).isEqualTo(200);
         }

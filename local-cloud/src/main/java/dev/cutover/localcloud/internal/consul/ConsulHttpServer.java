@@ -67,6 +67,7 @@ public final class ConsulHttpServer implements AutoCloseable {
     ConsulHttpServer(ConsulStore store, int port, String aclToken) throws IOException {
         this.store = store;
         this.aclToken = aclToken;
+        dev.cutover.localcloud.internal.aws.AwsServer.preferNoDelay();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         // blocking queries park a thread each, so the pool grows with them
         this.executor = Executors.newCachedThreadPool(r -> {

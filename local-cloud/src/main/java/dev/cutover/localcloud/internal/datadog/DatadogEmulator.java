@@ -269,10 +269,15 @@ public final class DatadogEmulator implements Datadog {
         if (!apiKey.equals(api) || !applicationKey.equals(app)) {
             return error(403, "Forbidden");
         }
-        if (!admitQuery()) {
+        RateLimitState limit = admitQuery();
+        if (!limit.admitted()) {
             return error(429, "Too many requests: the query rate limit of " + rateLimit + " per " + ratePeriod
-                    + " (simulated time) is reached");
+                    + " (simulated time) is reached").withHeaders(limit.headers());
         }
+        return answerQuery(method, params).withHeaders(limit.headers());
+    }
+
+    private PlainResponse answerQuery(String method, Map<String, List<String>> params) {
         if (!method.equals("GET")) {
             return error(405, "Method not allowed; use GET /api/v1/query");
         }
@@ -333,20 +338,50 @@ public final class DatadogEmulator implements Datadog {
         }
     }
 
-    private synchronized boolean admitQuery() {
-        if (rateLimit == 0) {
-            return true;
+    /**
+     * Where a query stands against the rate limit, and the headers Datadog sends with it:
+     * {@code X-RateLimit-Limit}, {@code -Period} (seconds), {@code -Remaining}, {@code -Reset}
+     * (seconds until the window resets) and {@code -Name}; a 429 also carries {@code Retry-After}
+     * (the same seconds as {@code X-RateLimit-Reset}). No limit set: no headers.
+     */
+    private record RateLimitState(boolean admitted, int limit, long periodSeconds, int remaining, long resetSeconds) {
+        static final RateLimitState UNLIMITED = new RateLimitState(true, 0, 0, 0, 0);
+
+        Map<String, String> headers() {
+            if (limit == 0) {
+                return Map.of();
+            }
+            Map<String, String> h = new LinkedHashMap<>();
+            h.put("X-RateLimit-Limit", String.valueOf(limit));
+            h.put("X-RateLimit-Period", String.valueOf(periodSeconds));
+            h.put("X-RateLimit-Remaining", String.valueOf(remaining));
+            h.put("X-RateLimit-Reset", String.valueOf(resetSeconds));
+            h.put("X-RateLimit-Name", "query");
+            if (!admitted) {
+                h.put("Retry-After", String.valueOf(resetSeconds));
+            }
+            return h;
         }
-        long window = clock.millis() / ratePeriod.toMillis();
+    }
+
+    private synchronized RateLimitState admitQuery() {
+        if (rateLimit == 0) {
+            return RateLimitState.UNLIMITED;
+        }
+        long periodMillis = ratePeriod.toMillis();
+        long nowMillis = clock.millis();
+        long window = nowMillis / periodMillis;
         if (window != rateWindow) {
             rateWindow = window;
             rateUsed = 0;
         }
+        long reset = Math.max(1, (long) Math.ceil(((window + 1) * periodMillis - nowMillis) / 1000.0));
+        long period = Math.max(1, (long) Math.ceil(periodMillis / 1000.0));
         if (rateUsed >= rateLimit) {
-            return false;
+            return new RateLimitState(false, rateLimit, period, 0, reset);
         }
         rateUsed++;
-        return true;
+        return new RateLimitState(true, rateLimit, period, rateLimit - rateUsed, reset);
     }
 
     /** Scope label to points ([epochMillis, value]) for a cutover.sim.* metric. */

@@ -50,6 +50,8 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
     final Ids ids;
     final Map<String, Region> regions = new LinkedHashMap<>();
     final EcsScheduler scheduler;
+    /** Where tasks of services with serviceRegistries are registered (null: nowhere). */
+    volatile dev.cutover.localcloud.CloudMap registry;
 
     public EcsEmulator(SimClock clock, ImageRegistry images, long seed) {
         this.clock = clock;
@@ -110,6 +112,14 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
                         "Unknown operation " + operation + " for ECS in the local cloud");
             };
         }
+    }
+
+    /**
+     * Registers the tasks of services with {@code serviceRegistries} in this Cloud Map (as ECS does),
+     * with their health; {@code null} turns registration off.
+     */
+    public void serviceRegistry(dev.cutover.localcloud.CloudMap cloudMap) {
+        this.registry = cloudMap;
     }
 
     /** Called by the clock on every tick. */

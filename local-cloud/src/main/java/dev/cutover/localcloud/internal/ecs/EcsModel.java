@@ -214,6 +214,11 @@ final class EcsModel {
         ObjectNode overrides;
         String cpu;
         String memory;
+        /** The Cloud Map service this task is registered in (ECS serviceRegistries), or null. */
+        String registeredIn;
+        /** The health last reported to Cloud Map for the registration. */
+        Boolean registeredHealthy;
+        boolean registryWarned;
 
         boolean live() {
             return desiredStatus.equals("RUNNING");

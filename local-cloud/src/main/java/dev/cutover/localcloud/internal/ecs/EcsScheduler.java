@@ -56,9 +56,93 @@ final class EcsScheduler {
                     }
                 }
             }
+            syncRegistries(region);
             region.tasks.values().removeIf(t -> t.lastStatus.equals("STOPPED") && t.stoppedAt != null
                     && t.stoppedAt.plus(STOPPED_RETENTION).isBefore(now));
         }
+    }
+
+    // ------------------------------------------------------------ Cloud Map (serviceRegistries)
+
+    /**
+     * Keeps Cloud Map in step with the tasks of services that have {@code serviceRegistries}, as ECS
+     * does: a task is registered once it is RUNNING (instance id = task id, {@code AWS_INSTANCE_IPV4}
+     * = its private IP, {@code AWS_INSTANCE_PORT} when known), its instance health follows the task's
+     * health, and it is deregistered as soon as it is asked to stop.
+     */
+    private void syncRegistries(Region region) {
+        dev.cutover.localcloud.CloudMap registry = ecs.registry;
+        if (registry == null) {
+            return;
+        }
+        for (Task t : region.tasks.values()) {
+            String wanted = null;
+            if (t.live() && t.lastStatus.equals("RUNNING") && t.deployment != null
+                    && t.deployment.service.serviceRegistries != null && !t.deployment.service.serviceRegistries.isEmpty()) {
+                wanted = t.deployment.service.serviceRegistries.get(0).path("registryArn").asText(null);
+            }
+            try {
+                if (t.registeredIn != null && !t.registeredIn.equals(wanted)) {
+                    registry.deregisterInstance(t.registeredIn, t.id);
+                    t.registeredIn = null;
+                    t.registeredHealthy = null;
+                }
+                if (wanted == null) {
+                    continue;
+                }
+                if (t.registeredIn == null) {
+                    registry.registerInstance(wanted, t.id, attributes(region, t, t.deployment.service.serviceRegistries.get(0)));
+                    t.registeredIn = wanted;
+                }
+                boolean healthy = t.healthy();
+                if (!Boolean.valueOf(healthy).equals(t.registeredHealthy)) {
+                    registry.setHealthy(wanted, t.id, healthy);
+                    t.registeredHealthy = healthy;
+                }
+            } catch (IllegalArgumentException e) {
+                if (t.registeredIn == null) {
+                    // the Cloud Map service does not exist: ECS keeps the task running, unregistered
+                    if (!t.registryWarned && t.deployment != null) {
+                        t.registryWarned = true;
+                        event(t.deployment.service, ecs.clock.instant(), "(service " + t.deployment.service.name
+                                + ") failed to register (task " + t.id + ") in the service registry: " + e.getMessage());
+                    }
+                } else {
+                    // the instance or its Cloud Map service was removed behind ECS's back: register again next tick
+                    t.registeredIn = null;
+                    t.registeredHealthy = null;
+                }
+            }
+        }
+    }
+
+    private static java.util.Map<String, String> attributes(Region region, Task t, JsonNode registryEntry) {
+        java.util.Map<String, String> a = new java.util.LinkedHashMap<>();
+        a.put("AWS_INSTANCE_IPV4", t.privateIp);
+        Integer port = registryEntry.path("port").isInt() ? Integer.valueOf(registryEntry.path("port").asInt())
+                : registryEntry.path("containerPort").isInt() ? Integer.valueOf(registryEntry.path("containerPort").asInt())
+                : firstContainerPort(t.taskDef);
+        if (port != null) {
+            a.put("AWS_INSTANCE_PORT", String.valueOf(port));
+        }
+        a.put("AVAILABILITY_ZONE", region.name + "a");
+        a.put("AWS_INIT_HEALTH_STATUS", "HEALTHY");
+        a.put("ECS_CLUSTER_NAME", t.cluster.name);
+        a.put("ECS_SERVICE_NAME", t.deployment.service.name);
+        a.put("ECS_TASK_DEFINITION_FAMILY", t.taskDef.family);
+        a.put("REGION", region.name);
+        return a;
+    }
+
+    private static Integer firstContainerPort(TaskDef td) {
+        for (JsonNode c : td.json.path("containerDefinitions")) {
+            for (JsonNode pm : c.path("portMappings")) {
+                if (pm.path("containerPort").isInt()) {
+                    return pm.path("containerPort").asInt();
+                }
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------ tasks
