@@ -184,6 +184,13 @@ public final class InMemoryProvider implements Provider {
         }
     }
 
+    /** The route's weights now, read without going through the guarded executor or the fault injector (for tests). */
+    public Map<String, Integer> weights(String environment, String service) {
+        synchronized (lock) {
+            return Map.copyOf(weights.getOrDefault(environment + "/" + service, Map.of()));
+        }
+    }
+
     /** Sets weights out of band, as a person editing the route by hand would (for drift tests). */
     public void editWeights(String environment, String service, Map<String, Integer> w) {
         synchronized (lock) {

@@ -78,7 +78,7 @@ class RolloutHarness {
     }
 
     Map<String, Integer> routeWeights() {
-        return cloud.traffic().orElseThrow().weights(ENV, SVC);
+        return cloud.weights(ENV, SVC);
     }
 
     Instant now() {
@@ -110,7 +110,7 @@ class RolloutHarness {
         List<RevisionRef> running = cloud.running(ENV, SVC);
         assertThat(running).as("running revisions (nothing orphaned)").hasSize(1);
         RevisionRef serving = running.get(0);
-        assertThat(cloud.traffic().orElseThrow().weights(ENV, SVC)).as("route").isEqualTo(Map.of(serving.id(), 100));
+        assertThat(cloud.weights(ENV, SVC)).as("route").isEqualTo(Map.of(serving.id(), 100));
         assertThat(cloud.compute().orElseThrow().health(serving).isConverged()).as("health of " + serving).isTrue();
         List<JournalEntry> entries = journal.read(deploymentId);
         assertThat(entries.get(entries.size() - 1).type()).as("journal of " + deploymentId + " is complete").isEqualTo("finished");
