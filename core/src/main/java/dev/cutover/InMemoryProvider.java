@@ -6,6 +6,7 @@ import dev.cutover.analysis.MetricQuery;
 import dev.cutover.analysis.MetricSource;
 import dev.cutover.spi.Attribute;
 import dev.cutover.spi.Compute;
+import dev.cutover.spi.ConfigConflictException;
 import dev.cutover.spi.ConfigStore;
 import dev.cutover.spi.DesiredState;
 import dev.cutover.spi.Discovery;
@@ -345,6 +346,10 @@ public final class InMemoryProvider implements Provider {
 
     private void applyOne(Change change) {
         ResourceId id = change.id();
+        if (id.type() == ResourceType.CONFIG && change.action() != Change.Action.NO_OP) {
+            applyConfig(change);
+            return;
+        }
         switch (change.action()) {
             case CREATE, UPDATE -> {
                 Resource after = change.after();
@@ -372,6 +377,51 @@ public final class InMemoryProvider implements Provider {
             default -> {
             }
         }
+    }
+
+    /**
+     * Config writes are check-and-set per entry, like Consul KV's: each entry the change moves must
+     * still hold its {@code before} value (or already hold the {@code after} one); otherwise nothing
+     * is written and the writer gets a {@link ConfigConflictException}.
+     */
+    private void applyConfig(Change change) {
+        ResourceId id = change.id();
+        Map<String, String> now = configValues(resources.get(id));
+        Map<String, String> before = configValues(change.before());
+        Map<String, String> after = change.action() == Change.Action.DELETE ? Map.of() : configValues(change.after());
+        Map<String, Attribute> result = new TreeMap<>();
+        now.forEach((k, v) -> result.put(k, Attribute.of(v)));
+        Set<String> keys = new java.util.TreeSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        for (String k : keys) {
+            String b = before.get(k);
+            String a = after.get(k);
+            if (Objects.equals(a, b) || Objects.equals(now.get(k), a)) {
+                continue;
+            }
+            if (!Objects.equals(now.get(k), b)) {
+                throw new ConfigConflictException(k, "it was changed by another writer since the plan was made; "
+                        + "plan again to see its current value");
+            }
+            if (a == null) {
+                result.remove(k);
+            } else {
+                result.put(k, Attribute.of(a));
+            }
+        }
+        if (result.isEmpty()) {
+            resources.remove(id);
+        } else {
+            resources.put(id, new Resource(id, result, id.type().label() + "/" + id.environment() + "/" + id.name()));
+        }
+    }
+
+    private static Map<String, String> configValues(Resource r) {
+        Map<String, String> out = new TreeMap<>();
+        if (r != null) {
+            r.attributes().forEach((k, v) -> out.put(k, v.value()));
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ compute

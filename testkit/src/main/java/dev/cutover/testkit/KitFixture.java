@@ -5,14 +5,31 @@ import dev.cutover.Release;
 import dev.cutover.Service;
 import dev.cutover.spi.Provider;
 import dev.cutover.spi.ProviderContext;
+import dev.cutover.time.Scheduler;
+import dev.cutover.time.VirtualScheduler;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
  * What every compatibility kit needs from the provider under test: a fresh, started provider, a
  * way to let time pass in the provider's world, and the names it deploys under.
+ *
+ * <p>A kit test needs only {@link #createProvider()}; override {@link #clock()} and
+ * {@link #advance(Duration)} together when the provider's world keeps its own time, and
+ * {@link #tearDown()} to close what {@code createProvider} started:
+ *
+ * <pre>{@code
+ * class MyProviderLockKitTest extends LockCompatibilityKit {
+ *     private MyEmulator world;
+ *     protected Provider createProvider() { world = MyEmulator.start(); return new MyProvider(world.url()); }
+ *     protected Clock clock() { return world.clock(); }
+ *     protected void advance(Duration d) { world.clock().advance(d); }
+ *     protected void tearDown() { world.close(); }
+ * }
+ * }</pre>
  */
 public abstract class KitFixture {
 
@@ -22,11 +39,22 @@ public abstract class KitFixture {
     /** A fresh provider for each test (a new instance, or one against a fresh emulator). */
     protected abstract Provider createProvider();
 
-    /** The clock the provider's world runs on. */
-    protected abstract Clock clock();
+    /** The virtual time of the default {@link #clock()} and {@link #advance(Duration)}. */
+    private final VirtualScheduler time = Scheduler.virtual(Instant.parse("2026-01-01T00:00:00Z"));
 
-    /** Lets {@code duration} pass in the provider's world (advance a virtual clock). */
-    protected abstract void advance(Duration duration);
+    /**
+     * The clock the provider's world runs on. The default is a virtual clock at
+     * 2026-01-01T00:00:00Z that only {@link #advance(Duration)} moves; override both when your
+     * provider's world has its own clock (an emulator's).
+     */
+    protected Clock clock() {
+        return time.clock();
+    }
+
+    /** Lets {@code duration} pass in the provider's world (default: advances the virtual {@link #clock()}). */
+    protected void advance(Duration duration) {
+        time.advance(duration);
+    }
 
     /** The context the provider is started with (default: calls run directly on {@link #clock()}). */
     protected ProviderContext context() {
