@@ -99,6 +99,18 @@ public final class AwsProvider implements Provider, AutoCloseable {
         calls.context(Objects.requireNonNull(context, "context"));
     }
 
+    /**
+     * Learns each release's environment layout (cluster, namespace, mesh, traffic mode) and starts
+     * a fresh observation; calls no AWS API.
+     */
+    @Override
+    public void prepare(java.util.Collection<dev.cutover.Release> releases) {
+        runtime.beginObservation();
+        for (dev.cutover.Release r : releases) {
+            runtime.layouts().learn(r);
+        }
+    }
+
     @Override
     public Optional<Compute> compute() {
         return Optional.of(compute);

@@ -62,7 +62,12 @@ public final class AppMeshTraffic implements Traffic {
     public List<Resource> observe(List<ResourceId> ids) {
         rt.layouts().learnFrom(ids);
         List<Resource> out = new ArrayList<>();
+        Map<String, List<ResourceId>> serviceConnectRoutes = new LinkedHashMap<>();
         for (ResourceId id : ids) {
+            if (id.type() == ResourceType.ROUTE && !rt.layouts().of(id.environment()).meshMode()) {
+                serviceConnectRoutes.computeIfAbsent(id.environment(), k -> new ArrayList<>()).add(id);
+                continue;
+            }
             if (id.type() == ResourceType.MESH) {
                 AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeMesh", () -> rt.clients().appMesh()
                         .describeMesh(b -> b.meshName(id.name())).mesh()), NOT_FOUND)
@@ -70,12 +75,39 @@ public final class AppMeshTraffic implements Traffic {
                         .ifPresent((MeshData m) -> out.add(new Resource(id, EcsCompute.attrs("name", m.meshName()), m.metadata().arn())));
             } else if (id.type() == ResourceType.ROUTE) {
                 Layout layout = rt.layouts().of(id.environment());
-                Optional<Map<String, Integer>> w = layout.meshMode() ? meshWeights(layout, id.name())
-                        : Optional.of(weights(id.environment(), id.name())).filter(m -> !m.isEmpty());
+                Optional<RouteData> route = rt.takeObserved(routeKey(layout, id.name()));
+                Optional<Map<String, Integer>> w = route != null ? route.map(AppMeshTraffic::targets) : meshWeights(layout, id.name());
                 w.ifPresent(weights -> out.add(Resource.of(id, Map.of("weights", Attribute.of(DesiredState.weights(weights))))));
             }
         }
+        // Service Connect: the weights come from the one ECS service per service, described ten per
+        // call (or reused from compute's observation of the same plan); deployments are only listed
+        // for services that have one in flight.
+        serviceConnectRoutes.forEach((env, routeIds) -> {
+            Layout layout = rt.layouts().of(env);
+            Map<String, String> names = new LinkedHashMap<>();
+            routeIds.forEach(id -> names.put(id.name(), Names.family(env, id.name())));
+            Map<String, Service> described = compute.describeServicesObserved(layout.cluster(), names.values());
+            for (ResourceId id : routeIds) {
+                Service s = described.get(names.get(id.name()));
+                Map<String, Integer> w = s == null ? Map.of() : serviceConnectWeights(layout, id.name(), s);
+                if (!w.isEmpty()) {
+                    out.add(Resource.of(id, Map.of("weights", Attribute.of(DesiredState.weights(w)))));
+                }
+            }
+        });
         return out;
+    }
+
+    private static String routeKey(Layout layout, String service) {
+        return "route:" + layout.mesh() + "/" + Names.family(layout.environment(), service);
+    }
+
+    /** The mesh route's weights for compute's observation; the route read is kept for traffic's observation of the same plan. */
+    Map<String, Integer> meshWeightsObserving(Layout layout, String service) {
+        Optional<RouteData> route = describeRoute(layout, service);
+        rt.observed(routeKey(layout, service), route);
+        return route.map(AppMeshTraffic::targets).orElse(Map.of());
     }
 
     @Override
@@ -117,6 +149,83 @@ public final class AppMeshTraffic implements Traffic {
         setWeights(id.environment(), id.name(), weights);
     }
 
+    /**
+     * How traffic will move for {@code release}: App Mesh route weights with Cutover's steps, or in
+     * Service Connect mode which ECS native strategy expresses the release's strategy and what of
+     * it ECS cannot express; a switch from App Mesh to Service Connect says it is a migration.
+     */
+    @Override
+    public String describe(dev.cutover.Release release) {
+        String env = release.environment().name();
+        Layout layout = rt.layouts().of(env);
+        String how = layout.meshMode() ? "App Mesh route weights (mesh " + layout.mesh() + "), Cutover's steps: "
+                + steps(release.strategy()) : nativeDescription(release.strategy());
+        Optional<Layout> from = rt.layouts().previousMesh(env);
+        if (from.isPresent() && !layout.meshMode()) {
+            String family = Names.family(env, release.service().name());
+            how = "migration from App Mesh (mesh " + from.get().mesh() + ") to Service Connect: the new revision starts in ECS "
+                    + "service " + family + " with Service Connect (" + how + "); after promotion the App Mesh revisions "
+                    + "(ECS services " + family + "-<n>, their virtual nodes and Cloud Map services) and the route, virtual "
+                    + "router and virtual service are removed";
+        }
+        return how;
+    }
+
+    private static String steps(dev.cutover.Strategy strategy) {
+        StringBuilder sb = new StringBuilder();
+        for (dev.cutover.Step st : strategy.trafficSteps()) {
+            if (sb.length() > 0) {
+                sb.append(" -> ");
+            }
+            sb.append(st.weight()).append('%');
+            if (!st.bake().isZero()) {
+                sb.append(" (bake ").append(human(st.bake())).append(')');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Which ECS native deployment strategy expresses {@code strategy}, in words. */
+    static String nativeDescription(dev.cutover.Strategy strategy) {
+        if (strategy instanceof dev.cutover.Canary c) {
+            int first = c.steps().get(0);
+            String s = "ECS native CANARY: one step at " + first + "%, bake " + minutesText(c.bake()) + ", then 100%";
+            List<String> extra = c.steps().subList(1, c.steps().size()).stream().filter(w -> w < 100)
+                    .map(w -> w + "%").toList();
+            if (!extra.isEmpty()) {
+                s += " \u2014 Cutover's extra steps " + String.join(", ", extra) + " are not expressible";
+            }
+            return s;
+        }
+        if (strategy instanceof dev.cutover.Linear l) {
+            String s = "ECS native LINEAR: " + Math.max(3, l.stepPercent()) + "% more every " + minutesText(l.interval());
+            if (l.stepPercent() < 3) {
+                s += " \u2014 ECS's smallest step is 3%, Cutover's " + l.stepPercent() + "% is not expressible";
+            }
+            return s;
+        }
+        if (strategy instanceof dev.cutover.BlueGreen g) {
+            return "ECS native BLUE_GREEN: all traffic moves to the new revision once its tasks are healthy, then bake "
+                    + minutesText(g.bake());
+        }
+        if (strategy instanceof dev.cutover.Rolling r) {
+            return "ECS native ROLLING (minimum healthy " + r.minHealthyPercent() + "%, maximum " + r.maxPercent()
+                    + "%) with the deployment circuit breaker and rollback";
+        }
+        return "ECS native ROLLING (minimum healthy 100%, maximum 200%) with the deployment circuit breaker and rollback";
+    }
+
+    /** Whole minutes as ECS takes them; says when Cutover's duration was rounded. */
+    private static String minutesText(java.time.Duration d) {
+        long m = Math.min(1440, Math.max(0, d.toMinutes()));
+        String s = m + " min";
+        return d.equals(java.time.Duration.ofMinutes(m)) ? s : s + " (ECS takes whole minutes 0-1440; Cutover's " + human(d) + ")";
+    }
+
+    private static String human(java.time.Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
     static Map<String, Integer> parseWeights(String value) {
         Map<String, Integer> m = new LinkedHashMap<>();
         if (value == null || value.isBlank()) {
@@ -139,18 +248,24 @@ public final class AppMeshTraffic implements Traffic {
     }
 
     private Optional<Map<String, Integer>> meshWeights(Layout layout, String service) {
+        return describeRoute(layout, service).map(AppMeshTraffic::targets);
+    }
+
+    private Optional<RouteData> describeRoute(Layout layout, String service) {
         String router = Names.family(layout.environment(), service);
-        Optional<RouteData> route = AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients().appMesh()
-                .describeRoute(b -> b.meshName(layout.mesh()).virtualRouterName(router).routeName(router)).route()), NOT_FOUND);
-        return route.filter(r -> r.spec() != null && r.spec().httpRoute() != null).map(r -> {
-            Map<String, Integer> m = new TreeMap<>();
-            for (WeightedTarget t : r.spec().httpRoute().action().weightedTargets()) {
-                if (t.weight() != null && t.weight() > 0) {
-                    m.put(Names.fromPerRevision(t.virtualNode()), t.weight());
-                }
+        return AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients().appMesh()
+                .describeRoute(b -> b.meshName(layout.mesh()).virtualRouterName(router).routeName(router)).route()), NOT_FOUND)
+                .filter(r -> r.spec() != null && r.spec().httpRoute() != null);
+    }
+
+    private static Map<String, Integer> targets(RouteData r) {
+        Map<String, Integer> m = new TreeMap<>();
+        for (WeightedTarget t : r.spec().httpRoute().action().weightedTargets()) {
+            if (t.weight() != null && t.weight() > 0) {
+                m.put(Names.fromPerRevision(t.virtualNode()), t.weight());
             }
-            return m;
-        });
+        }
+        return m;
     }
 
     @Override
@@ -216,13 +331,16 @@ public final class AppMeshTraffic implements Traffic {
 
     /** Creates the virtual node of a revision (mesh mode), discovered through its own Cloud Map service. */
     void ensureVirtualNode(Layout layout, RevisionRef ref, dev.cutover.Service service) {
+        ensureVirtualNode(layout, ref, service.port(), service.healthCheck());
+    }
+
+    void ensureVirtualNode(Layout layout, RevisionRef ref, int port, dev.cutover.HealthCheck h) {
         String node = Names.perRevision(ref.id());
-        dev.cutover.HealthCheck h = service.healthCheck();
         createIfMissing("DescribeVirtualNode", () -> rt.clients().appMesh().describeVirtualNode(b -> b.meshName(layout.mesh())
                 .virtualNodeName(node)), "CreateVirtualNode", () -> rt.clients().appMesh().createVirtualNode(b -> b
                 .meshName(layout.mesh()).virtualNodeName(node)
-                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(service.port()).protocol(PortProtocol.HTTP))
-                                .healthCheck(hc -> hc.protocol(PortProtocol.HTTP).path(h.path()).port(service.port())
+                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(port).protocol(PortProtocol.HTTP))
+                                .healthCheck(hc -> hc.protocol(PortProtocol.HTTP).path(h.path()).port(port)
                                         .intervalMillis(Math.max(5000L, h.interval().toMillis()))
                                         .timeoutMillis(Math.max(2000L, h.timeout().toMillis()))
                                         .healthyThreshold(2).unhealthyThreshold(Math.max(2, h.retries()))))
@@ -254,10 +372,20 @@ public final class AppMeshTraffic implements Traffic {
     private Map<String, Integer> serviceConnectWeights(Layout layout, String service) {
         String name = Names.family(layout.environment(), service);
         Service s = compute.describeServices(layout.cluster(), List.of(name)).get(name);
-        if (s == null || s.taskDefinition() == null) {
+        return s == null ? Map.of() : serviceConnectWeights(layout, service, s);
+    }
+
+    /** Whether the service runs one deployment that has completed (then nothing is in flight). */
+    private static boolean steady(Service s) {
+        return s.deployments().size() == 1 && "COMPLETED".equals(s.deployments().get(0).rolloutStateAsString());
+    }
+
+    private Map<String, Integer> serviceConnectWeights(Layout layout, String service, Service s) {
+        String name = Names.family(layout.environment(), service);
+        if (s.taskDefinition() == null) {
             return Map.of();
         }
-        Optional<ServiceDeployment> inFlight = inFlight(layout, name);
+        Optional<ServiceDeployment> inFlight = steady(s) ? Optional.empty() : inFlight(layout, name);
         Map<String, Integer> m = new TreeMap<>();
         if (inFlight.isPresent() && inFlight.get().targetServiceRevision() != null) {
             ServiceDeployment sd = inFlight.get();

@@ -24,6 +24,14 @@ public final class AwsRuntime {
     private final Layouts layouts = new Layouts();
     private final Sleeper sleeper;
     private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
+    private final Map<String, Observed<?>> observation = new ConcurrentHashMap<>();
+
+    /** A value read while observing, for the other capability observing the same plan. */
+    private record Observed<T>(Optional<T> value, Instant at) {
+    }
+
+    /** How long an observed value may be handed to another capability of the same plan. */
+    private static final Duration OBSERVATION_TTL = Duration.ofSeconds(5);
 
     public AwsRuntime(AwsSettings settings, AwsClients clients, AwsCalls calls, Sleeper sleeper) {
         this.settings = settings;
@@ -78,6 +86,32 @@ public final class AwsRuntime {
             }
             throw e;
         }
+    }
+
+    /**
+     * Starts a new observation (a plan or an apply's check): forgets what earlier observations read.
+     */
+    public void beginObservation() {
+        observation.clear();
+    }
+
+    /**
+     * Keeps what one capability read while observing (e.g. compute's DescribeServices answer, or
+     * its absence) so that the other capability observing the same plan reuses it instead of asking
+     * AWS again. Each value is handed out once, and only within a few seconds of provider time.
+     */
+    public <T> void observed(String key, Optional<T> value) {
+        observation.put(key, new Observed<>(value, calls.clock().instant()));
+    }
+
+    /** What {@link #observed} kept under {@code key}, taken out; null when nothing fresh is kept. */
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> takeObserved(String key) {
+        Observed<?> o = observation.remove(key);
+        if (o == null || o.at().plus(OBSERVATION_TTL).isBefore(calls.clock().instant())) {
+            return null;
+        }
+        return (Optional<T>) o.value();
     }
 
     /** A task definition by ARN or {@code family:revision}, described once and cached. */

@@ -122,6 +122,9 @@ public final class EcsCompute implements Compute {
                         new RevisionRef(env, service, rev, ""))));
             }
             Map<String, Service> described = describeServices(layout.cluster(), ecsNameByService.values());
+            for (String ecsName : ecsNameByService.values()) {
+                rt.observed(serviceKey(layout.cluster(), ecsName), Optional.ofNullable(described.get(ecsName)));
+            }
             ecsNameByService.forEach((service, ecsName) -> {
                 Service s = described.get(ecsName);
                 if (s == null) {
@@ -149,7 +152,7 @@ public final class EcsCompute implements Compute {
     /** The revision serving a service now: the route's heaviest target in mesh mode, the service's task definition otherwise. */
     Optional<String> servingRevision(Layout layout, String service) {
         if (layout.meshMode()) {
-            Map<String, Integer> weights = traffic.weights(layout.environment(), service);
+            Map<String, Integer> weights = traffic.meshWeightsObserving(layout, service);
             Optional<String> top = weights.entrySet().stream()
                     .max(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
                             .thenComparingInt(e -> Names.revisionNumber(e.getKey())))
@@ -167,6 +170,30 @@ public final class EcsCompute implements Compute {
         }
         TaskDefinition td = rt.taskDefinition(s.taskDefinition());
         return Optional.of(Names.revisionId(td.family(), td.revision()));
+    }
+
+    static String serviceKey(String cluster, String ecsService) {
+        return "ecs:" + cluster + "/" + ecsService;
+    }
+
+    /**
+     * DescribeServices for the traffic capability's observation: what compute's observation of the
+     * same plan already read is reused (so a plan describes each ECS service once), the rest is
+     * described ten per call.
+     */
+    Map<String, Service> describeServicesObserved(String cluster, java.util.Collection<String> names) {
+        Map<String, Service> out = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String n : new LinkedHashSet<>(names)) {
+            Optional<Service> kept = rt.takeObserved(serviceKey(cluster, n));
+            if (kept == null) {
+                missing.add(n);
+            } else {
+                kept.ifPresent(sv -> out.put(n, sv));
+            }
+        }
+        out.putAll(describeServices(cluster, missing));
+        return out;
     }
 
     /** DescribeServices, ten names per call; only ACTIVE services are returned, by name. */
@@ -299,30 +326,140 @@ public final class EcsCompute implements Compute {
     private void createService(Layout layout, Release release, String name, TaskDefinition td, int desiredCount,
             String registryArn, boolean serviceConnect) {
         dev.cutover.Service s = release.service();
+        createService(layout, s.name(), name, td, desiredCount, registryArn,
+                serviceConnect ? nativeDeployment(release.strategy()) : meshDeployment(),
+                serviceConnect ? s.discoveryName() : null, s.port());
+    }
+
+    /** The deployment configuration of a per-revision ECS service (mesh mode): a plain rolling one with the circuit breaker. */
+    private static DeploymentConfiguration meshDeployment() {
+        return DeploymentConfiguration.builder().minimumHealthyPercent(100).maximumPercent(200)
+                .deploymentCircuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build()).build();
+    }
+
+    private void createService(Layout layout, String service, String name, TaskDefinition td, int desiredCount,
+            String registryArn, DeploymentConfiguration deployment, String serviceConnectDiscoveryName, int port) {
+        boolean fargate = td.requiresCompatibilities().contains(software.amazon.awssdk.services.ecs.model.Compatibility.FARGATE);
         CreateServiceRequest.Builder b = CreateServiceRequest.builder()
                 .cluster(layout.cluster()).serviceName(name).taskDefinition(td.taskDefinitionArn())
                 .desiredCount(desiredCount)
-                .launchType(s.launchType() == LaunchType.FARGATE ? software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE
+                .launchType(fargate ? software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE
                         : software.amazon.awssdk.services.ecs.model.LaunchType.EC2)
                 .networkConfiguration(network())
-                .deploymentConfiguration(serviceConnect ? nativeDeployment(release.strategy())
-                        : DeploymentConfiguration.builder().minimumHealthyPercent(100).maximumPercent(200)
-                                .deploymentCircuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build())
-                                .build())
+                .deploymentConfiguration(deployment)
                 .tags(t -> t.key("cutover:environment").value(layout.environment()),
-                        t -> t.key("cutover:service").value(s.name()));
+                        t -> t.key("cutover:service").value(service));
         if (registryArn != null) {
             b.serviceRegistries(ServiceRegistry.builder().registryArn(registryArn).build());
         }
-        if (serviceConnect) {
+        if (serviceConnectDiscoveryName != null) {
             b.serviceConnectConfiguration(ServiceConnectConfiguration.builder().enabled(true).namespace(layout.namespace())
-                    .services(ServiceConnectService.builder().portName(Names.PORT_NAME).discoveryName(s.discoveryName())
-                            .clientAliases(ServiceConnectClientAlias.builder().port(s.port())
-                                    .dnsName(Names.virtualService(s.discoveryName(), layout.namespace())).build())
+                    .services(ServiceConnectService.builder().portName(Names.PORT_NAME).discoveryName(serviceConnectDiscoveryName)
+                            .clientAliases(ServiceConnectClientAlias.builder().port(port)
+                                    .dnsName(Names.virtualService(serviceConnectDiscoveryName, layout.namespace())).build())
                             .build())
                     .build());
         }
+        awaitDrained(layout.cluster(), name);
         rt.ecs("CreateService", () -> rt.clients().ecs().createService(b.build()));
+    }
+
+    /**
+     * Waits (in the provider's time, at most the operation timeout) until a deleted ECS service of
+     * this name has finished draining: ECS refuses to create a service while one of the same name
+     * is DRAINING ("Creation of service was not idempotent"), e.g. when a retired revision is
+     * started again.
+     */
+    private void awaitDrained(String cluster, String name) {
+        Optional<Boolean> drained = rt.poll(rt.settings().operationTimeout(), () -> {
+            List<Service> found;
+            try {
+                found = rt.ecs("DescribeServices", () -> rt.clients().ecs().describeServices(b -> b.cluster(cluster)
+                        .services(name)).services());
+            } catch (ProviderException e) {
+                if (AwsErrors.is(e, "ClusterNotFoundException")) {
+                    return Optional.of(true);
+                }
+                throw e;
+            }
+            return found.stream().anyMatch(sv -> "DRAINING".equals(sv.status())) ? Optional.empty() : Optional.of(true);
+        });
+        if (drained.isEmpty()) {
+            throw new ProviderException("aws", "CreateService", true, "ECS service " + name + " in cluster " + cluster
+                    + " is still DRAINING after " + rt.settings().operationTimeout() + "; a service of that name can be "
+                    + "created once it is INACTIVE");
+        }
+    }
+
+    /**
+     * Starts a retired revision again from its task definition (kept until it falls out of the
+     * retention count): in App Mesh mode its Cloud Map service, virtual node and ECS service come
+     * back; with Service Connect the one ECS service rolls back to it.
+     */
+    @Override
+    public RevisionRef restartRevision(RevisionRef revision, int desiredCount) {
+        String env = revision.environment();
+        Layout layout = rt.layouts().of(env);
+        TaskDefinition td;
+        try { // described afresh: the cache holds the content (immutable), not the status (deregistration)
+            td = rt.ecs("DescribeTaskDefinition", () -> rt.clients().ecs().describeTaskDefinition(b -> b
+                    .taskDefinition(revision.id())).taskDefinition());
+        } catch (ProviderException e) {
+            if (AwsErrors.is(e, "ClientException", "InvalidParameterException")) {
+                throw new ProviderException("aws", "restartRevision", false, "task definition " + revision.id()
+                        + " is unknown to ECS (" + e.getMessage() + "); deploy its release again", e);
+            }
+            throw e;
+        }
+        if (td.status() == TaskDefinitionStatus.INACTIVE) {
+            throw new ProviderException("aws", "restartRevision", false, "task definition " + revision.id()
+                    + " was deregistered (only the newest " + rt.settings().revisionRetention()
+                    + " revisions are kept, see AwsProvider.Builder#revisionRetention) and ECS starts no INACTIVE task "
+                    + "definition; deploy its release again");
+        }
+        RevisionRef ref = new RevisionRef(env, revision.service(), Names.revisionId(td.family(), td.revision()), TaskDefs.version(td));
+        var container = td.containerDefinitions().get(0);
+        int port = container.portMappings().isEmpty() ? 0 : container.portMappings().get(0).containerPort();
+        rt.layouts().learnService(env, revision.service(), null, port);
+        if (layout.meshMode()) {
+            String registry = discovery.ensureRevisionService(layout, ref);
+            traffic.ensureVirtualNode(layout, ref, port, healthCheckOf(td));
+            String name = Names.perRevision(ref.id());
+            Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
+            if (existing == null) {
+                createService(layout, revision.service(), name, td, desiredCount, registry, meshDeployment(), null, port);
+            } else if (existing.desiredCount() != desiredCount) {
+                scale(ref, desiredCount);
+            }
+        } else {
+            String name = Names.family(env, revision.service());
+            Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
+            if (existing == null) {
+                String discoveryName = rt.layouts().discoveryName(env, revision.service());
+                String registry = discovery.ensureService(layout, revision.service(), discoveryName, port);
+                createService(layout, revision.service(), name, td, desiredCount, registry,
+                        nativeDeployment(dev.cutover.Strategies.allAtOnce()), discoveryName, port);
+            } else if (!td.taskDefinitionArn().equals(existing.taskDefinition())) {
+                rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
+                        .taskDefinition(td.taskDefinitionArn()).desiredCount(desiredCount)
+                        .deploymentConfiguration(nativeDeployment(dev.cutover.Strategies.allAtOnce()))));
+            }
+        }
+        LOG.info("{}: restarted from its retained task definition", ref);
+        return ref;
+    }
+
+    /** The health check of a task definition's container in Cutover's terms (for the virtual node). */
+    private static dev.cutover.HealthCheck healthCheckOf(TaskDefinition td) {
+        String canonical = TaskDefs.canonical(td).get("healthCheck").value();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("GET (\\S+) every (\\d+)s timeout (\\d+)s retries (\\d+) start (\\d+)s").matcher(canonical);
+        if (!m.matches()) {
+            return dev.cutover.HealthCheck.defaults();
+        }
+        return dev.cutover.HealthCheck.builder().path(m.group(1)).interval(java.time.Duration.ofSeconds(Long.parseLong(m.group(2))))
+                .timeout(java.time.Duration.ofSeconds(Long.parseLong(m.group(3)))).retries(Integer.parseInt(m.group(4)))
+                .startPeriod(java.time.Duration.ofSeconds(Long.parseLong(m.group(5)))).build();
     }
 
     NetworkConfiguration network() {

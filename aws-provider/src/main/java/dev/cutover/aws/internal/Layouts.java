@@ -35,12 +35,32 @@ public final class Layouts {
     }
 
     private final Map<String, Layout> known = new ConcurrentHashMap<>();
+    private final Map<String, Layout> previousMesh = new ConcurrentHashMap<>();
     private final Map<String, String> discoveryNames = new ConcurrentHashMap<>();
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
     /** Records a declared environment (wins over what ids suggest). */
     public void learn(Environment e) {
-        known.put(e.name(), new Layout(e.name(), e.cluster(), e.namespace(), e.mesh().orElse(null), e.trafficMode()));
+        Layout next = new Layout(e.name(), e.cluster(), e.namespace(), e.mesh().orElse(null), e.trafficMode());
+        Layout before = known.put(e.name(), next);
+        if (before != null && before.meshMode() && !next.meshMode()) {
+            previousMesh.put(e.name(), before); // a switch to Service Connect: the mesh revisions are migrated
+        } else if (next.meshMode()) {
+            previousMesh.remove(e.name());
+        }
+    }
+
+    /**
+     * The App Mesh layout an environment had before it was switched to Service Connect (while its
+     * mesh revisions are being migrated), if this provider saw the switch.
+     */
+    public java.util.Optional<Layout> previousMesh(String environment) {
+        return java.util.Optional.ofNullable(previousMesh.get(environment));
+    }
+
+    /** Forgets the previous mesh layout once nothing of it is left. */
+    public void migrated(String environment) {
+        previousMesh.remove(environment);
     }
 
     /** Records a release's environment and its service's discovery name and port. */

@@ -1,0 +1,143 @@
+package dev.cutover.aws;
+
+import dev.cutover.Cutover;
+import dev.cutover.Environment;
+import dev.cutover.analysis.Measurement;
+import dev.cutover.analysis.MetricSource;
+import dev.cutover.aws.internal.Layouts;
+import dev.cutover.aws.internal.Names;
+import dev.cutover.journal.JournalEntry;
+import dev.cutover.journal.JournalStore;
+import dev.cutover.localcloud.LocalCloud;
+import dev.cutover.localcloud.RevisionStats;
+import dev.cutover.localcloud.SimClock;
+import dev.cutover.time.Scheduler;
+import dev.cutover.time.VirtualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One local cloud on a virtual {@link SimClock}, and Cutover instances (each with its own
+ * {@link VirtualScheduler} and {@link AwsProvider}) whose virtual time drives the cloud's clock,
+ * so a deployer can "crash" and a new one take over on the same timeline.
+ */
+final class AwsWorld implements AutoCloseable {
+
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    final SimClock cloudClock = SimClock.virtual(T0);
+    final LocalCloud cloud = LocalCloud.builder().clock(cloudClock).start();
+
+    /** A deployer: its scheduler, provider and Cutover. */
+    record Deployer(VirtualScheduler time, AwsProvider aws, Cutover cutover) implements AutoCloseable {
+        @Override
+        public void close() {
+            cutover.close();
+            aws.close();
+        }
+    }
+
+    /** A new deployer starting at the cloud's current time. */
+    Deployer deployer(Consumer<AwsProvider.Builder> provider, Consumer<Cutover.Builder> cutover) {
+        VirtualScheduler time = Scheduler.virtual(cloudClock.instant());
+        time.onAdvance((from, to) -> {
+            if (to.isAfter(cloudClock.instant())) {
+                cloudClock.advance(Duration.between(cloudClock.instant(), to));
+            }
+        });
+        AwsProvider.Builder pb = AwsProvider.builder()
+                .region("us-east-1").endpointOverride(cloud.endpoint()).credentials(AwsFixture.CREDENTIALS)
+                .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
+                .clock(time.clock()).sleeper(time::sleep);
+        provider.accept(pb);
+        AwsProvider aws = pb.build();
+        Cutover.Builder cb = Cutover.builder().provider(aws).discoverProviders(false).scheduler(time);
+        cutover.accept(cb);
+        return new Deployer(time, aws, cb.build());
+    }
+
+    Deployer deployer() {
+        return deployer(p -> { }, c -> { });
+    }
+
+    /**
+     * The error rate of a revision's simulated traffic over the analysis window, read from the local
+     * cloud's traffic statistics (what a Datadog or CloudWatch source would answer).
+     */
+    MetricSource errorRates(Environment env) {
+        return new MetricSource() {
+            @Override
+            public Measurement measure(dev.cutover.analysis.MetricQuery query, dev.cutover.analysis.MetricContext ctx) {
+                Layouts.Layout layout = new Layouts.Layout(env.name(), env.cluster(), env.namespace(), env.mesh().orElse(null),
+                        env.trafficMode());
+                String ecsService = layout.meshMode() ? Names.perRevision(ctx.revision()) : Names.family(ctx.environment(), ctx.service());
+                List<RevisionStats> stats = cloud.traffic().stats(env.cluster(), ecsService, ctx.from(), ctx.to()).stream()
+                        .filter(s -> s.taskDefinition().equals(ctx.revision()) && s.hasData()).toList();
+                if (stats.isEmpty()) {
+                    return Measurement.noData("no requests to " + ctx.revision());
+                }
+                long requests = stats.stream().mapToLong(RevisionStats::requests).sum();
+                long errors = stats.stream().mapToLong(RevisionStats::errors).sum();
+                return Measurement.of((double) errors / requests);
+            }
+
+            @Override
+            public String name() {
+                return "local-cloud-traffic";
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        cloud.close();
+        cloudClock.close();
+    }
+
+    /** Thrown by {@link CrashingJournal}: the deployer process "dies". */
+    static final class SimulatedCrash extends Error {
+        SimulatedCrash(String message) {
+            super(message);
+        }
+    }
+
+    /** A journal that makes its deployer "crash" (throws an Error) after a number of appends once armed. */
+    static final class CrashingJournal implements JournalStore {
+        private final JournalStore backing;
+        private final AtomicInteger left = new AtomicInteger(-1);
+
+        CrashingJournal(JournalStore backing) {
+            this.backing = backing;
+        }
+
+        /** After {@code appends} more appends, the next one throws {@link SimulatedCrash} (and is not written). */
+        void crashAfter(int appends) {
+            left.set(appends);
+        }
+
+        @Override
+        public void append(JournalEntry entry) {
+            if (left.get() == 0) {
+                left.set(-1);
+                throw new SimulatedCrash("deployer crashed before journaling " + entry.type());
+            }
+            if (left.get() > 0) {
+                left.decrementAndGet();
+            }
+            backing.append(entry);
+        }
+
+        @Override
+        public List<JournalEntry> read(String deploymentId) {
+            return backing.read(deploymentId);
+        }
+
+        @Override
+        public List<String> deployments() {
+            return backing.deployments();
+        }
+    }
+}
