@@ -1,0 +1,18 @@
+// Start-up snippet of ./cutover-shell: the local cloud (AWS + Consul + Datadog emulators on
+// 127.0.0.1) on a real-time clock running 60x faster than the wall clock (a 10-minute bake takes
+// 10 s), and `cutover` over the AWS provider pointed at it. Set -Dcutover.shell.speed=1 for real time.
+double speed = Double.parseDouble(System.getProperty("cutover.shell.speed", "60"));
+SimClock clock = SimClock.realTime(speed);
+LocalCloud cloud = LocalCloud.builder().clock(clock).start();
+AwsProvider aws = AwsProvider.builder().
+    region("us-east-1").endpointOverride(cloud.endpoint()).
+    credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).
+    accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d").
+    clock(clock).sleeper(d -> Thread.sleep(Math.max(1, clock.toWallClock(d).toMillis()))).
+    build();
+Cutover cutover = Cutover.builder().
+    provider(aws).
+    scheduler(Scheduler.accelerated(Clock.systemUTC(), speed)).   // Cutover's time runs as fast as the cloud's
+    listener(new ConsoleProgress(System.out)).
+    build();
+System.out.println("Local cloud at " + cloud.endpoint() + " (" + speed + "x); `cutover` deploys to it through the AWS provider.");

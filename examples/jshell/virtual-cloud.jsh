@@ -1,0 +1,20 @@
+// Start-up snippet of ./cutover-shell --virtual: the same local cloud and AWS provider as
+// local-cloud.jsh, on virtual time. Nothing moves until you wait: deployment.await() runs a whole
+// rollout at once, deployment.await(Duration.ofMinutes(5)) lets five minutes pass.
+Instant start = Instant.parse("2026-01-01T00:00:00Z");
+VirtualScheduler time = Scheduler.virtual(start);
+SimClock clock = SimClock.virtual(start);
+time.onAdvance((from, to) -> { if (to.isAfter(clock.instant())) clock.advance(Duration.between(clock.instant(), to)); });
+LocalCloud cloud = LocalCloud.builder().clock(clock).start();
+AwsProvider aws = AwsProvider.builder().
+    region("us-east-1").endpointOverride(cloud.endpoint()).
+    credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).
+    accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d").
+    clock(time.clock()).sleeper(time::sleep).
+    build();
+Cutover cutover = Cutover.builder().
+    provider(aws).
+    scheduler(time).
+    listener(new ConsoleProgress(System.out)).
+    build();
+System.out.println("Local cloud at " + cloud.endpoint() + " on virtual time; `cutover` deploys to it through the AWS provider.");
