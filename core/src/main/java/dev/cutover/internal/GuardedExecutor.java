@@ -27,12 +27,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +51,7 @@ public final class GuardedExecutor {
     private final BulkheadRegistry bulkheads;
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final Random jitter;
-    private final ExecutorService timeLimited;
+    private final CallTimeLimit watchdog;
 
     public GuardedExecutor(Resilience config, Scheduler scheduler, MeterRegistry meters) {
         this.config = config;
@@ -79,11 +74,7 @@ public final class GuardedExecutor {
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
         TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
-        this.timeLimited = scheduler.isVirtual() ? null : Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "cutover-provider-call");
-            t.setDaemon(true);
-            return t;
-        });
+        this.watchdog = scheduler.isVirtual() ? null : new CallTimeLimit(config.callTimeout());
     }
 
     /** The context a provider receives: its calls run through this executor. */
@@ -154,29 +145,22 @@ public final class GuardedExecutor {
     }
 
     private <T> T invoke(Supplier<T> call) {
-        if (timeLimited == null) {
+        if (watchdog == null) {
             return call.get();
         }
-        Future<T> f = timeLimited.submit(call::get);
+        // the call runs on the caller's thread; the watchdog interrupts it past the time limit
+        CallTimeLimit.Slot slot = watchdog.begin();
+        T result;
         try {
-            return f.get(config.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw new CallTimeoutException("no answer within " + config.callTimeout());
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
+            result = call.get();
+        } catch (RuntimeException failure) {
+            if (watchdog.end(slot)) {
+                throw new CallTimeoutException("no answer within " + config.callTimeout());
             }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            f.cancel(true);
-            throw new CutoverException("interrupted while waiting for a provider call", e);
+            throw failure;
         }
+        watchdog.end(slot); // a late answer still counts; the stray interrupt is cleared
+        return result;
     }
 
     /** A call that did not answer within the time limit; retryable. */
@@ -259,8 +243,8 @@ public final class GuardedExecutor {
     }
 
     public void close() {
-        if (timeLimited != null) {
-            timeLimited.shutdownNow();
+        if (watchdog != null) {
+            watchdog.close();
         }
     }
 }
