@@ -164,9 +164,9 @@ public final class AppMeshTraffic implements Traffic {
         if (from.isPresent() && !layout.meshMode()) {
             String family = Names.family(env, release.service().name());
             how = "migration from App Mesh (mesh " + from.get().mesh() + ") to Service Connect: the new revision starts in ECS "
-                    + "service " + family + " with Service Connect (" + how + "); after promotion the App Mesh revisions "
-                    + "(ECS services " + family + "-<n>, their virtual nodes and Cloud Map services) and the route, virtual "
-                    + "router and virtual service are removed";
+                    + "service " + family + " with Service Connect (" + how + "); the App Mesh revisions (ECS services " + family
+                    + "-<n>, their virtual nodes and Cloud Map services) and the route keep serving mesh clients and are not "
+                    + "removed by this apply";
         }
         return how;
     }

@@ -34,26 +34,37 @@ public final class AutoScalingCapability implements Scaling {
         this.compute = compute;
     }
 
+    /**
+     * Reads the scalable targets in batches (50 resource ids per DescribeScalableTargets call) and
+     * the policy only of services that have a target. In Service Connect mode the ECS service name
+     * is known without a call; in App Mesh mode it is the serving revision's.
+     */
     @Override
     public List<Resource> observe(List<ResourceId> ids) {
         rt.layouts().learnFrom(ids);
         List<Resource> out = new ArrayList<>();
+        java.util.Map<String, ResourceId> byResource = new java.util.LinkedHashMap<>();
         for (ResourceId id : ids) {
             if (id.type() != ResourceType.SCALING) {
                 continue;
             }
             Layout layout = rt.layouts().of(id.environment());
-            Optional<String> serving = compute.servingRevision(layout, id.name());
-            if (serving.isEmpty()) {
-                continue;
-            }
-            String resource = Names.scalingResource(layout.cluster(),
-                    Names.ecsService(layout, new RevisionRef(id.environment(), id.name(), serving.get(), "")));
-            List<ScalableTarget> targets = rt.autoScaling("DescribeScalableTargets", () -> rt.clients().autoScaling()
-                    .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceIds(resource)
-                            .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT))).scalableTargets();
-            if (targets.isEmpty()) {
-                continue;
+            Optional<String> ecsService = layout.meshMode()
+                    ? compute.servingRevision(layout, id.name()).map(rev -> Names.perRevision(rev))
+                    : Optional.of(Names.family(id.environment(), id.name()));
+            ecsService.ifPresent(name -> byResource.put(Names.scalingResource(layout.cluster(), name), id));
+        }
+        java.util.Map<String, ScalableTarget> found = new java.util.HashMap<>();
+        for (List<String> chunk : EcsCompute.chunks(new ArrayList<>(byResource.keySet()), 50)) {
+            rt.autoScaling("DescribeScalableTargets", () -> rt.clients().autoScaling()
+                    .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceIds(chunk)
+                            .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT))).scalableTargets()
+                    .forEach(t -> found.put(t.resourceId(), t));
+        }
+        byResource.forEach((resource, id) -> {
+            ScalableTarget t = found.get(resource);
+            if (t == null) {
+                return;
             }
             String policy = Names.scalingPolicy(id.environment(), id.name());
             List<ScalingPolicy> policies = rt.autoScaling("DescribeScalingPolicies", () -> rt.clients().autoScaling()
@@ -61,10 +72,9 @@ public final class AutoScalingCapability implements Scaling {
                             .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT).policyNames(policy))).scalingPolicies();
             String target = policies.isEmpty() || policies.get(0).targetTrackingScalingPolicyConfiguration() == null ? ""
                     : String.valueOf(Math.round(policies.get(0).targetTrackingScalingPolicyConfiguration().targetValue()));
-            ScalableTarget t = targets.get(0);
             out.add(new Resource(id, EcsCompute.attrs("min", String.valueOf(t.minCapacity()), "max",
                     String.valueOf(t.maxCapacity()), "targetCpuPercent", target), resource));
-        }
+        });
         return out;
     }
 

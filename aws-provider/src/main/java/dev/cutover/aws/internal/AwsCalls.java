@@ -20,6 +20,7 @@ public final class AwsCalls {
 
     private volatile ProviderContext context;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final AtomicLong writes = new AtomicLong();
 
     public AwsCalls(ProviderContext initial) {
         this.context = Objects.requireNonNull(initial, "initial");
@@ -42,6 +43,9 @@ public final class AwsCalls {
      */
     public <T> T call(String service, String operation, Supplier<T> call) {
         counts.computeIfAbsent(service + ":" + operation, k -> new AtomicLong()).incrementAndGet();
+        if (!(operation.startsWith("Describe") || operation.startsWith("List") || operation.startsWith("Get"))) {
+            writes.incrementAndGet();
+        }
         return context.call(ApiFamilies.family(service, operation), operation, () -> {
             try {
                 return call.get();
@@ -49,6 +53,11 @@ public final class AwsCalls {
                 throw AwsErrors.translate(service, operation, e);
             }
         });
+    }
+
+    /** How many calls that may change something (not Describe/List/Get) the provider made so far. */
+    public long writes() {
+        return writes.get();
     }
 
     /** The IAM actions called so far ({@code ecs:DescribeServices}), sorted. */

@@ -26,12 +26,9 @@ public final class AwsRuntime {
     private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
     private final Map<String, Observed<?>> observation = new ConcurrentHashMap<>();
 
-    /** A value read while observing, for the other capability observing the same plan. */
-    private record Observed<T>(Optional<T> value, Instant at) {
+    /** A value read while observing, for the other capability observing the same plan; {@code writes}: the provider's write count then. */
+    private record Observed<T>(Optional<T> value, long writes) {
     }
-
-    /** How long an observed value may be handed to another capability of the same plan. */
-    private static final Duration OBSERVATION_TTL = Duration.ofSeconds(5);
 
     public AwsRuntime(AwsSettings settings, AwsClients clients, AwsCalls calls, Sleeper sleeper) {
         this.settings = settings;
@@ -98,17 +95,28 @@ public final class AwsRuntime {
     /**
      * Keeps what one capability read while observing (e.g. compute's DescribeServices answer, or
      * its absence) so that the other capability observing the same plan reuses it instead of asking
-     * AWS again. Each value is handed out once, and only within a few seconds of provider time.
+     * AWS again. Each value is handed out once, only until the next observation begins, and only
+     * while the provider has changed nothing since it was read.
      */
     public <T> void observed(String key, Optional<T> value) {
-        observation.put(key, new Observed<>(value, calls.clock().instant()));
+        observation.put(key, new Observed<>(value, calls.writes()));
+    }
+
+    /** What {@link #observed} kept under {@code key}, left for others; null when nothing fresh is kept. */
+    @SuppressWarnings("unchecked")
+    public <T> Optional<T> peekObserved(String key) {
+        Observed<?> o = observation.get(key);
+        if (o == null || o.writes() != calls.writes()) {
+            return null;
+        }
+        return (Optional<T>) o.value();
     }
 
     /** What {@link #observed} kept under {@code key}, taken out; null when nothing fresh is kept. */
     @SuppressWarnings("unchecked")
     public <T> Optional<T> takeObserved(String key) {
         Observed<?> o = observation.remove(key);
-        if (o == null || o.at().plus(OBSERVATION_TTL).isBefore(calls.clock().instant())) {
+        if (o == null || o.writes() != calls.writes()) {
             return null;
         }
         return (Optional<T>) o.value();

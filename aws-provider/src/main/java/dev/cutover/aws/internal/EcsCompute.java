@@ -121,9 +121,21 @@ public final class EcsCompute implements Compute {
                 servingRevision(layout, service).ifPresent(rev -> ecsNameByService.put(service, Names.ecsService(layout,
                         new RevisionRef(env, service, rev, ""))));
             }
-            Map<String, Service> described = describeServices(layout.cluster(), ecsNameByService.values());
-            for (String ecsName : ecsNameByService.values()) {
-                rt.observed(serviceKey(layout.cluster(), ecsName), Optional.ofNullable(described.get(ecsName)));
+            // a service whose revision and service ids fell into two observe batches is described once
+            Map<String, Service> described = new HashMap<>();
+            List<String> missing = new ArrayList<>();
+            for (String ecsName : new LinkedHashSet<>(ecsNameByService.values())) {
+                Optional<Service> kept = rt.peekObserved(serviceKey(layout.cluster(), ecsName));
+                if (kept == null) {
+                    missing.add(ecsName);
+                } else {
+                    kept.ifPresent(sv -> described.put(ecsName, sv));
+                }
+            }
+            Map<String, Service> fetched = describeServices(layout.cluster(), missing);
+            described.putAll(fetched);
+            for (String ecsName : missing) {
+                rt.observed(serviceKey(layout.cluster(), ecsName), Optional.ofNullable(fetched.get(ecsName)));
             }
             ecsNameByService.forEach((service, ecsName) -> {
                 Service s = described.get(ecsName);

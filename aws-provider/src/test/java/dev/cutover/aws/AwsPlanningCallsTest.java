@@ -1,0 +1,78 @@
+package dev.cutover.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.Environment;
+import dev.cutover.Plan;
+import dev.cutover.Release;
+import dev.cutover.Service;
+import dev.cutover.aws.AwsWorld.Deployer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * Planning reads in batches: 1,000 running Service Connect services cost at most 100
+ * DescribeServices calls (ten names per call, shared by compute's and traffic's observation).
+ */
+class AwsPlanningCallsTest {
+
+    static final int SERVICES = 1000;
+
+    @Test
+    void planningAThousandRunningServicesTakesAtMostAHundredDescribeServicesCalls() {
+        try (AwsWorld world = new AwsWorld()) {
+            Environment env = Environment.named("test").region("us-east-1").cluster("apps").namespace("test.local")
+                    .serviceConnect().build();
+            List<Release> releases = new ArrayList<>();
+            for (int i = 0; i < SERVICES; i++) {
+                releases.add(Release.of(Service.named(String.format("svc%04d", i)).image("repo/svc:1.0.0").port(8080)
+                        .cpu(256).memoryMiB(512).instances(1).build()).to(env).build());
+            }
+            try (Deployer d = world.deployer()) {
+                world.cloud.faults().throttling(false); // setup only: the running services are created directly
+                seedRunningServices(world, d, releases);
+                world.cloud.faults().throttling(true);
+
+                d.aws().apiCalls();
+                long before = d.aws().apiCalls().getOrDefault("ecs:DescribeServices", 0L);
+                List<Plan> plans = d.cutover().plan(releases);
+                Map<String, Long> calls = d.aws().apiCalls();
+                long describe = calls.getOrDefault("ecs:DescribeServices", 0L) - before;
+
+                assertThat(plans).hasSize(SERVICES);
+                assertThat(describe).as("DescribeServices calls for %d services (all calls: %s)", SERVICES, calls)
+                        .isLessThanOrEqualTo(100);
+                assertThat(calls.getOrDefault("ecs:ListServiceDeployments", 0L)).as("no deployment is in flight")
+                        .isZero();
+                assertThat(world.cloud.faults().throttledCalls("ecs")).as("the rate limiter kept planning under AWS's buckets")
+                        .isZero();
+            }
+        }
+    }
+
+    /** Registers the task definition and creates the Service Connect service of each release, as Cutover would. */
+    static void seedRunningServices(AwsWorld world, Deployer d, List<Release> releases) {
+        // the first release goes through Cutover (bootstrap: cluster, namespace); the rest are copies of its shape
+        Release first = releases.get(0);
+        assertThat(d.cutover().apply(d.cutover().plan(first)).await(Duration.ofHours(1))).isNotNull();
+        try (EcsClient ecs = EcsClient.builder().endpointOverride(world.cloud.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(AwsFixture.CREDENTIALS).build()) {
+            var template = ecs.describeServices(b -> b.cluster("apps").services("test-" + first.service().name()))
+                    .services().get(0);
+            var td = ecs.describeTaskDefinition(b -> b.taskDefinition(template.taskDefinition())).taskDefinition();
+            for (Release r : releases.subList(1, releases.size())) {
+                String family = "test-" + r.service().name();
+                String arn = ecs.registerTaskDefinition(b -> b.family(family).containerDefinitions(td.containerDefinitions())
+                        .cpu(td.cpu()).memory(td.memory()).networkMode(td.networkMode())
+                        .requiresCompatibilities(td.requiresCompatibilities())).taskDefinition().taskDefinitionArn();
+                ecs.createService(b -> b.cluster("apps").serviceName(family).taskDefinition(arn).desiredCount(0)
+                        .launchType(template.launchType()).networkConfiguration(template.networkConfiguration()));
+            }
+        }
+    }
+}
