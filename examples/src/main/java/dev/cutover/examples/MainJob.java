@@ -230,9 +230,9 @@ public final class MainJob {
             Instant to = r.finished().get().plusSeconds(1);
             long rollup = Math.max(5, Duration.between(from, to).toSeconds() / 60);
             Map<String, List<HtmlReport.Point>> errors = query(http, cloud.endpoint(), apiKey, appKey,
-                    "avg:cutover.sim.error_rate{service:" + ecsService + "} by {revision}.rollup(avg, " + rollup + ")", from, to);
+                    "avg:cutover.sim.error_rate{*} by {revision}.rollup(avg, " + rollup + ")", from, to, ecsService);
             Map<String, List<HtmlReport.Point>> p99 = query(http, cloud.endpoint(), apiKey, appKey,
-                    "avg:cutover.sim.latency.p99{service:" + ecsService + "} by {revision}.rollup(avg, " + rollup + ")", from, to);
+                    "avg:cutover.sim.latency.p99{*} by {revision}.rollup(avg, " + rollup + ")", from, to, ecsService);
             report.add(new HtmlReport.Chart(r.target() + " — " + r.version() + " (" + r.strategy() + ")", r, errors, p99));
         }
         List<List<String>> rows = new ArrayList<>();
@@ -244,9 +244,13 @@ public final class MainJob {
         return written;
     }
 
-    /** Revision to points, from the local Datadog's query API. */
+    /**
+     * Revision to points, from the local Datadog's query API, for the revisions of one ECS service
+     * ({@code family:n}; in App Mesh mode the traffic is tagged by the mesh route, so the revision
+     * tag is what identifies the service).
+     */
     private static Map<String, List<HtmlReport.Point>> query(HttpClient http, URI endpoint, String apiKey, String appKey,
-            String query, Instant from, Instant to) {
+            String query, Instant from, Instant to, String family) {
         URI uri = endpoint.resolve("/api/v1/query?from=" + from.getEpochSecond() + "&to=" + to.getEpochSecond() + "&query="
                 + URLEncoder.encode(query, StandardCharsets.UTF_8).replace("+", "%20"));
         Map<String, List<HtmlReport.Point>> out = new LinkedHashMap<>();
@@ -259,6 +263,9 @@ public final class MainJob {
             for (JsonNode s : new ObjectMapper().readTree(response.body()).path("series")) {
                 String scope = s.path("scope").asText();
                 String revision = scope.substring(scope.indexOf("revision:") + "revision:".length());
+                if (!revision.startsWith(family + ":")) {
+                    continue;
+                }
                 List<HtmlReport.Point> points = new ArrayList<>();
                 s.path("pointlist").forEach(p -> points.add(new HtmlReport.Point(p.get(0).asLong(), p.get(1).asDouble())));
                 out.put(revision, points);
