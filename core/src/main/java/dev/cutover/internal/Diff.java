@@ -3,17 +3,16 @@ package dev.cutover.internal;
 import dev.cutover.Change;
 import dev.cutover.Change.Action;
 import dev.cutover.spi.Attribute;
-import dev.cutover.spi.DesiredState;
 import dev.cutover.spi.Resource;
 import dev.cutover.spi.ResourceId;
 import dev.cutover.spi.ResourceType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /** Desired against observed: a pure function from two sets of resources to ordered changes. */
 public final class Diff {
@@ -21,38 +20,71 @@ public final class Diff {
     private Diff() {
     }
 
+    /** Creations in type order, then deletions in reverse type order; by id within a type. */
+    private static final Comparator<Change> APPLY_ORDER = (x, y) -> {
+        boolean dx = x.action() == Action.DELETE;
+        boolean dy = y.action() == Action.DELETE;
+        if (dx != dy) {
+            return dx ? 1 : -1;
+        }
+        int tx = x.id().type().ordinal();
+        int ty = y.id().type().ordinal();
+        if (tx != ty) {
+            return dx ? Integer.compare(ty, tx) : Integer.compare(tx, ty);
+        }
+        return x.id().compareTo(y.id());
+    };
+
+    /** The attributes are equal in value only. */
+    private static final int SAME_VALUES = 1;
+    /** The attributes are equal in value and sensitivity, so the observed resource can stand for the desired one. */
+    private static final int IDENTICAL = 2;
+
     /**
+     * Diffs one release. Allocation-lean, since planning a fleet calls it once per service: an
+     * unchanged resource's change reuses the observed resource (same attributes, its provider ref)
+     * instead of copying the desired one.
+     *
      * @param desired    what the release asks for
      * @param observed   what exists, by id
      * @param candidates ids the release may own; observed ones that are not desired are deleted
      */
     public static List<Change> diff(List<Resource> desired, Map<ResourceId, Resource> observed,
             Collection<ResourceId> candidates) {
-        List<Change> changes = new ArrayList<>();
-        Set<ResourceId> desiredIds = new java.util.HashSet<>();
+        int n = desired.size();
+        Resource[] haves = new Resource[n];
         boolean newRevision = false;
         String servingRef = null;
-        for (Resource want : desired) {
+        for (int i = 0; i < n; i++) {
+            Resource want = desired.get(i);
+            Resource have = observed.get(want.id());
+            haves[i] = have;
             if (want.id().type() == ResourceType.REVISION) {
-                Resource have = observed.get(want.id());
-                newRevision = have == null || !sameAttributes(want, have);
+                newRevision = have == null || compare(want, have) == 0;
                 servingRef = have == null ? null : have.ref();
             }
         }
-        for (Resource want : desired) {
-            desiredIds.add(want.id());
-            Resource have = observed.get(want.id());
-            if (want.id().type() == ResourceType.ROUTE && !newRevision && servingRef != null && !servingRef.isEmpty()) {
-                want = new Resource(want.id(), Map.of("weights", Attribute.of(DesiredState.weights(Map.of(servingRef, 100)))),
-                        want.ref());
+        List<Change> changes = new ArrayList<>(n + 2);
+        for (int i = 0; i < n; i++) {
+            Resource want = desired.get(i);
+            Resource have = haves[i];
+            ResourceType type = want.id().type();
+            if (type == ResourceType.ROUTE && !newRevision && servingRef != null && !servingRef.isEmpty()) {
+                // the route should send everything to the revision that serves now (DesiredState.weights of one revision)
+                want = new Resource(want.id(), Map.of("weights", Attribute.of(servingRef + "=100")), want.ref());
             }
             if (have == null) {
-                changes.add(new Change(want.id(), Action.CREATE, null, want, reasonForCreate(want.id().type())));
-            } else if (sameAttributes(want, have)) {
+                changes.add(new Change(want.id(), Action.CREATE, null, want, reasonForCreate(type)));
+                continue;
+            }
+            int same = compare(want, have);
+            if (same == IDENTICAL) {
+                changes.add(new Change(want.id(), Action.NO_OP, have, have, ""));
+            } else if (same == SAME_VALUES) {
                 changes.add(new Change(want.id(), Action.NO_OP, have, want.withRef(have.ref()), ""));
-            } else if (want.id().type() == ResourceType.REVISION) {
+            } else if (type == ResourceType.REVISION) {
                 changes.add(new Change(want.id(), Action.REPLACE, have, want, "new revision; traffic moves by the rollout strategy"));
-            } else if (want.id().type() == ResourceType.ROUTE && newRevision) {
+            } else if (type == ResourceType.ROUTE && newRevision) {
                 changes.add(new Change(want.id(), Action.UPDATE, have, want, "traffic shifts to the new revision step by step"));
             } else {
                 changes.add(new Change(want.id(), Action.UPDATE, have, want.withRef(have.ref()), reasonForUpdate(want, have)));
@@ -60,26 +92,41 @@ public final class Diff {
         }
         for (ResourceId id : candidates) {
             Resource have = observed.get(id);
-            if (have != null && !desiredIds.contains(id)) {
+            if (have != null && !isDesired(desired, id)) {
                 changes.add(new Change(id, Action.DELETE, have, null, "no longer in the release"));
             }
         }
-        changes.sort(Comparator.comparingInt((Change c) -> c.action() == Action.DELETE ? 1 : 0)
-                .thenComparingInt(c -> c.action() == Action.DELETE ? -c.id().type().ordinal() : c.id().type().ordinal())
-                .thenComparing(Change::id));
+        changes.sort(APPLY_ORDER);
         return changes;
     }
 
-    private static boolean sameAttributes(Resource a, Resource b) {
-        if (!a.attributes().keySet().equals(b.attributes().keySet())) {
-            return false;
-        }
-        for (Map.Entry<String, Attribute> e : a.attributes().entrySet()) {
-            if (!Objects.equals(e.getValue().value(), b.attributes().get(e.getKey()).value())) {
-                return false;
+    private static boolean isDesired(List<Resource> desired, ResourceId id) {
+        for (int i = 0, n = desired.size(); i < n; i++) {
+            if (desired.get(i).id().equals(id)) {
+                return true;
             }
         }
-        return true;
+        return false;
+    }
+
+    /** 0 when the attributes differ in a key or value, else {@link #SAME_VALUES} or {@link #IDENTICAL}. */
+    private static int compare(Resource want, Resource have) {
+        Map<String, Attribute> a = want.attributes();
+        Map<String, Attribute> b = have.attributes();
+        if (a.size() != b.size()) {
+            return 0;
+        }
+        // both maps are sorted by key (Resource keeps them in a TreeMap): walk them side by side
+        Iterator<Map.Entry<String, Attribute>> ib = b.entrySet().iterator();
+        boolean identical = true;
+        for (Map.Entry<String, Attribute> ea : a.entrySet()) {
+            Map.Entry<String, Attribute> eb = ib.next();
+            if (!ea.getKey().equals(eb.getKey()) || !ea.getValue().value().equals(eb.getValue().value())) {
+                return 0;
+            }
+            identical &= ea.getValue().sensitive() == eb.getValue().sensitive();
+        }
+        return identical ? IDENTICAL : SAME_VALUES;
     }
 
     private static String reasonForCreate(ResourceType type) {
