@@ -13,6 +13,7 @@ AwsProvider aws = AwsProvider.builder().
 Cutover cutover = Cutover.builder().
     provider(aws).
     scheduler(Scheduler.accelerated(Clock.systemUTC(), speed)).   // Cutover's time runs as fast as the cloud's
+    lockLease(Duration.ofMinutes(10)).   // slack for lease renewals at 60x
     listener(new ConsoleProgress(System.out)).
     build();
 System.out.println("Local cloud at " + cloud.endpoint() + " (" + speed + "x); `cutover` deploys to it through the AWS provider.");

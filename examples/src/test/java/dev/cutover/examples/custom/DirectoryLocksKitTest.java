@@ -11,6 +11,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The custom provider passes the same lock contract as the in-memory and Consul providers. */
+// snippet:start
 class DirectoryLocksKitTest extends LockCompatibilityKit {
 
     private final VirtualScheduler time = Scheduler.virtual(Instant.parse("2026-01-01T00:00:00Z"));
@@ -33,3 +34,4 @@ class DirectoryLocksKitTest extends LockCompatibilityKit {
         time.advance(duration);
     }
 }
+// snippet:end
