@@ -50,12 +50,21 @@ public interface Scheduler {
 
     /**
      * Time running {@code speed} times faster than {@code clock} from now on (e.g. speed 60: a
-     * ten-minute bake takes ten seconds of wall time). Pass a clock that is already accelerated,
-     * such as a local cloud's real-time clock, with speed 1.
+     * ten-minute bake takes ten seconds of wall time). For a clock that already runs fast, such as
+     * a local cloud's real-time {@code SimClock}, use {@link #following(Clock, double)}.
      */
     static Scheduler accelerated(Clock clock, double speed) {
         Objects.requireNonNull(clock, "clock");
         return new SystemScheduler(speed == 1.0 ? clock : new FastClock(clock, speed), speed);
+    }
+
+    /**
+     * Follows a clock that already runs {@code speed} times faster than the wall clock (e.g. a
+     * local cloud's {@code SimClock.realTime(60)}): timestamps come from it unchanged, and delays
+     * are waited {@code speed} times shorter in wall time, so both worlds share one timeline.
+     */
+    static Scheduler following(Clock fastClock, double speed) {
+        return new SystemScheduler(Objects.requireNonNull(fastClock, "fastClock"), speed);
     }
 
     /** A clock that runs {@code speed} times faster than its base from the moment it is made. */
