@@ -12,8 +12,7 @@ AwsProvider aws = AwsProvider.builder().
     build();
 Cutover cutover = Cutover.builder().
     provider(aws).
-    scheduler(Scheduler.accelerated(Clock.systemUTC(), speed)).   // Cutover's time runs as fast as the cloud's
-    lockLease(Duration.ofMinutes(10)).   // slack for lease renewals at 60x
+    scheduler(Scheduler.following(clock, speed)).   // one timeline: Cutover follows the cloud's clock
     listener(new ConsoleProgress(System.out)).
     build();
 System.out.println("Local cloud at " + cloud.endpoint() + " (" + speed + "x); `cutover` deploys to it through the AWS provider.");
