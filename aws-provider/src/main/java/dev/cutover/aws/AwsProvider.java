@@ -76,6 +76,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         this.calls = new AwsCalls(ProviderContext.direct(b.clock));
         this.runtime = new AwsRuntime(settings, clients, calls, b.sleeper);
         b.environments.forEach(runtime.layouts()::learn);
+        runtime.observeConcurrency(b.observeConcurrency);
         Capabilities caps = Capabilities.wire(runtime);
         this.compute = caps.compute();
         this.traffic = caps.traffic();
@@ -220,8 +221,21 @@ public final class AwsProvider implements Provider, AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.wallClock();
         private final List<Environment> environments = new ArrayList<>();
+        private int observeConcurrency = 4;
 
         private Builder() {
+        }
+
+        /**
+         * How many task definitions planning describes at once when many services are observed
+         * (default 4; 1 describes them one after the other). Every call still passes the rate limiter.
+         */
+        public Builder observeConcurrency(int threads) {
+            if (threads < 1 || threads > 32) {
+                throw new IllegalArgumentException("observeConcurrency must be 1-32, was " + threads);
+            }
+            this.observeConcurrency = threads;
+            return this;
         }
 
         /** The AWS Region (default: the SDK's region chain: {@code AWS_REGION}, profile, instance metadata). */

@@ -40,7 +40,7 @@ final class AwsFixture implements AutoCloseable {
         this.aws = customize.apply(AwsProvider.builder()
                 .region("us-east-1").endpointOverride(cloud.endpoint()).credentials(CREDENTIALS)
                 .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
-                .pollInterval(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofSeconds(5)).observeConcurrency(1)
                 .clock(cloud.clock()).sleeper(cloud.clock()::advance)).build();
         aws.start(ProviderContext.direct(cloud.clock()));
     }

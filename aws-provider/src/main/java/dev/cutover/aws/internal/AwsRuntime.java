@@ -4,6 +4,7 @@ import dev.cutover.aws.Sleeper;
 import dev.cutover.spi.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,7 @@ public final class AwsRuntime {
     private final Sleeper sleeper;
     private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
     private final Map<String, Observed<?>> observation = new ConcurrentHashMap<>();
+    private volatile int observeConcurrency = 4;
 
     /** A value read while observing, for the other capability observing the same plan; {@code writes}: the provider's write count then. */
     private record Observed<T>(Optional<T> value, long writes) {
@@ -35,6 +37,11 @@ public final class AwsRuntime {
         this.clients = clients;
         this.calls = calls;
         this.sleeper = sleeper;
+    }
+
+    /** How many task definitions observing describes at once (1: one after the other). */
+    public void observeConcurrency(int threads) {
+        this.observeConcurrency = threads;
     }
 
     public AwsSettings settings() {
@@ -113,13 +120,10 @@ public final class AwsRuntime {
     }
 
     /** What {@link #observed} kept under {@code key}, taken out; null when nothing fresh is kept. */
-    @SuppressWarnings("unchecked")
     public <T> Optional<T> takeObserved(String key) {
-        Observed<?> o = observation.remove(key);
-        if (o == null || o.writes() != calls.writes()) {
-            return null;
-        }
-        return (Optional<T>) o.value();
+        Optional<T> value = peekObserved(key);
+        observation.remove(key);
+        return value;
     }
 
     /** A task definition by ARN or {@code family:revision}, described once and cached. */
@@ -133,6 +137,42 @@ public final class AwsRuntime {
         taskDefinitions.put(td.taskDefinitionArn(), td);
         taskDefinitions.put(td.family() + ":" + td.revision(), td);
         return td;
+    }
+
+    /**
+     * Describes the task definitions not cached yet a few at a time in parallel (each call still
+     * goes through the guarded executor and its rate limiter), so that planning many services is
+     * bound by DescribeTaskDefinition's bucket rather than by one call's latency after another.
+     */
+    public void prefetchTaskDefinitions(java.util.Collection<String> arns) {
+        List<String> missing = arns.stream().distinct().filter(a -> !taskDefinitions.containsKey(a)).toList();
+        int threads = Math.min(observeConcurrency, missing.size());
+        if (threads <= 1) {
+            return; // described one by one when needed
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "cutover-aws-observe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<TaskDefinition>> futures = new java.util.ArrayList<>();
+            for (String arn : missing) {
+                futures.add(pool.submit(() -> taskDefinition(arn)));
+            }
+            for (java.util.concurrent.Future<TaskDefinition> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // described again (and the failure reported) by the caller that needs it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Remembers a task definition just registered. */

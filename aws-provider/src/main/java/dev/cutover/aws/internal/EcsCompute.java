@@ -134,6 +134,8 @@ public final class EcsCompute implements Compute {
             }
             Map<String, Service> fetched = describeServices(layout.cluster(), missing);
             described.putAll(fetched);
+            rt.prefetchTaskDefinitions(fetched.values().stream().map(Service::taskDefinition)
+                    .filter(java.util.Objects::nonNull).toList());
             for (String ecsName : missing) {
                 rt.observed(serviceKey(layout.cluster(), ecsName), Optional.ofNullable(fetched.get(ecsName)));
             }
@@ -591,6 +593,16 @@ public final class EcsCompute implements Compute {
                     rollout = d.rolloutStateReason();
                 }
             }
+        }
+        int deploymentRunning = 0;
+        for (var d : s.deployments()) {
+            if (arn.equals(d.taskDefinition()) && d.runningCount() != null) {
+                deploymentRunning += d.runningCount();
+            }
+        }
+        if (deploymentRunning == 0 && failed == 0) {
+            // nothing of this revision runs yet: no task to describe (saves the ListTasks/DescribeTasks bucket while tasks start)
+            return new RevisionHealth(desired, 0, 0, 0, rollout);
         }
         List<Task> running = tasks(layout.cluster(), name, DesiredStatus.RUNNING).stream()
                 .filter(t -> arn.equals(t.taskDefinitionArn())).toList();

@@ -1,0 +1,147 @@
+package dev.cutover.benchmarks;
+
+import dev.cutover.Cutover;
+import dev.cutover.Environment;
+import dev.cutover.Release;
+import dev.cutover.Service;
+import dev.cutover.aws.AwsProvider;
+import dev.cutover.localcloud.LocalCloud;
+import dev.cutover.localcloud.SimClock;
+import dev.cutover.time.Scheduler;
+import dev.cutover.time.VirtualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * The AWS benchmarks' world: a local cloud on a virtual {@link SimClock} (AWS-rate throttling on),
+ * and Cutover with the AWS provider on a {@link VirtualScheduler} whose advances drive the cloud's
+ * clock, so token buckets refill in the same simulated seconds Cutover waits in.
+ */
+final class AwsBenchWorld implements AutoCloseable {
+
+    static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    static final Environment ENV = Environment.named("bench").region("us-east-1").cluster("bench").namespace("bench.local")
+            .serviceConnect().build();
+
+    final SimClock clock;
+    final LocalCloud cloud;
+    /** The virtual scheduler, or null in real time. */
+    final VirtualScheduler time;
+    final Scheduler scheduler;
+    final double speed;
+    final AwsProvider aws;
+    final Cutover cutover;
+
+    /** Virtual time: every wait advances the one timeline (deployments do not overlap while one waits). */
+    AwsBenchWorld() {
+        this(0);
+    }
+
+    /**
+     * {@code speed > 0}: real time at {@code speed}x on both sides (the cloud's {@code SimClock.realTime}
+     * and {@code Scheduler.following} it), so deployments run concurrently on threads as in production.
+     */
+    AwsBenchWorld(double speed) {
+        this.speed = speed;
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        clock = speed > 0 ? SimClock.realTime(speed) : SimClock.virtual(t0);
+        cloud = LocalCloud.builder().clock(clock).start();
+        cloud.traffic().defaultRate(0);
+        AwsProvider.Builder pb = AwsProvider.builder().region("us-east-1").endpointOverride(cloud.endpoint()).credentials(CREDENTIALS)
+                .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d");
+        if (speed > 0) {
+            time = null;
+            scheduler = Scheduler.following(clock, speed);
+            pb.clock(clock).sleeper(d -> java.util.concurrent.TimeUnit.NANOSECONDS.sleep((long) (d.toNanos() / speed)));
+        } else {
+            time = Scheduler.virtual(t0);
+            time.onAdvance((from, to) -> {
+                if (to.isAfter(clock.instant())) {
+                    clock.advance(Duration.between(clock.instant(), to));
+                }
+            });
+            scheduler = time;
+            pb.clock(time.clock()).sleeper(time::sleep).observeConcurrency(1); // one virtual timeline
+        }
+        aws = pb.build();
+        cutover = Cutover.builder().provider(aws).discoverProviders(false).scheduler(scheduler).rollbackWindow(Duration.ZERO)
+                .build();
+    }
+
+    Instant now() {
+        return scheduler.clock().instant();
+    }
+
+    /** Lets {@code d} of simulated time pass. */
+    void pass(Duration d) {
+        if (time != null) {
+            time.advance(d);
+        } else {
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep((long) (d.toNanos() / speed));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static Service service(String name, String version) {
+        return Service.named(name).image("repo/" + name + ":" + version).port(8080).cpu(256).memoryMiB(512).instances(1)
+                .healthCheck(h -> h.path("/health").interval(Duration.ofSeconds(5)).timeout(Duration.ofSeconds(2)).retries(2))
+                .build();
+    }
+
+    static List<Release> releases(int n, String version) {
+        List<Release> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Release.of(service(String.format("svc%04d", i), version)).to(ENV).build());
+        }
+        return out;
+    }
+
+    EcsClient ecs() {
+        return EcsClient.builder().endpointOverride(cloud.endpoint()).region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
+                .build();
+    }
+
+    /**
+     * Creates running services for {@code releases}: the first through Cutover (bootstrap), the rest
+     * as copies of its task definition and service, directly and with throttling off (setup only).
+     */
+    void seed(List<Release> releases) {
+        Release first = releases.get(0);
+        cutover.apply(cutover.plan(first)).await();
+        cloud.faults().throttling(false);
+        try (EcsClient ecs = ecs()) {
+            var template = ecs.describeServices(b -> b.cluster(ENV.cluster()).services("bench-" + first.service().name()))
+                    .services().get(0);
+            var td = ecs.describeTaskDefinition(b -> b.taskDefinition(template.taskDefinition())).taskDefinition();
+            for (Release r : releases.subList(1, releases.size())) {
+                String family = "bench-" + r.service().name();
+                var container = td.containerDefinitions().get(0).toBuilder().image(r.service().image().toString()).build();
+                String arn = ecs.registerTaskDefinition(b -> b.family(family).containerDefinitions(container)
+                        .cpu(td.cpu()).memory(td.memory()).networkMode(td.networkMode())
+                        .requiresCompatibilities(td.requiresCompatibilities())).taskDefinition().taskDefinitionArn();
+                ecs.createService(b -> b.cluster(ENV.cluster()).serviceName(family).taskDefinition(arn)
+                        .desiredCount(r.service().instances()).launchType(template.launchType())
+                        .networkConfiguration(template.networkConfiguration()));
+            }
+        }
+        cloud.faults().reset(); // throttling on again, every bucket full
+        pass(Duration.ofSeconds(40)); // the services start; every bucket refills
+    }
+
+    @Override
+    public void close() {
+        cutover.close();
+        aws.close();
+        cloud.close();
+        clock.close();
+    }
+}

@@ -1,0 +1,215 @@
+package dev.cutover.benchmarks;
+
+import dev.cutover.Deployment;
+import dev.cutover.DeploymentStatus;
+import dev.cutover.Plan;
+import dev.cutover.Release;
+import dev.cutover.localcloud.LocalCloud;
+import dev.cutover.localcloud.SimClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/**
+ * Deploying 100 changed Service Connect services against the local cloud's AWS-rate throttling,
+ * side by side: Cutover (its rate limiter sized from the provider's declared ECS buckets, in
+ * virtual time tied to the cloud's clock) and a naive SDK loop (RegisterTaskDefinition +
+ * UpdateService per service with the SDK's default retries, on a real-time SimClock at
+ * {@link #NAIVE_SPEED}x). Each run prints simulated seconds, the token-bucket lower bound, the
+ * throttled calls at the cloud and the failures that reached the caller; Cutover's run fails unless
+ * it finishes within 1.10x the bound with zero failed deployments.
+ *
+ * <p>Lower bound: RegisterTaskDefinition's bucket (20 burst, 1 per second) admits 100
+ * registrations no sooner than (100 - 20) / 1 = 80 s after the first; the last deployment then
+ * needs at least what one deployment takes alone (measured first, same world, full buckets). So
+ * bound = 80 s + single deployment.
+ *
+ * <p>{@code ./mvnw -B -q -pl benchmarks exec:exec -Djmh.args="AwsDeploy"} or the main method.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 0)
+@Measurement(iterations = 1)
+@Fork(1)
+public class AwsDeployBenchmark {
+
+    static final int SERVICES = 100;
+    /** Simulated seconds per wall second, on both sides. */
+    static final double SPEED = 10;
+    static final double NAIVE_SPEED = SPEED;
+    /** Threads the Cutover side applies its plans from. */
+    static final int APPLY_THREADS = 8;
+
+    /** One side's outcome, in simulated time. */
+    record Result(String who, double seconds, double boundSeconds, long throttledAtCloud, int failed) {
+        @Override
+        public String toString() {
+            return String.format("%-8s %6.1f s simulated (%.2fx the %.1f s bound), %d calls throttled at the cloud, "
+                    + "%d of %d deployments failed", who, seconds, seconds / boundSeconds, boundSeconds, throttledAtCloud,
+                    failed, SERVICES);
+        }
+    }
+
+    @Benchmark
+    public Result cutover() {
+        Result r = runCutover();
+        System.out.println(r);
+        if (r.failed() > 0 || r.seconds() > 1.10 * r.boundSeconds()) {
+            throw new IllegalStateException("Cutover missed the target: " + r);
+        }
+        return r;
+    }
+
+    @Benchmark
+    public Result naiveSdkLoop() {
+        Result r = runNaive(runCutoverSingle());
+        System.out.println(r);
+        return r;
+    }
+
+    /** One deployment alone in a fresh world (full buckets): the critical path of the last deployment. */
+    static double runCutoverSingle() {
+        try (AwsBenchWorld w = new AwsBenchWorld(SPEED)) {
+            w.seed(AwsBenchWorld.releases(1, "1.0.0"));
+            Instant start = w.now();
+            Deployment d = w.cutover.apply(w.cutover.plan(AwsBenchWorld.releases(1, "2.0.0").get(0)));
+            if (d.await() != DeploymentStatus.SUCCEEDED) {
+                throw new IllegalStateException("single deployment: " + d.statusReason());
+            }
+            return Duration.between(start, w.now()).toMillis() / 1000.0;
+        }
+    }
+
+    static Result runCutover() {
+        double single = runCutoverSingle();
+        double bound = (SERVICES - 20) / 1.0 + single;
+        try (AwsBenchWorld w = new AwsBenchWorld(SPEED)) {
+            w.seed(AwsBenchWorld.releases(SERVICES, "1.0.0"));
+            long throttledBefore = w.cloud.faults().throttledCalls("ecs");
+            Instant start = w.now();
+            List<Plan> plans = w.cutover.plan(AwsBenchWorld.releases(SERVICES, "2.0.0"));
+            double planned = Duration.between(start, w.now()).toMillis() / 1000.0;
+            // a deployer applies the plans from a few threads (each apply re-checks what its plan observed)
+            List<Deployment> running = new ArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(APPLY_THREADS);
+            try {
+                List<java.util.concurrent.Future<Deployment>> applied = new ArrayList<>();
+                for (Plan p : plans) {
+                    applied.add(pool.submit(() -> w.cutover.apply(p)));
+                }
+                for (var f : applied) {
+                    running.add(f.get());
+                }
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                pool.shutdown();
+            }
+            int failed = 0;
+            for (Deployment d : running) {
+                if (d.await() != DeploymentStatus.SUCCEEDED) {
+                    failed++;
+                }
+            }
+            double seconds = Duration.between(start, w.now()).toMillis() / 1000.0;
+            if (Boolean.getBoolean("aws.bench.debug")) {
+                System.out.println("planned after " + planned + " s; calls: " + w.aws.apiCalls());
+                for (Deployment d : running.subList(running.size() - 3, running.size())) {
+                    d.events().forEach(e -> System.out.println("  " + Duration.between(start, e.at()).toMillis() / 1000.0 + " " + e));
+                }
+            }
+            return new Result("cutover", seconds, bound, w.cloud.faults().throttledCalls("ecs") - throttledBefore, failed);
+        }
+    }
+
+    /** The same deployments as a plain loop over the SDK with its default retry strategy. */
+    static Result runNaive(double single) {
+        double bound = (SERVICES - 20) / 1.0 + single;
+        try (SimClock clock = SimClock.realTime(NAIVE_SPEED); LocalCloud cloud = LocalCloud.builder().clock(clock).start()) {
+            cloud.traffic().defaultRate(0);
+            cloud.faults().throttling(false);
+            EcsClient ecs = EcsClient.builder().endpointOverride(cloud.endpoint()).region(Region.US_EAST_1)
+                    .credentialsProvider(AwsBenchWorld.CREDENTIALS).build();
+            ecs.createCluster(b -> b.clusterName("bench"));
+            List<String> families = new ArrayList<>();
+            for (Release r : AwsBenchWorld.releases(SERVICES, "1.0.0")) {
+                String family = "bench-" + r.service().name();
+                families.add(family);
+                String arn = ecs.registerTaskDefinition(td(family, r)).taskDefinition().taskDefinitionArn();
+                ecs.createService(b -> b.cluster("bench").serviceName(family).taskDefinition(arn).desiredCount(1)
+                        .launchType("FARGATE").networkConfiguration(n -> n.awsvpcConfiguration(v -> v.subnets("subnet-0a1b2c3d"))));
+            }
+            cloud.faults().reset();
+            Instant start = clock.instant();
+            int failed = 0;
+            List<String> deployed = new ArrayList<>();
+            List<Release> next = AwsBenchWorld.releases(SERVICES, "2.0.0");
+            for (int i = 0; i < SERVICES; i++) {
+                String family = families.get(i);
+                try {
+                    String arn = ecs.registerTaskDefinition(td(family, next.get(i))).taskDefinition().taskDefinitionArn();
+                    ecs.updateService(b -> b.cluster("bench").service(family).taskDefinition(arn));
+                    deployed.add(family);
+                } catch (RuntimeException e) {
+                    failed++;
+                }
+            }
+            // wait until every updated service runs one completed deployment (polling is not counted as failure)
+            while (!deployed.isEmpty()) {
+                List<String> pending = new ArrayList<>();
+                for (int i = 0; i < deployed.size(); i += 10) {
+                    List<String> chunk = deployed.subList(i, Math.min(deployed.size(), i + 10));
+                    try {
+                        for (Service s : ecs.describeServices(b -> b.cluster("bench").services(chunk)).services()) {
+                            if (s.deployments().size() != 1 || !"COMPLETED".equals(s.deployments().get(0).rolloutStateAsString())) {
+                                pending.add(s.serviceName());
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        pending.addAll(chunk);
+                    }
+                }
+                deployed = pending;
+                if (!pending.isEmpty()) {
+                    try {
+                        TimeUnit.MILLISECONDS.sleep((long) (1000 / NAIVE_SPEED)); // one simulated second
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            double seconds = Duration.between(start, clock.instant()).toMillis() / 1000.0;
+            long throttled = cloud.faults().throttledCalls("ecs");
+            ecs.close();
+            return new Result("naive", seconds, bound, throttled, failed);
+        }
+    }
+
+    private static software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest td(String family, Release r) {
+        return software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest.builder().family(family)
+                .networkMode("awsvpc").requiresCompatibilitiesWithStrings("FARGATE").cpu("256").memory("512")
+                .containerDefinitions(c -> c.name("app").image(r.service().image().toString()).essential(true)
+                        .portMappings(p -> p.containerPort(8080).name("http")))
+                .build();
+    }
+
+    public static void main(String[] args) {
+        double single = runCutoverSingle();
+        System.out.printf("single deployment alone: %.1f s simulated%n", single);
+        System.out.println(runCutover());
+        System.out.println(runNaive(single));
+    }
+}
