@@ -140,8 +140,8 @@ class AwsOperationsEndToEndTest {
     }
 
     @Test
-    void aBadArtifactWithAHighErrorRateIsRolledBackByMetricAnalysis() {
-        Deployer d = world.deployer(p -> { }, c -> c.metrics(world.errorRates(stage)));
+    void aBadArtifactWithAHighErrorRateFromDatadogIsRolledBackByMetricAnalysis() {
+        Deployer d = world.deployer(p -> { }, (time, c) -> c.metrics(world.datadog(time)));
         assertThat(deploy(d, Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
         world.cloud.images().behave("repo/orders:2.0.0", b -> b.errorRate(0.3));
         Release bad = Release.of(orders("2.0.0")).to(stage).strategy(canary().steps(10, 50, 100).bake(Duration.ofMinutes(5))

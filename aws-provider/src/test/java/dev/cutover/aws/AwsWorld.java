@@ -1,15 +1,9 @@
 package dev.cutover.aws;
 
 import dev.cutover.Cutover;
-import dev.cutover.Environment;
-import dev.cutover.analysis.Measurement;
-import dev.cutover.analysis.MetricSource;
-import dev.cutover.aws.internal.Layouts;
-import dev.cutover.aws.internal.Names;
 import dev.cutover.journal.JournalEntry;
 import dev.cutover.journal.JournalStore;
 import dev.cutover.localcloud.LocalCloud;
-import dev.cutover.localcloud.RevisionStats;
 import dev.cutover.localcloud.SimClock;
 import dev.cutover.time.Scheduler;
 import dev.cutover.time.VirtualScheduler;
@@ -42,6 +36,11 @@ final class AwsWorld implements AutoCloseable {
 
     /** A new deployer starting at the cloud's current time. */
     Deployer deployer(Consumer<AwsProvider.Builder> provider, Consumer<Cutover.Builder> cutover) {
+        return deployer(provider, (time, c) -> cutover.accept(c));
+    }
+
+    /** A new deployer whose Cutover customizer also gets the deployer's scheduler. */
+    Deployer deployer(Consumer<AwsProvider.Builder> provider, java.util.function.BiConsumer<VirtualScheduler, Cutover.Builder> cutover) {
         VirtualScheduler time = Scheduler.virtual(cloudClock.instant());
         time.onAdvance((from, to) -> {
             if (to.isAfter(cloudClock.instant())) {
@@ -55,7 +54,7 @@ final class AwsWorld implements AutoCloseable {
         provider.accept(pb);
         AwsProvider aws = pb.build();
         Cutover.Builder cb = Cutover.builder().provider(aws).discoverProviders(false).scheduler(time);
-        cutover.accept(cb);
+        cutover.accept(time, cb);
         return new Deployer(time, aws, cb.build());
     }
 
@@ -64,31 +63,13 @@ final class AwsWorld implements AutoCloseable {
     }
 
     /**
-     * The error rate of a revision's simulated traffic over the analysis window, read from the local
-     * cloud's traffic statistics (what a Datadog or CloudWatch source would answer).
+     * The Datadog metric source (module {@code cutover-datadog}) reading the local cloud's Datadog
+     * query endpoint ({@code cutover.sim.error_rate{revision:...}}), waiting on {@code time}.
      */
-    MetricSource errorRates(Environment env) {
-        return new MetricSource() {
-            @Override
-            public Measurement measure(dev.cutover.analysis.MetricQuery query, dev.cutover.analysis.MetricContext ctx) {
-                Layouts.Layout layout = new Layouts.Layout(env.name(), env.cluster(), env.namespace(), env.mesh().orElse(null),
-                        env.trafficMode());
-                String ecsService = layout.meshMode() ? Names.perRevision(ctx.revision()) : Names.family(ctx.environment(), ctx.service());
-                List<RevisionStats> stats = cloud.traffic().stats(env.cluster(), ecsService, ctx.from(), ctx.to()).stream()
-                        .filter(s -> s.taskDefinition().equals(ctx.revision()) && s.hasData()).toList();
-                if (stats.isEmpty()) {
-                    return Measurement.noData("no requests to " + ctx.revision());
-                }
-                long requests = stats.stream().mapToLong(RevisionStats::requests).sum();
-                long errors = stats.stream().mapToLong(RevisionStats::errors).sum();
-                return Measurement.of((double) errors / requests);
-            }
-
-            @Override
-            public String name() {
-                return "local-cloud-traffic";
-            }
-        };
+    dev.cutover.datadog.DatadogMetricSource datadog(VirtualScheduler time) {
+        return dev.cutover.datadog.DatadogMetricSource.builder().uri(cloud.endpoint()).scheduler(time)
+                .apiKey(dev.cutover.localcloud.Datadog.DEFAULT_API_KEY)
+                .applicationKey(dev.cutover.localcloud.Datadog.DEFAULT_APPLICATION_KEY).build();
     }
 
     @Override
