@@ -182,7 +182,7 @@ class AwsOperationsEndToEndTest {
     }
 
     @Test
-    void switchingAnEnvironmentToServiceConnectIsOneLineAndAMigrationPlan() {
+    void switchingAnEnvironmentToServiceConnectIsOneLineAMigrationPlanAndAMigration() {
         Deployer d = world.deployer();
         assertThat(deploy(d, Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
 
@@ -195,8 +195,16 @@ class AwsOperationsEndToEndTest {
                 "ECS native CANARY: one step at 10%, bake 5 min, then 100%", "Cutover's extra steps 50% are not expressible");
         assertThat(migration.toString()).contains("migration from App Mesh");
 
-        Plan back = d.cutover().plan(Release.of(orders("1.0.0")).to(stage).build());
-        assertThat(back.isEmpty()).as("planning the mesh environment again changes nothing").isTrue();
+        Deployment moved = d.cutover().apply(migration);
+        assertThat(moved.await()).as(moved.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(d.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
+        assertThat(d.aws().compute().orElseThrow().revisions("stage", "orders")).extracting(r -> r.id())
+                .containsExactly("stage-orders:2");
+        assertThat(world.cloud.appMesh().serviceDiscovery("internal", "stage-orders-1")).as("virtual node").isEmpty();
+        assertThat(world.cloud.appMesh().routeWeights("internal", "stage-orders", "stage-orders")).as("route").isEmpty();
+        assertThat(world.cloud.cloudMap().findService("stage.local", "stage-orders-1")).as("Cloud Map service").isEmpty();
+        assertThat(d.cutover().plan(Release.of(orders("1.0.0")).to(switched).build()).isEmpty())
+                .as("after the migration the Service Connect environment plans as unchanged").isTrue();
     }
 
     @Test

@@ -130,14 +130,7 @@ public final class AppMeshTraffic implements Traffic {
         Layout layout = rt.layouts().of(id.environment());
         if (change.action() == Change.Action.DELETE) {
             if (layout.meshMode()) {
-                String router = Names.family(id.environment(), id.name());
-                AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteRoute", () -> rt.clients().appMesh().deleteRoute(b -> b
-                        .meshName(layout.mesh()).virtualRouterName(router).routeName(router))), NOT_FOUND);
-                AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualService", () -> rt.clients().appMesh()
-                        .deleteVirtualService(b -> b.meshName(layout.mesh()).virtualServiceName(Names.virtualService(
-                                rt.layouts().discoveryName(id.environment(), id.name()), layout.namespace())))), NOT_FOUND);
-                AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualRouter", () -> rt.clients().appMesh()
-                        .deleteVirtualRouter(b -> b.meshName(layout.mesh()).virtualRouterName(router))), NOT_FOUND);
+                deleteMeshRoute(layout, id.name());
             }
             return;
         }
@@ -160,13 +153,14 @@ public final class AppMeshTraffic implements Traffic {
         Layout layout = rt.layouts().of(env);
         String how = layout.meshMode() ? "App Mesh route weights (mesh " + layout.mesh() + "), Cutover's steps: "
                 + steps(release.strategy()) : nativeDescription(release.strategy());
-        Optional<Layout> from = rt.layouts().previousMesh(env);
-        if (from.isPresent() && !layout.meshMode()) {
+        Optional<Layout> from = rt.layouts().migratingFrom(env, release.service().name());
+        if (from.isPresent()) {
             String family = Names.family(env, release.service().name());
             how = "migration from App Mesh (mesh " + from.get().mesh() + ") to Service Connect: the new revision starts in ECS "
-                    + "service " + family + " with Service Connect (" + how + "); the App Mesh revisions (ECS services " + family
-                    + "-<n>, their virtual nodes and Cloud Map services) and the route keep serving mesh clients and are not "
-                    + "removed by this apply";
+                    + "service " + family + " with Service Connect (" + how + "); traffic is not split between the meshes: the App "
+                    + "Mesh revisions (ECS services " + family + "-<n>) keep serving mesh clients until promotion, then they "
+                    + "are retired like any old revision (after the rollback window), with their virtual nodes and Cloud Map "
+                    + "services, and the route, virtual router and virtual service go with the last one";
         }
         return how;
     }
@@ -226,6 +220,18 @@ public final class AppMeshTraffic implements Traffic {
         return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Deletes a service's route, virtual service and virtual router in App Mesh {@code layout}. */
+    void deleteMeshRoute(Layout layout, String service) {
+        String router = Names.family(layout.environment(), service);
+        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteRoute", () -> rt.clients().appMesh().deleteRoute(b -> b
+                .meshName(layout.mesh()).virtualRouterName(router).routeName(router))), NOT_FOUND);
+        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualService", () -> rt.clients().appMesh()
+                .deleteVirtualService(b -> b.meshName(layout.mesh()).virtualServiceName(Names.virtualService(
+                        rt.layouts().discoveryName(layout.environment(), service), layout.namespace())))), NOT_FOUND);
+        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualRouter", () -> rt.clients().appMesh()
+                .deleteVirtualRouter(b -> b.meshName(layout.mesh()).virtualRouterName(router))), NOT_FOUND);
+    }
+
     static Map<String, Integer> parseWeights(String value) {
         Map<String, Integer> m = new LinkedHashMap<>();
         if (value == null || value.isBlank()) {
@@ -244,7 +250,12 @@ public final class AppMeshTraffic implements Traffic {
         if (layout.meshMode()) {
             return meshWeights(layout, service).orElse(Map.of());
         }
-        return serviceConnectWeights(layout, service);
+        Map<String, Integer> sc = serviceConnectWeights(layout, service);
+        Optional<Layout> from = rt.layouts().migratingFrom(environment, service);
+        if (sc.isEmpty() && from.isPresent()) {
+            return meshWeights(from.get(), service).orElse(Map.of()); // not migrated yet: the mesh route serves
+        }
+        return sc;
     }
 
     private Optional<Map<String, Integer>> meshWeights(Layout layout, String service) {
@@ -280,11 +291,32 @@ public final class AppMeshTraffic implements Traffic {
                     + " weighted targets (a fixed quota), got " + targets + ": " + weights);
         }
         Layout layout = rt.layouts().of(environment);
+        Optional<Layout> from = rt.layouts().migratingFrom(environment, service);
         if (layout.meshMode()) {
             setMeshWeights(layout, service, weights);
+        } else if (from.isPresent() && weights.keySet().stream().anyMatch(r -> rt.layouts().isMeshEra(environment, r))) {
+            migrationWeights(from.get(), layout, service, weights);
         } else {
             setServiceConnectWeights(layout, service, weights);
         }
+    }
+
+    /**
+     * Weights during a move from App Mesh to Service Connect: the App Mesh revisions keep the mesh
+     * route and the new revision runs in the Service Connect service. No request is split between
+     * the two meshes: all traffic back on an App Mesh revision restores its route (a rollback); any
+     * other split is held (the new revision is analysed on the Service Connect clients' traffic)
+     * until the App Mesh revisions are retired after promotion.
+     */
+    private void migrationWeights(Layout mesh, Layout layout, String service, Map<String, Integer> weights) {
+        Optional<String> all = weights.entrySet().stream().filter(e -> e.getValue() == 100).map(Map.Entry::getKey).findFirst();
+        if (all.isPresent() && rt.layouts().isMeshEra(layout.environment(), all.get())) {
+            setMeshWeights(mesh, service, weights);
+            return;
+        }
+        LOG.info("{}/{}: migrating from App Mesh to Service Connect: {} asked; Service Connect clients reach the new "
+                + "revision, mesh clients keep the App Mesh route until its revisions are retired", layout.environment(), service,
+                DesiredState.weights(weights));
     }
 
     private void setMeshWeights(Layout layout, String service, Map<String, Integer> weights) {

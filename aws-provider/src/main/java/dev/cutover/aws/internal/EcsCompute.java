@@ -487,6 +487,10 @@ public final class EcsCompute implements Compute {
         String family = Names.family(release.environment().name(), release.service().name());
         for (String arn : activeTaskDefinitions(family, Math.max(1, rt.settings().revisionRetention()))) {
             TaskDefinition td = rt.taskDefinition(arn);
+            if (rt.layouts().isMeshEra(release.environment().name(), Names.revisionId(td.family(), td.revision()))
+                    && rt.layouts().migratingFrom(release.environment().name(), release.service().name()).isPresent()) {
+                continue; // runs as an App Mesh revision; the Service Connect service gets a revision of its own
+            }
             if (TaskDefs.matches(td, release, rt.settings())) {
                 LOG.debug("{}: reusing {} (same content)", release.key(), arn);
                 return td;
@@ -530,24 +534,15 @@ public final class EcsCompute implements Compute {
         Layout layout = rt.layouts().of(environment);
         String family = Names.family(environment, service);
         List<RevisionRef> out = new ArrayList<>();
+        Optional<Layout> from = rt.layouts().migratingFrom(environment, service);
+        if (from.isPresent()) {
+            // moving to Service Connect: the App Mesh revisions still run (and serve) until retired
+            List<RevisionRef> mesh = meshRevisions(from.get(), environment, service);
+            mesh.forEach(r -> rt.layouts().meshEraRevision(environment, r.id()));
+            out.addAll(mesh);
+        }
         if (layout.meshMode()) {
-            List<String> arns = activeTaskDefinitions(family, 0);
-            Map<String, String> byName = new LinkedHashMap<>();
-            for (String arn : arns) {
-                String rev = family + ":" + arn.substring(arn.lastIndexOf(':') + 1);
-                byName.put(Names.perRevision(rev), rev);
-            }
-            Map<String, Service> running = describeServices(layout.cluster(), byName.keySet());
-            TreeMap<Integer, RevisionRef> sorted = new TreeMap<>();
-            byName.forEach((name, rev) -> {
-                Service s = running.get(name);
-                if (s != null) {
-                    sorted.put(Names.revisionNumber(rev), new RevisionRef(environment, service, rev,
-                            TaskDefs.version(rt.taskDefinition(s.taskDefinition()))));
-                }
-            });
-            out.addAll(sorted.values());
-        } else {
+            out.addAll(meshRevisions(layout, environment, service));        } else {
             Service s = describeServices(layout.cluster(), List.of(family)).get(family);
             if (s != null) {
                 s.deployments().stream().sorted(Comparator.comparing(d -> d.createdAt() == null ? java.time.Instant.EPOCH
@@ -564,9 +559,40 @@ public final class EcsCompute implements Compute {
         return out;
     }
 
+    /** The revisions of a service that run as per-revision ECS services of App Mesh {@code layout}, oldest first. */
+    private List<RevisionRef> meshRevisions(Layout layout, String environment, String service) {
+        String family = Names.family(environment, service);
+        Map<String, String> byName = new LinkedHashMap<>();
+        for (String arn : activeTaskDefinitions(family, 0)) {
+            String rev = family + ":" + arn.substring(arn.lastIndexOf(':') + 1);
+            byName.put(Names.perRevision(rev), rev);
+        }
+        Map<String, Service> running = describeServices(layout.cluster(), byName.keySet());
+        TreeMap<Integer, RevisionRef> sorted = new TreeMap<>();
+        byName.forEach((name, rev) -> {
+            Service s = running.get(name);
+            if (s != null) {
+                sorted.put(Names.revisionNumber(rev), new RevisionRef(environment, service, rev,
+                        TaskDefs.version(rt.taskDefinition(s.taskDefinition()))));
+            }
+        });
+        return new ArrayList<>(sorted.values());
+    }
+
+    /** The layout a revision runs in: the previous App Mesh layout for a revision left from before a switch to Service Connect. */
+    Layout layoutOf(RevisionRef revision) {
+        if (rt.layouts().isMeshEra(revision.environment(), revision.id())) {
+            Optional<Layout> from = rt.layouts().migratingFrom(revision.environment(), revision.service());
+            if (from.isPresent()) {
+                return from.get();
+            }
+        }
+        return rt.layouts().of(revision.environment());
+    }
+
     @Override
     public void scale(RevisionRef revision, int desiredCount) {
-        Layout layout = rt.layouts().of(revision.environment());
+        Layout layout = layoutOf(revision);
         String name = Names.ecsService(layout, revision);
         rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
                 .desiredCount(desiredCount)));
@@ -574,7 +600,7 @@ public final class EcsCompute implements Compute {
 
     @Override
     public RevisionHealth health(RevisionRef revision) {
-        Layout layout = rt.layouts().of(revision.environment());
+        Layout layout = layoutOf(revision);
         String name = Names.ecsService(layout, revision);
         Service s = describeServices(layout.cluster(), List.of(name)).get(name);
         if (s == null) {
@@ -649,16 +675,27 @@ public final class EcsCompute implements Compute {
 
     @Override
     public void retire(RevisionRef revision) {
-        Layout layout = rt.layouts().of(revision.environment());
+        Layout layout = layoutOf(revision);
+        boolean meshEra = !rt.layouts().of(revision.environment()).meshMode() && layout.meshMode();
         if (layout.meshMode()) {
             String name = Names.perRevision(revision.id());
+            boolean lastOfMigration = meshEra && meshRevisions(layout, revision.environment(), revision.service()).stream()
+                    .allMatch(r -> r.id().equals(revision.id()));
             AwsRuntime.unlessNotFound(() -> rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b
                     .cluster(layout.cluster()).service(name).desiredCount(0))), SERVICE_GONE);
             AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteService", () -> rt.clients().ecs().deleteService(b -> b
                     .cluster(layout.cluster()).service(name).force(true))), SERVICE_GONE);
             scaling.detach(layout, name);
+            if (lastOfMigration) { // the route targets the node: it goes first
+                LOG.info("{}/{}: the last App Mesh revision is retired; removing the route, virtual router and virtual "
+                        + "service (migrated to Service Connect)", revision.environment(), revision.service());
+                traffic.deleteMeshRoute(layout, revision.service());
+            }
             traffic.deleteVirtualNode(layout, revision);
             discovery.deleteRevisionService(layout, revision);
+            if (lastOfMigration) {
+                rt.layouts().migrated(revision.environment(), revision.service());
+            }
         } else {
             String name = Names.family(revision.environment(), revision.service());
             Service s = describeServices(layout.cluster(), List.of(name)).get(name);

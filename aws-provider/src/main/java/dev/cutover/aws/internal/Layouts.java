@@ -47,6 +47,7 @@ public final class Layouts {
             previousMesh.put(e.name(), before); // a switch to Service Connect: the mesh revisions are migrated
         } else if (next.meshMode()) {
             previousMesh.remove(e.name());
+            migrated.removeIf(k -> k.startsWith(e.name() + "/"));
         }
     }
 
@@ -58,9 +59,33 @@ public final class Layouts {
         return java.util.Optional.ofNullable(previousMesh.get(environment));
     }
 
-    /** Forgets the previous mesh layout once nothing of it is left. */
-    public void migrated(String environment) {
-        previousMesh.remove(environment);
+    private final java.util.Set<String> migrated = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> meshEra = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The App Mesh layout a service still has revisions in while its environment moves to Service
+     * Connect (empty when the environment is in mesh mode, never was, or the service is migrated).
+     */
+    public java.util.Optional<Layout> migratingFrom(String environment, String service) {
+        if (of(environment).meshMode() || migrated.contains(key(environment, service))) {
+            return java.util.Optional.empty();
+        }
+        return previousMesh(environment);
+    }
+
+    /** Records that nothing of a service is left in App Mesh. */
+    public void migrated(String environment, String service) {
+        migrated.add(key(environment, service));
+    }
+
+    /** Records a revision that runs as an App Mesh revision during a migration. */
+    public void meshEraRevision(String environment, String revisionId) {
+        meshEra.add(environment + "/" + revisionId);
+    }
+
+    /** Whether a revision runs as an App Mesh revision during a migration. */
+    public boolean isMeshEra(String environment, String revisionId) {
+        return meshEra.contains(environment + "/" + revisionId);
     }
 
     /** Records a release's environment and its service's discovery name and port. */
