@@ -602,7 +602,7 @@ public final class EcsCompute implements Compute {
     public RevisionHealth health(RevisionRef revision) {
         Layout layout = layoutOf(revision);
         String name = Names.ecsService(layout, revision);
-        Service s = describeServices(layout.cluster(), List.of(name)).get(name);
+        Service s = healthSnapshot(layout.cluster(), name);
         if (s == null) {
             return new RevisionHealth(0, 0, 0, 0, "ECS service " + name + " does not exist");
         }
@@ -643,6 +643,54 @@ public final class EcsCompute implements Compute {
                     .map(EcsCompute::stopReason).orElse("");
         }
         return new RevisionHealth(desired, runningCount, healthy, failed, reason);
+    }
+
+    /** A described service and when (provider time, provider write count) it was read. */
+    private record Snapshot(Service service, java.time.Instant at, long writes) {
+    }
+
+    private final Map<String, Snapshot> snapshots = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> polled = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.time.Duration SNAPSHOT_AGE = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration POLLED_RECENTLY = java.time.Duration.ofSeconds(30);
+
+    /**
+     * The service for a health check. Concurrent rollouts poll many services: a miss describes this
+     * one together with up to nine others polled recently (one DescribeServices of ten), and a
+     * description at most a second old, with no write by this provider since, answers the next poll.
+     */
+    private Service healthSnapshot(String cluster, String name) {
+        java.time.Instant now = rt.calls().clock().instant();
+        String key = cluster + "/" + name;
+        polled.put(key, now);
+        Snapshot snap = snapshots.get(key);
+        if (snap != null && snap.writes() == rt.calls().writes() && !now.isAfter(snap.at().plus(SNAPSHOT_AGE))) {
+            return snap.service();
+        }
+        List<String> names = new ArrayList<>();
+        names.add(name);
+        for (Map.Entry<String, java.time.Instant> e : polled.entrySet()) {
+            if (names.size() == 10) {
+                break;
+            }
+            String other = e.getKey();
+            if (e.getValue().plus(POLLED_RECENTLY).isBefore(now)) {
+                polled.remove(other);
+                continue;
+            }
+            if (other.startsWith(cluster + "/") && !other.equals(key)) {
+                Snapshot os = snapshots.get(other);
+                if (os == null || os.at().plus(SNAPSHOT_AGE).isBefore(now) || os.writes() != rt.calls().writes()) {
+                    names.add(other.substring(cluster.length() + 1));
+                }
+            }
+        }
+        long writes = rt.calls().writes();
+        Map<String, Service> found = describeServices(cluster, names);
+        for (String n : names) {
+            snapshots.put(cluster + "/" + n, new Snapshot(found.get(n), now, writes));
+        }
+        return found.get(name);
     }
 
     private List<Task> tasks(String cluster, String service, DesiredStatus status) {
