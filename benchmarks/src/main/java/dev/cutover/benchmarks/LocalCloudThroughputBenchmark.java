@@ -80,14 +80,18 @@ public class LocalCloudThroughputBenchmark {
         }
     }
 
-    /** One SDK client per benchmark thread. */
+    /** One SDK client per benchmark thread, with the HTTP client under comparison. */
     @State(Scope.Thread)
     public static class Client {
+        /** The SDK's URLConnection client (Cutover's default) or its Apache client (TCP_NODELAY, pooled). */
+        @org.openjdk.jmh.annotations.Param({"url-connection", "apache"})
+        public String http;
+
         EcsClient ecs;
 
         @Setup(Level.Trial)
         public void open(Cloud cloud) {
-            ecs = client(cloud.cloud);
+            ecs = client(cloud.cloud, http);
         }
 
         @TearDown(Level.Trial)
@@ -97,11 +101,17 @@ public class LocalCloudThroughputBenchmark {
     }
 
     static EcsClient client(LocalCloud cloud) {
+        return client(cloud, "url-connection");
+    }
+
+    static EcsClient client(LocalCloud cloud, String http) {
         return EcsClient.builder()
                 .endpointOverride(cloud.endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder("apache".equals(http)
+                        ? software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(16)
+                        : UrlConnectionHttpClient.builder())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
     }
