@@ -338,6 +338,7 @@ public final class Cutover implements AutoCloseable {
             started.put("service", release.service().name());
             started.put("environment", release.environment().name());
             started.put("region", release.environment().region());
+            started.putAll(layoutOf(release.environment()));
             started.put("image", release.service().image().toString());
             started.put("strategy", release.strategy().name());
             started.put("deployer", rt.deployer);
@@ -445,8 +446,8 @@ public final class Cutover implements AutoCloseable {
             }
         }
         Release release = Release.of(Service.named(first.get("service")).image(first.get("image")).buildUnchecked())
-                .to(Environment.named(first.get("environment")).region(first.get("region")).buildUnchecked())
-                .build();
+                .to(environmentFrom(first)).build();
+        prepareProviders(List.of(release));
         LockManager.LockHandle lock = takeOver(release.key(), first.get("deployer"), deploymentId);
         Plan plan = new Plan(first.get("plan") == null ? deploymentId : first.get("plan"), instanceId, release, List.of(),
                 "", rt.scheduler.clock().instant(), "");
@@ -506,8 +507,10 @@ public final class Cutover implements AutoCloseable {
                 .map(HistoryEntry::image).reduce((a, b) -> b).orElse(good.image());
         RevisionRef previous = new RevisionRef(environment, service, good.previous(),
                 ImageRef.parse(previousImage).version());
+        JournalEntry goodStart = rt.journal.read(good.deploymentId()).get(0);
         Release release = Release.of(Service.named(service).image(previousImage).buildUnchecked())
-                .to(Environment.named(environment).region(regionOf(good)).buildUnchecked()).build();
+                .to(environmentFrom(goodStart)).build();
+        prepareProviders(List.of(release));
         String id = newDeploymentId(release);
         LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer + "/" + id, rt.lockLease);
         try {
@@ -515,7 +518,8 @@ public final class Cutover implements AutoCloseable {
             started.put("target", release.key());
             started.put("service", service);
             started.put("environment", environment);
-            started.put("region", regionOf(good));
+            started.put("region", release.environment().region());
+            started.putAll(layoutOf(release.environment()));
             started.put("image", previousImage);
             started.put("strategy", "rollback");
             started.put("deployer", rt.deployer);
@@ -531,12 +535,32 @@ public final class Cutover implements AutoCloseable {
         }
     }
 
-    private String regionOf(HistoryEntry h) {
-        try {
-            return rt.journal.read(h.deploymentId()).get(0).get("region");
-        } catch (RuntimeException e) {
-            return "us-east-1";
+    /** The environment layout a journal keeps, so resume and rollback in a new process address the same resources. */
+    private static Map<String, String> layoutOf(Environment env) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("cluster", env.cluster());
+        m.put("namespace", env.namespace());
+        env.mesh().ifPresent(mesh -> m.put("mesh", mesh));
+        m.put("traffic", env.trafficMode().name());
+        return m;
+    }
+
+    private static Environment environmentFrom(JournalEntry started) {
+        Environment.Builder b = Environment.named(started.get("environment"))
+                .region(started.get("region") == null ? "us-east-1" : started.get("region"));
+        if (started.get("cluster") != null) {
+            b.cluster(started.get("cluster"));
         }
+        if (started.get("namespace") != null) {
+            b.namespace(started.get("namespace"));
+        }
+        if (started.get("mesh") != null) {
+            b.mesh(started.get("mesh"));
+        }
+        if (started.get("traffic") != null) {
+            b.trafficMode(TrafficMode.valueOf(started.get("traffic")));
+        }
+        return b.buildUnchecked();
     }
 
     /** The meter registry metrics go to. */
