@@ -595,6 +595,7 @@ public final class Cutover implements AutoCloseable {
         private final Duration lockLease;
         private final String deployer;
         private final LockManager fallbackLocks;
+        private final LockManager explicitLocks;
         private final Metrics metrics;
 
         Runtime(Builder b) {
@@ -610,6 +611,7 @@ public final class Cutover implements AutoCloseable {
             this.executor = new GuardedExecutor(resilience, scheduler, meters);
             this.providers = resolveProviders(b);
             this.fallbackLocks = new InMemoryLocks(scheduler.clock());
+            this.explicitLocks = b.locks;
             for (Provider p : providers.values()) {
                 p.start(executor.contextFor(p));
             }
@@ -715,6 +717,9 @@ public final class Cutover implements AutoCloseable {
         }
 
         LockManager locks() {
+            if (explicitLocks != null) {
+                return explicitLocks;
+            }
             return offers(Capability.LOCK) ? provider(Capability.LOCK).locks().orElseThrow() : fallbackLocks;
         }
 
@@ -835,6 +840,7 @@ public final class Cutover implements AutoCloseable {
         private Scheduler scheduler;
         private MeterRegistry meters;
         private JournalStore journal;
+        private LockManager locks;
         private Resilience resilience = Resilience.defaults();
         private MetricSource metricSource;
         private Duration rollbackWindow = Duration.ofMinutes(5);
@@ -908,6 +914,16 @@ public final class Cutover implements AutoCloseable {
         /** Where journals go (default: in memory; use {@link dev.cutover.journal.FileJournalStore} to survive crashes). */
         public Builder journal(JournalStore journal) {
             this.journal = Objects.requireNonNull(journal, "journal");
+            return this;
+        }
+
+        /**
+         * The locks that admit one deployer per service and environment (default: a provider with
+         * LOCK, such as Consul, else in-process {@link InMemoryLocks}); {@link FileLocks} coordinates
+         * deployers that share a directory.
+         */
+        public Builder locks(LockManager locks) {
+            this.locks = Objects.requireNonNull(locks, "locks");
             return this;
         }
 
