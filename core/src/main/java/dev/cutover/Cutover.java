@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Cutover cutover = Cutover.builder().provider(new InMemoryProvider()).build();
  * Plan plan = cutover.plan(release);
- * System.out.println(plan);
+ * String diff = plan.toString();   // the readable diff; in JShell just type: plan
  * Deployment deployment = cutover.apply(plan);
  * deployment.await();
  * cutover.plan(release).isEmpty();   // true: nothing left to change

@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Plan plan = cutover.plan(release);
- * System.out.println(plan);          // + cluster stage/main ... Plan: 5 to create, ...
+ * String diff = plan.toString();     // + cluster stage/main ... Plan: 5 to create, ...
  * if (!plan.isEmpty()) cutover.apply(plan).await();
  * }</pre>
  *

@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * try { Service.named("Orders!").build(); }
- * catch (ValidationException e) { e.problems().forEach(p -> System.out.println(p.path() + ": " + p.message())); }
+ * catch (ValidationException e) { e.problems().forEach(p -> log.warn("{}: {}", p.path(), p.message())); }
  * }</pre>
  *
  * @param path    the dotted path of the field, e.g. {@code service.cpu} or {@code strategy.steps[2]}
