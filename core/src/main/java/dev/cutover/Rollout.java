@@ -417,7 +417,7 @@ final class Rollout implements Deployment {
                     case VALUE -> {
                         if (!g.passes(m.value())) {
                             verdict = "FAILED";
-                            why = g.name() + " " + m.value() + " breaks " + g;
+                            why = g.name() + " " + Measurement.format(m.value()) + " breaks " + g;
                         }
                     }
                     case NO_DATA -> sawNoData = true;

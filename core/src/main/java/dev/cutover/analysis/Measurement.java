@@ -39,10 +39,18 @@ public record Measurement(Status status, double value, String detail) {
         return new Measurement(Status.ERROR, Double.NaN, detail);
     }
 
+    /** A value as people read it: up to four significant digits ({@code 0.03730}, {@code 450.0}). */
+    public static String format(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e9) {
+            return String.valueOf(value);
+        }
+        return String.format(java.util.Locale.ROOT, "%.4g", value);
+    }
+
     @Override
     public String toString() {
         return switch (status) {
-            case VALUE -> String.valueOf(value);
+            case VALUE -> format(value);
             case NO_DATA -> "no data (" + detail + ")";
             case ERROR -> "error (" + detail + ")";
         };
