@@ -8,26 +8,25 @@ import java.time.Duration;
 /** The core's compute contract, passed by ECS (App Mesh mode) on the local cloud. */
 class AwsComputeKitTest extends ComputeCompatibilityKit {
 
-    private AwsFixture f;
+    private final AwsKits world = new AwsKits();
 
     @Override
     protected Provider createProvider() {
-        f = AwsKits.fixture(release("1.0.0"));
-        return f.aws;
+        return world.startBootstrapped(release("1.0.0"));
     }
 
     @Override
     protected Clock clock() {
-        return AwsKits.clock(f);
+        return world.clock();
     }
 
     @Override
     protected void advance(Duration duration) {
-        AwsKits.advance(f, duration);
+        world.advance(duration);
     }
 
     @Override
     protected void tearDown() {
-        f.close();
+        world.close();
     }
 }

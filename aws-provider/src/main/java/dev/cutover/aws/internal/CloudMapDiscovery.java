@@ -99,7 +99,15 @@ public final class CloudMapDiscovery implements Discovery {
         Resource after = change.afterState().orElseThrow();
         int port = Integer.parseInt(after.value("port"));
         rt.layouts().learnService(id.environment(), id.name(), after.value("name"), port);
-        ensureService(layout, id.name(), after.value("name"), port);
+        ServiceSummary existing = services(layout.namespace()).get(after.value("name"));
+        if (existing == null) {
+            createService(layout, id.name(), after.value("name"), port);
+        } else if (!(PORT_PREFIX + port).equals(existing.description())) {
+            // the port lives in the description: without UpdateService a port change would plan as an update forever
+            String op = rt.cloudMap("UpdateService", () -> rt.clients().cloudMap().updateService(b -> b.id(existing.id())
+                    .service(c -> c.description(PORT_PREFIX + port)))).operationId();
+            await(op, "update service " + existing.name());
+        }
     }
 
     private void createNamespace(String name) {
@@ -177,6 +185,10 @@ public final class CloudMapDiscovery implements Discovery {
         if (existing != null) {
             return existing.arn();
         }
+        return createService(layout, service, name, port);
+    }
+
+    private String createService(Layout layout, String service, String name, int port) {
         String nsId = namespaceId(layout.namespace());
         return rt.cloudMap("CreateService", () -> rt.clients().cloudMap().createService(b -> b.name(name).namespaceId(nsId)
                 .description(PORT_PREFIX + port)

@@ -102,8 +102,9 @@ public final class Permissions {
                         allow(deployments, "ecs:StopServiceDeployment");
                     }
                 }
-                case DISCOVERY -> allow("*", delete ? "servicediscovery:DeleteService" : "servicediscovery:CreateService",
-                        "servicediscovery:TagResource");
+                case DISCOVERY -> allow("*", delete ? new String[] {"servicediscovery:DeleteService"}
+                        : new String[] {"servicediscovery:CreateService", "servicediscovery:UpdateService",
+                                "servicediscovery:TagResource", "servicediscovery:GetOperation"});
                 case SCALING -> allow("*", delete ? new String[] {"application-autoscaling:DeregisterScalableTarget"}
                         : new String[] {"application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy"});
                 case SERVICE -> {

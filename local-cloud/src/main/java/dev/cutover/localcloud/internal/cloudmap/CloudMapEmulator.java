@@ -250,6 +250,7 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
             case "CreateService" -> createService(req);
             case "GetService" -> getService(req);
             case "ListServices" -> listServices(req);
+            case "UpdateService" -> updateService(req);
             case "DeleteService" -> deleteService(req);
             case "RegisterInstance" -> registerInstance(req);
             case "DeregisterInstance" -> deregisterInstance(req);
@@ -467,6 +468,41 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
         AwsJson.putIfNotNull(n, "CreatorRequestId", s.creatorRequestId);
         n.put("CreatedByAccount", AwsJson.ACCOUNT);
         return n;
+    }
+
+    /** UpdateService: the description, DNS record TTLs or health check config change when the operation succeeds. */
+    private ObjectNode updateService(RequestReader req) {
+        Service s = service(req.string("Id", 64));
+        RequestReader change = req.object("Service");
+        String description = change.optString("Description", 1024);
+        RequestReader dns = change.optObject("DnsConfig");
+        if (dns != null) {
+            for (RequestReader r : dns.objects("DnsRecords", 100)) {
+                r.requiredEnum("Type", RECORD_TYPES);
+                r.require("TTL").optLong("TTL", 0, 2147483647L);
+            }
+        }
+        RequestReader hc = change.optObject("HealthCheckConfig");
+        if (hc != null) {
+            hc.requiredEnum("Type", Set.of("HTTP", "HTTPS", "TCP"));
+            hc.optInt("FailureThreshold", 1, 10);
+        }
+        ObjectNode records = dns == null ? null : ((ObjectNode) dns.json()).deepCopy();
+        ObjectNode check = hc == null ? null : ((ObjectNode) hc.json()).deepCopy();
+        Operation op = newOperation("UPDATE_SERVICE", "SERVICE", s.id);
+        op.onSuccess = () -> {
+            if (description != null) {
+                s.description = description;
+            }
+            if (records != null && s.dnsConfig != null) {
+                s.dnsConfig.set("DnsRecords", records.get("DnsRecords"));
+            }
+            if (check != null) {
+                s.healthCheckConfig = check;
+            }
+            s.revision++;
+        };
+        return AwsJson.object().put("OperationId", op.id);
     }
 
     private Service service(String id) {

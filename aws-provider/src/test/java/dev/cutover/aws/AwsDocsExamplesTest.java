@@ -1,0 +1,82 @@
+package dev.cutover.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.Cutover;
+import dev.cutover.Environment;
+import dev.cutover.Plan;
+import dev.cutover.Release;
+import dev.cutover.localcloud.LocalCloud;
+import dev.cutover.localcloud.SimClock;
+import dev.cutover.time.Scheduler;
+import dev.cutover.time.VirtualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * The Java blocks of docs/providers-aws.md: each {@code snippet:start}/{@code snippet:end} region
+ * is compiled here and run (against the local cloud where it talks to AWS), and
+ * {@link AwsDocsSnippetsTest} checks every Java block of the page is one of them.
+ */
+class AwsDocsExamplesTest {
+
+    @Test
+    void configurationFromCode() {
+        // snippet:start
+        AwsProvider aws = AwsProvider.builder()
+            .region("eu-west-1")                       // default: the SDK's region chain (AWS_REGION, profile, IMDS)
+            .credentials(ProfileCredentialsProvider.create("deploy")) // default: the SDK's default credentials chain
+            .httpClient(HttpClientType.URL_CONNECTION) // default; APACHE needs software.amazon.awssdk:apache-client
+            .accountId("123456789012")                 // used in the ARNs of the IAM policy (default "*")
+            .subnets("subnet-0a1b", "subnet-0c2d").securityGroups("sg-0e3f").vpcId("vpc-0a12")
+            .executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
+            .revisionRetention(5)                      // task definition revisions kept per service
+            .build();
+        Cutover cutover = Cutover.builder().provider(aws).build();
+        // snippet:end
+        assertThat(aws.name()).isEqualTo("aws");
+        cutover.close();
+        aws.close();
+    }
+
+    @Test
+    void endpointOverrideOnTheLocalCloud() {
+        SimClock cloudClock = SimClock.virtual(Instant.parse("2026-01-01T00:00:00Z"));
+        try (LocalCloud cloud = LocalCloud.builder().clock(cloudClock).start()) {
+            VirtualScheduler scheduler = Scheduler.virtual(cloudClock.instant());
+            scheduler.onAdvance((from, to) -> {
+                if (to.isAfter(cloudClock.instant())) {
+                    cloudClock.advance(Duration.between(cloudClock.instant(), to));
+                }
+            });
+            // snippet:start
+            AwsProvider aws = AwsProvider.builder().region("us-east-1").endpointOverride(cloud.endpoint())
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .clock(scheduler.clock()).sleeper(scheduler::sleep)   // virtual time: waits move the scheduler
+                .observeConcurrency(1)                                 // one virtual timeline: describe one at a time
+                .build();
+            // snippet:end
+            Cutover cutover = Cutover.builder().provider(aws).discoverProviders(false).scheduler(scheduler).build();
+            Plan plan = cutover.plan(AwsFixture.release(AwsFixture.orders("1.0.0"), AwsFixture.meshEnv()));
+            assertThat(plan.toString()).as("a first plan against the empty local cloud").contains("+ cluster stage/main");
+            cutover.close();
+            aws.close();
+        }
+    }
+
+    @Test
+    void appMeshAndServiceConnectEnvironments() {
+        // snippet:start
+        Environment stage = Environment.named("stage").region("us-east-1").cluster("main").mesh("internal")
+            .namespace("stage.local").build();                  // App Mesh
+        Environment switched = stage.toBuilder().serviceConnect().build();   // ECS Service Connect
+        // snippet:end
+        assertThat(stage.mesh()).contains("internal");
+        assertThat(switched.cluster()).isEqualTo("main");
+        assertThat(switched.trafficMode()).isNotEqualTo(stage.trafficMode());
+    }
+}

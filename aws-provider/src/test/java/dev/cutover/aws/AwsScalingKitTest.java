@@ -1,0 +1,43 @@
+package dev.cutover.aws;
+
+import dev.cutover.Release;
+import dev.cutover.spi.Provider;
+import dev.cutover.testkit.ScalingCompatibilityKit;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The core's scaling contract, passed by Application Auto Scaling on the local cloud. A scalable
+ * target is registered on an existing ECS service, so {@link #prepareWorld(Release)} starts a
+ * revision of the service first, without its scaling: the kit's own creates attach the target and
+ * the target-tracking policy.
+ */
+class AwsScalingKitTest extends ScalingCompatibilityKit {
+
+    private final AwsKits world = new AwsKits();
+
+    @Override
+    protected Provider createProvider() {
+        return world.startBootstrapped(releaseOf(sampleService("kit-svc")));
+    }
+
+    @Override
+    protected Clock clock() {
+        return world.clock();
+    }
+
+    @Override
+    protected void advance(Duration duration) {
+        world.advance(duration);
+    }
+
+    @Override
+    protected void tearDown() {
+        world.close();
+    }
+
+    @Override
+    protected void prepareWorld(Release release) {
+        provider.compute().orElseThrow().startRevision(releaseOf(release.service().toBuilder().noScaling().build()), 1);
+    }
+}
