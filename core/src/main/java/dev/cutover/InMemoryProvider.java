@@ -66,6 +66,7 @@ public final class InMemoryProvider implements Provider {
     private final Map<String, Behavior> behaviors = new HashMap<>();
     private final Set<String> secrets = new HashSet<>();
     private final Map<String, Integer> calls = new TreeMap<>();
+    private final Map<String, Registration> registrations = new LinkedHashMap<>();
     private InMemoryLocks locks;
     private Random faultRandom;
     private double faultRate;
@@ -100,50 +101,102 @@ public final class InMemoryProvider implements Provider {
     /**
      * How an image behaves once started.
      *
-     * @param startDelay    how long tasks take to become healthy
-     * @param crashes       whether tasks die right after start
-     * @param neverHealthy  whether health checks never pass
-     * @param errorRate     the fraction of requests that fail (0.0–1.0)
-     * @param p99Millis     the 99th percentile latency in ms
-     * @param hookExitCode  the exit code of one-off tasks run with this image
+     * @param startDelay          how long tasks take to become healthy
+     * @param crashes             whether tasks die right after start
+     * @param neverHealthy        whether health checks never pass (neither the container's nor the registry's)
+     * @param errorRate           the fraction of requests that fail (0.0–1.0)
+     * @param p99Millis           the 99th percentile latency in ms
+     * @param hookExitCode        the exit code of one-off tasks run with this image
+     * @param registryChecksFail  whether only the discovery registry's checks fail while the container's
+     *                            own health check passes (see {@link #failingRegistryChecks()})
      */
     public record Behavior(Duration startDelay, boolean crashes, boolean neverHealthy, double errorRate,
-            double p99Millis, int hookExitCode) {
+            double p99Millis, int hookExitCode, boolean registryChecksFail) {
 
         public Behavior {
             Objects.requireNonNull(startDelay, "startDelay");
         }
 
+        /** A behavior whose registry checks agree with its container health check. */
+        public Behavior(Duration startDelay, boolean crashes, boolean neverHealthy, double errorRate,
+                double p99Millis, int hookExitCode) {
+            this(startDelay, crashes, neverHealthy, errorRate, p99Millis, hookExitCode, false);
+        }
+
         /** Healthy after 10 s, 0.1% errors, 80 ms p99, hooks exit 0. */
         public static Behavior healthy() {
-            return new Behavior(Duration.ofSeconds(10), false, false, 0.001, 80, 0);
+            return new Behavior(Duration.ofSeconds(10), false, false, 0.001, 80, 0, false);
         }
 
         public Behavior startDelay(Duration delay) {
-            return new Behavior(delay, crashes, neverHealthy, errorRate, p99Millis, hookExitCode);
+            return new Behavior(delay, crashes, neverHealthy, errorRate, p99Millis, hookExitCode, registryChecksFail);
         }
 
         /** Tasks die right after they start. */
         public Behavior crashing() {
-            return new Behavior(startDelay, true, neverHealthy, errorRate, p99Millis, hookExitCode);
+            return new Behavior(startDelay, true, neverHealthy, errorRate, p99Millis, hookExitCode, registryChecksFail);
         }
 
         /** Health checks never pass. */
         public Behavior failingHealthChecks() {
-            return new Behavior(startDelay, crashes, true, errorRate, p99Millis, hookExitCode);
+            return new Behavior(startDelay, crashes, true, errorRate, p99Millis, hookExitCode, registryChecksFail);
+        }
+
+        /**
+         * The container's own health check passes (compute reports the tasks healthy), but the
+         * discovery registry's check of each instance fails once the tasks have started, as when the
+         * application listens on localhost only: {@link Discovery#health(RevisionRef)} reports the
+         * instances critical.
+         */
+        public Behavior failingRegistryChecks() {
+            return new Behavior(startDelay, crashes, neverHealthy, errorRate, p99Millis, hookExitCode, true);
         }
 
         public Behavior errorRate(double rate) {
-            return new Behavior(startDelay, crashes, neverHealthy, rate, p99Millis, hookExitCode);
+            return new Behavior(startDelay, crashes, neverHealthy, rate, p99Millis, hookExitCode, registryChecksFail);
         }
 
         public Behavior p99Millis(double millis) {
-            return new Behavior(startDelay, crashes, neverHealthy, errorRate, millis, hookExitCode);
+            return new Behavior(startDelay, crashes, neverHealthy, errorRate, millis, hookExitCode, registryChecksFail);
         }
 
         public Behavior hookExitCode(int code) {
-            return new Behavior(startDelay, crashes, neverHealthy, errorRate, p99Millis, code);
+            return new Behavior(startDelay, crashes, neverHealthy, errorRate, p99Millis, code, registryChecksFail);
         }
+    }
+
+    /**
+     * The state of a registered instance's registry check.
+     */
+    public enum CheckStatus {
+        /** The tasks have not started yet (within the image's start delay): not yet checked. */
+        STARTING,
+        /** The check passes. */
+        PASSING,
+        /** The check fails: the tasks crash, or fail their health or registry checks. */
+        CRITICAL
+    }
+
+    /**
+     * An instance in the in-memory discovery registry, as {@link #instances(String, String)} returns it.
+     *
+     * @param id       the instance id, {@code <environment>-<service>-<revision>-<n>}
+     * @param revision the revision the instance belongs to
+     * @param tags     {@code version}, {@code environment}, {@code deployment} and {@code revision}
+     * @param status   the instance's check now, on the provider's clock
+     */
+    public record RegisteredInstance(String id, RevisionRef revision, Map<String, String> tags, CheckStatus status) {
+
+        public RegisteredInstance {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(revision, "revision");
+            tags = Map.copyOf(tags);
+            Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /** A revision's registration in the in-memory discovery registry. */
+    private record Registration(RevisionRef ref, String image, Instant registeredAt, int count, Map<String, String> tags) {
     }
 
     /** Scripts how an image (the full reference, or its {@code repository:tag} / version) behaves. */
@@ -182,6 +235,34 @@ public final class InMemoryProvider implements Provider {
     public List<RevisionRef> running(String environment, String service) {
         synchronized (lock) {
             return runningLocked(environment, service);
+        }
+    }
+
+    /**
+     * The instances registered in discovery for a service now, in registration order, each with its
+     * check status on the provider's clock; read without going through the guarded executor or the
+     * fault injector (for tests). Revisions register when a rollout starts them and deregister when
+     * it retires them:
+     *
+     * <pre>{@code
+     * assertThat(cloud.instances("stage", "orders"))
+     *     .allMatch(i -> i.tags().get("version").equals("1.4.3") && i.status() == CheckStatus.PASSING);
+     * }</pre>
+     */
+    public List<RegisteredInstance> instances(String environment, String service) {
+        Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(service, "service");
+        synchronized (lock) {
+            List<RegisteredInstance> out = new ArrayList<>();
+            for (Registration g : registrations.values()) {
+                if (g.ref().environment().equals(environment) && g.ref().service().equals(service)) {
+                    CheckStatus status = checkStatus(g);
+                    for (int i = 0; i < g.count(); i++) {
+                        out.add(new RegisteredInstance(instanceId(g.ref(), i), g.ref(), g.tags(), status));
+                    }
+                }
+            }
+            return List.copyOf(out);
         }
     }
 
@@ -567,6 +648,11 @@ public final class InMemoryProvider implements Provider {
 
     // ------------------------------------------------------------------ the rest
 
+    /**
+     * Discovery registers one instance per desired task of a started revision (the compute's desired
+     * count when it runs the revision, else the release's instance count), tagged like Consul's, and
+     * checks each like a registry would: see {@link #checkStatus(Registration)}.
+     */
     private final Discovery discovery = new Discovery() {
         @Override
         public List<Resource> observe(List<ResourceId> ids) {
@@ -577,7 +663,74 @@ public final class InMemoryProvider implements Provider {
         public void apply(Change change) {
             resourcesCapability.apply(change);
         }
+
+        @Override
+        public void revisionStarted(RevisionRef revision, Release release, String deploymentId) {
+            Objects.requireNonNull(revision, "revision");
+            Objects.requireNonNull(release, "release");
+            Objects.requireNonNull(deploymentId, "deploymentId");
+            run("RegisterInstances", () -> {
+                Rev r = revisions.get(revision.id());
+                int count = r != null && !r.retired ? r.desired : release.service().instances();
+                Map<String, String> tags = new TreeMap<>();
+                tags.put("version", revision.version());
+                tags.put("environment", revision.environment());
+                tags.put("deployment", deploymentId);
+                tags.put("revision", revision.id());
+                // registering again (a resumed deployment repeats it) replaces the instances
+                registrations.put(revision.id(), new Registration(revision, release.service().image().toString(), now(),
+                        count, Map.copyOf(tags)));
+            });
+        }
+
+        @Override
+        public void revisionRetired(RevisionRef revision) {
+            Objects.requireNonNull(revision, "revision");
+            // idempotent: deregistering a deregistered or unknown revision is a no-op
+            run("DeregisterInstances", () -> registrations.remove(revision.id()));
+        }
+
+        @Override
+        public Optional<InstanceHealth> health(RevisionRef revision) {
+            Objects.requireNonNull(revision, "revision");
+            return call("InstanceHealth", () -> {
+                Registration g = registrations.get(revision.id());
+                if (g == null) {
+                    return Optional.empty();
+                }
+                return Optional.of(switch (checkStatus(g)) {
+                    case STARTING -> new InstanceHealth(0, 0);
+                    case PASSING -> new InstanceHealth(g.count(), 0);
+                    case CRITICAL -> new InstanceHealth(0, g.count());
+                });
+            });
+        }
     };
+
+    /**
+     * A registration's check now, from the scripted {@link Behavior} of its image on the provider's
+     * clock: crashing tasks are critical from the start; otherwise instances are starting until the
+     * start delay has passed (counted from when compute last started the revision, or from the
+     * registration when compute does not run it), then critical when health or registry checks fail
+     * and passing when not. A revision compute has retired answers nothing: critical.
+     */
+    private CheckStatus checkStatus(Registration g) {
+        Behavior b = behaviorOf(g.image());
+        Rev r = revisions.get(g.ref().id());
+        if (b.crashes() || r != null && r.retired) {
+            return CheckStatus.CRITICAL;
+        }
+        Instant startedAt = r != null ? r.startedAt : g.registeredAt();
+        if (Duration.between(startedAt, now()).compareTo(b.startDelay()) < 0) {
+            return CheckStatus.STARTING;
+        }
+        return b.neverHealthy() || b.registryChecksFail() ? CheckStatus.CRITICAL : CheckStatus.PASSING;
+    }
+
+    private static String instanceId(RevisionRef revision, int index) {
+        String slug = revision.id().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return revision.environment() + "-" + revision.service() + "-" + slug + "-" + index;
+    }
 
     private final ConfigStore config = new ConfigStore() {
         @Override

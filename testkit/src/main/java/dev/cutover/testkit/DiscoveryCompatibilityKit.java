@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The contract of {@link Discovery}: the namespace and discovery resources round-trip through
  * observe/apply like every {@link ResourceCapabilityKit resource capability}, and the instances of a
  * started revision are registered (and reported, when the registry checks health) until the revision
- * retires.
+ * retires. A registry that checks health (the default) must report every instance of a started
+ * revision, and the kit's sample image, which is healthy, as passing.
  *
  * <p>Extend it with your provider and its world's clock:
  *
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *     protected Provider createProvider() { return new MyRegistryProvider(); }
  *     protected Clock clock() { return time.clock(); }
  *     protected void advance(Duration d) { time.advance(d); }
- *     protected boolean reportsInstanceHealth() { return true; }   // if your registry checks health
+ *     protected boolean reportsInstanceHealth() { return false; }  // only if your registry cannot check health
  * }
  * }</pre>
  *
@@ -52,11 +53,14 @@ public abstract class DiscoveryCompatibilityKit extends ResourceCapabilityKit {
 
     /**
      * Whether {@link Discovery#health(RevisionRef)} reports the instances of a started revision
-     * (Consul, Cloud Map with health checks). Default false: the kit then only checks that a
-     * registry without health reporting answers empty.
+     * (Consul, Cloud Map with health checks, the in-memory provider). Default true: the kit then
+     * requires every instance of a started revision to be reported, and those of its healthy sample
+     * image to pass, within {@link #healthCheckTime()}. Override to return false only for a registry
+     * that cannot check health; the kit then accepts an empty answer (or one that counts no more
+     * instances than were started).
      */
     protected boolean reportsInstanceHealth() {
-        return false;
+        return true;
     }
 
     /** How long the registry may take to check a new instance once (default one minute). */
@@ -77,13 +81,18 @@ public abstract class DiscoveryCompatibilityKit extends ResourceCapabilityKit {
         return r;
     }
 
+    /** Starts {@code rev} of {@code r}, lets the registry check it once and returns its health. */
+    private Optional<InstanceHealth> startedAndChecked(Release r, RevisionRef rev) {
+        discovery.revisionStarted(rev, r, "kit-deployment-1");
+        advance(healthCheckTime());
+        return discovery.health(rev);
+    }
+
     @Test
     void aStartedRevisionsInstancesAreReportedUntilItRetires() {
         Release r = registered();
         RevisionRef rev = revisionOf(r, "kit-svc:1");
-        discovery.revisionStarted(rev, r, "kit-deployment-1");
-        advance(healthCheckTime());
-        Optional<InstanceHealth> health = discovery.health(rev);
+        Optional<InstanceHealth> health = startedAndChecked(r, rev);
         if (reportsInstanceHealth()) {
             assertThat(health).as("health of %s after %s", rev, healthCheckTime()).isPresent();
             assertThat(health.get().passing() + health.get().critical()).as("checked instances").isEqualTo(3);
@@ -94,6 +103,20 @@ public abstract class DiscoveryCompatibilityKit extends ResourceCapabilityKit {
         assertThat(discovery.health(rev)).as("health after retire").satisfiesAnyOf(
                 h -> assertThat(h).isEmpty(),
                 h -> assertThat(h.get().passing() + h.get().critical()).isZero());
+    }
+
+    @Test
+    void aHealthyRevisionsInstancesPass() {
+        Release r = registered();
+        RevisionRef rev = revisionOf(r, "kit-svc:1");
+        Optional<InstanceHealth> health = startedAndChecked(r, rev);
+        if (reportsInstanceHealth()) {
+            assertThat(health).as("health of %s after %s", rev, healthCheckTime())
+                    .contains(new InstanceHealth(3, 0));
+        } else {
+            health.ifPresent(h -> assertThat(h.critical()).as("critical instances of a healthy revision").isZero());
+        }
+        discovery.revisionRetired(rev);
     }
 
     @Test
