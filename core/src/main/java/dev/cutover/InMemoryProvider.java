@@ -732,7 +732,8 @@ public final class InMemoryProvider implements Provider {
         return revision.environment() + "-" + revision.service() + "-" + slug + "-" + index;
     }
 
-    private final ConfigStore config = new ConfigStore() {
+    /** Config entries and scaling policies are plain resources here: both capabilities share one object. */
+    private final class PlainResources implements ConfigStore, Scaling {
         @Override
         public List<Resource> observe(List<ResourceId> ids) {
             return resourcesCapability.observe(ids);
@@ -742,19 +743,9 @@ public final class InMemoryProvider implements Provider {
         public void apply(Change change) {
             resourcesCapability.apply(change);
         }
-    };
+    }
 
-    private final Scaling scaling = new Scaling() {
-        @Override
-        public List<Resource> observe(List<ResourceId> ids) {
-            return resourcesCapability.observe(ids);
-        }
-
-        @Override
-        public void apply(Change change) {
-            resourcesCapability.apply(change);
-        }
-    };
+    private final PlainResources plainResources = new PlainResources();
 
     private final Secrets secretsCapability = new Secrets() {
         @Override
@@ -813,7 +804,7 @@ public final class InMemoryProvider implements Provider {
 
     @Override
     public Optional<ConfigStore> config() {
-        return Optional.of(config);
+        return Optional.of(plainResources);
     }
 
     @Override
@@ -834,7 +825,7 @@ public final class InMemoryProvider implements Provider {
 
     @Override
     public Optional<Scaling> scaling() {
-        return Optional.of(scaling);
+        return Optional.of(plainResources);
     }
 
     @Override
