@@ -2,8 +2,6 @@ package dev.cutover.aws;
 
 import dev.cutover.spi.Provider;
 import dev.cutover.testkit.DiscoveryCompatibilityKit;
-import java.time.Clock;
-import java.time.Duration;
 
 /**
  * The core's discovery contract, passed by Cloud Map on the local cloud: the kit creates the
@@ -21,27 +19,17 @@ class AwsDiscoveryKitTest extends DiscoveryCompatibilityKit {
     private final AwsKits world = new AwsKits();
 
     @Override
+    protected World world() {
+        return world;
+    }
+
+    @Override
     protected Provider createProvider() {
         return world.start();
     }
 
     @Override
-    protected Clock clock() {
-        return world.clock();
-    }
-
-    @Override
-    protected void advance(Duration duration) {
-        world.advance(duration);
-    }
-
-    @Override
     protected boolean reportsInstanceHealth() {
         return false;
-    }
-
-    @Override
-    protected void tearDown() {
-        world.close();
     }
 }

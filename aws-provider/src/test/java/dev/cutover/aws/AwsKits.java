@@ -10,9 +10,8 @@ import java.time.Duration;
 
 /**
  * The wiring every AWS kit test shares: a fresh local cloud and an AWS provider on it per test,
- * the cloud's clock as the kit's clock, and closing both afterwards. Each kit test holds one and
- * delegates {@code createProvider}, {@code clock}, {@code advance} and {@code tearDown} to it (the
- * kits are different superclasses, so the wiring cannot be a common base class).
+ * the cloud's clock as the kit's clock, and closing both afterwards. Each kit test holds one,
+ * returns it from {@code world()} and makes its provider with it.
  *
  * <p>The cloud's AWS-like throttling is off: a kit calls the capability directly
  * ({@code ProviderContext.direct}), without the core's guarded executor that keeps a real
@@ -20,7 +19,7 @@ import java.time.Duration;
  * time does not pass while a kit creates forty resources in a row. Throttling is covered where the
  * executor runs ({@code AwsOperationsEndToEndTest}, {@code AwsPlanningCallsTest}).
  */
-final class AwsKits {
+final class AwsKits implements dev.cutover.testkit.KitFixture.World {
 
     private AwsFixture f;
 
@@ -46,15 +45,18 @@ final class AwsKits {
         return f.cloud;
     }
 
-    Clock clock() {
+    @Override
+    public Clock clock() {
         return f.cloud.clock();
     }
 
-    void advance(Duration d) {
+    @Override
+    public void advance(Duration d) {
         f.cloud.clock().advance(d);
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (f != null) {
             f.close();
         }

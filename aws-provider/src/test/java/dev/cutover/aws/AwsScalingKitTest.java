@@ -3,8 +3,6 @@ package dev.cutover.aws;
 import dev.cutover.Release;
 import dev.cutover.spi.Provider;
 import dev.cutover.testkit.ScalingCompatibilityKit;
-import java.time.Clock;
-import java.time.Duration;
 
 /**
  * The core's scaling contract, passed by Application Auto Scaling on the local cloud. A scalable
@@ -17,23 +15,13 @@ class AwsScalingKitTest extends ScalingCompatibilityKit {
     private final AwsKits world = new AwsKits();
 
     @Override
+    protected World world() {
+        return world;
+    }
+
+    @Override
     protected Provider createProvider() {
         return world.startBootstrapped(releaseOf(sampleService("kit-svc")));
-    }
-
-    @Override
-    protected Clock clock() {
-        return world.clock();
-    }
-
-    @Override
-    protected void advance(Duration duration) {
-        world.advance(duration);
-    }
-
-    @Override
-    protected void tearDown() {
-        world.close();
     }
 
     @Override

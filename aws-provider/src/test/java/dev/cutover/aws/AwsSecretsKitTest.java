@@ -2,8 +2,6 @@ package dev.cutover.aws;
 
 import dev.cutover.spi.Provider;
 import dev.cutover.testkit.SecretsCompatibilityKit;
-import java.time.Clock;
-import java.time.Duration;
 
 /** The core's secrets contract, passed by Secrets Manager on the local cloud (DescribeSecret only: values are never read). */
 class AwsSecretsKitTest extends SecretsCompatibilityKit {
@@ -11,23 +9,13 @@ class AwsSecretsKitTest extends SecretsCompatibilityKit {
     private final AwsKits world = new AwsKits();
 
     @Override
+    protected World world() {
+        return world;
+    }
+
+    @Override
     protected Provider createProvider() {
         return world.start();
-    }
-
-    @Override
-    protected Clock clock() {
-        return world.clock();
-    }
-
-    @Override
-    protected void advance(Duration duration) {
-        world.advance(duration);
-    }
-
-    @Override
-    protected void tearDown() {
-        world.close();
     }
 
     @Override

@@ -1,9 +1,7 @@
 package dev.cutover.consul;
 
-import dev.cutover.localcloud.consul.ConsulEmulator;
 import dev.cutover.spi.Provider;
 import dev.cutover.testkit.LockCompatibilityKit;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -12,31 +10,20 @@ import java.time.Duration;
  */
 class ConsulLockDefaultsKitTest extends LockCompatibilityKit {
 
-    private ConsulEmulator consul;
+    private final ConsulKits world = new ConsulKits();
+
+    @Override
+    protected World world() {
+        return world;
+    }
 
     @Override
     protected Provider createProvider() {
-        consul = ConsulEmulator.start();
-        return ConsulProvider.builder().url(consul.endpoint()).sessionRenewal(Duration.ZERO).build();
-    }
-
-    @Override
-    protected Clock clock() {
-        return consul.clock();
-    }
-
-    @Override
-    protected void advance(Duration duration) {
-        consul.clock().advance(duration);
+        return world.provider();
     }
 
     @Override
     protected Duration releaseDelay() {
         return Duration.ofSeconds(15);
-    }
-
-    @Override
-    protected void tearDown() {
-        consul.close();
     }
 }

@@ -1,11 +1,8 @@
 package dev.cutover.consul;
 
-import dev.cutover.localcloud.consul.ConsulEmulator;
 import dev.cutover.spi.Provider;
 import dev.cutover.spi.RevisionRef;
 import dev.cutover.testkit.TrafficCompatibilityKit;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -14,12 +11,16 @@ import java.util.UUID;
  */
 class ConsulTrafficKitTest extends TrafficCompatibilityKit {
 
-    private ConsulEmulator consul;
+    private final ConsulKits world = new ConsulKits();
+
+    @Override
+    protected World world() {
+        return world;
+    }
 
     @Override
     protected Provider createProvider() {
-        consul = ConsulEmulator.start();
-        return ConsulProvider.builder().url(consul.endpoint()).sessionRenewal(Duration.ZERO).build();
+        return world.provider();
     }
 
     @Override
@@ -27,20 +28,5 @@ class ConsulTrafficKitTest extends TrafficCompatibilityKit {
         RevisionRef ref = new RevisionRef("kit", "kit-svc", "kit-svc:" + version, version);
         provider.discovery().orElseThrow().revisionStarted(ref, release(version), UUID.randomUUID().toString());
         return ref;
-    }
-
-    @Override
-    protected Clock clock() {
-        return consul.clock();
-    }
-
-    @Override
-    protected void advance(Duration duration) {
-        consul.clock().advance(duration);
-    }
-
-    @Override
-    protected void tearDown() {
-        consul.close();
     }
 }
