@@ -368,7 +368,8 @@ public final class InMemoryProvider implements Provider {
 
     // ------------------------------------------------------------------ resources
 
-    private final ResourceCapability resourcesCapability = new ResourceCapability() {
+    /** Observe and apply over the resource map: what every capability of this provider shares. */
+    private class Resources implements ResourceCapability {
         @Override
         public List<Resource> observe(List<ResourceId> ids) {
             return call("Observe", () -> {
@@ -384,7 +385,9 @@ public final class InMemoryProvider implements Provider {
         public void apply(Change change) {
             run("Apply", () -> applyOne(change));
         }
-    };
+    }
+
+    private final Resources resourcesCapability = new Resources();
 
     private Optional<Resource> observeOne(ResourceId id) {
         String key = id.environment() + "/" + id.name();
@@ -507,17 +510,7 @@ public final class InMemoryProvider implements Provider {
 
     // ------------------------------------------------------------------ compute
 
-    private final Compute compute = new Compute() {
-        @Override
-        public List<Resource> observe(List<ResourceId> ids) {
-            return resourcesCapability.observe(ids);
-        }
-
-        @Override
-        public void apply(Change change) {
-            resourcesCapability.apply(change);
-        }
-
+    private final class ComputeCapability extends Resources implements Compute {
         @Override
         public RevisionRef startRevision(Release release, int desiredCount) {
             return call("StartRevision", () -> {
@@ -607,21 +600,13 @@ public final class InMemoryProvider implements Provider {
                 return r.ref;
             });
         }
-    };
+    }
+
+    private final Compute compute = new ComputeCapability();
 
     // ------------------------------------------------------------------ traffic
 
-    private final Traffic traffic = new Traffic() {
-        @Override
-        public List<Resource> observe(List<ResourceId> ids) {
-            return resourcesCapability.observe(ids);
-        }
-
-        @Override
-        public void apply(Change change) {
-            resourcesCapability.apply(change);
-        }
-
+    private final class TrafficCapability extends Resources implements Traffic {
         @Override
         public Map<String, Integer> weights(String environment, String service) {
             return call("GetWeights", () -> Map.copyOf(weights.getOrDefault(environment + "/" + service, Map.of())));
@@ -644,7 +629,9 @@ public final class InMemoryProvider implements Provider {
                 weights.put(environment + "/" + service, new LinkedHashMap<>(w));
             });
         }
-    };
+    }
+
+    private final Traffic traffic = new TrafficCapability();
 
     // ------------------------------------------------------------------ the rest
 
@@ -653,17 +640,7 @@ public final class InMemoryProvider implements Provider {
      * count when it runs the revision, else the release's instance count), tagged like Consul's, and
      * checks each like a registry would: see {@link #checkStatus(Registration)}.
      */
-    private final Discovery discovery = new Discovery() {
-        @Override
-        public List<Resource> observe(List<ResourceId> ids) {
-            return resourcesCapability.observe(ids);
-        }
-
-        @Override
-        public void apply(Change change) {
-            resourcesCapability.apply(change);
-        }
-
+    private final class DiscoveryCapability extends Resources implements Discovery {
         @Override
         public void revisionStarted(RevisionRef revision, Release release, String deploymentId) {
             Objects.requireNonNull(revision, "revision");
@@ -705,7 +682,9 @@ public final class InMemoryProvider implements Provider {
                 });
             });
         }
-    };
+    }
+
+    private final Discovery discovery = new DiscoveryCapability();
 
     /**
      * A registration's check now, from the scripted {@link Behavior} of its image on the provider's
@@ -733,16 +712,7 @@ public final class InMemoryProvider implements Provider {
     }
 
     /** Config entries and scaling policies are plain resources here: both capabilities share one object. */
-    private final class PlainResources implements ConfigStore, Scaling {
-        @Override
-        public List<Resource> observe(List<ResourceId> ids) {
-            return resourcesCapability.observe(ids);
-        }
-
-        @Override
-        public void apply(Change change) {
-            resourcesCapability.apply(change);
-        }
+    private final class PlainResources extends Resources implements ConfigStore, Scaling {
     }
 
     private final PlainResources plainResources = new PlainResources();
