@@ -616,6 +616,10 @@ public final class Cutover implements AutoCloseable {
                 p.start(executor.contextFor(p));
             }
             MetricSource ms = b.metricSource;
+            if (ms instanceof Provider p && !providers.containsValue(p)) {
+                // a source that is also a provider (Datadog's) runs its queries through the guarded executor too
+                p.start(executor.contextFor(p));
+            }
             if (ms == null && offers(Capability.METRICS)) {
                 ms = provider(Capability.METRICS).metrics().orElseThrow();
             }
@@ -939,7 +943,11 @@ public final class Cutover implements AutoCloseable {
             return this;
         }
 
-        /** The source metric gates are measured from (default: a provider with METRICS). */
+        /**
+         * The source metric gates are measured from (default: a provider with METRICS). A source that
+         * is also a {@link Provider} is started with the guarded executor, so its queries are retried,
+         * rate limited and measured like every other provider call.
+         */
         public Builder metrics(MetricSource source) {
             this.metricSource = Objects.requireNonNull(source, "source");
             return this;

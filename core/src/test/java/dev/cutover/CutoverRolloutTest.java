@@ -93,9 +93,41 @@ class CutoverRolloutTest {
         Plan before = cutover.plan(same);
         assertThat(before.isEmpty()).isTrue();
         String rev = cloud.running("stage", "orders").get(0).id();
-        cloud.editWeights("stage", "orders", Map.of(rev, 100, "ghost", 0));
         cloud.editWeights("stage", "orders", Map.of(rev, 90, "ghost:1", 10));
         assertThatThrownBy(() -> cutover.apply(before)).isInstanceOf(StalePlanException.class);
         assertThat(cutover.plan(same).toString()).contains("~ route stage/orders", "ghost:1=10");
+    }
+
+    /** A metric source that is also a provider, like Datadog's. */
+    static final class GuardedSource implements dev.cutover.analysis.MetricSource, dev.cutover.spi.Provider {
+        dev.cutover.spi.ProviderContext context;
+
+        @Override
+        public dev.cutover.analysis.Measurement measure(dev.cutover.analysis.MetricQuery q, dev.cutover.analysis.MetricContext c) {
+            return context.call("test.query", "Query", () -> dev.cutover.analysis.Measurement.of(0.0));
+        }
+
+        @Override
+        public String name() {
+            return "guarded-source";
+        }
+
+        @Override
+        public void start(dev.cutover.spi.ProviderContext context) {
+            this.context = context;
+        }
+    }
+
+    @Test
+    void aMetricSourceThatIsAProviderRunsItsQueriesThroughTheGuardedExecutor() {
+        GuardedSource source = new GuardedSource();
+        Cutover guarded = Cutover.builder().provider(cloud).scheduler(time).metrics(source).build();
+        guarded.apply(guarded.plan(Release.of(orders("1.4.2")).to(STAGE).build())).await();
+        Deployment d = guarded.apply(guarded.plan(Release.of(orders("1.4.3")).to(STAGE)
+                .strategy(canary().analysis(a -> a.errorRateBelow(0.01))).build()));
+        assertThat(d.await()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(guarded.meterRegistry().find("cutover.provider.calls").tag("provider", "guarded-source")
+                .tag("operation", "Query").timer()).isNotNull()
+                .satisfies(t -> assertThat(t.count()).isPositive());
     }
 }
