@@ -111,12 +111,14 @@ public final class Cutover implements AutoCloseable {
     public List<Plan> plan(java.util.Collection<Release> releases) {
         Objects.requireNonNull(releases, "releases");
         java.util.Set<String> keys = new java.util.HashSet<>();
+        // the journals are read at most once, however many releases check a promotion source
+        java.util.function.Supplier<Map<String, List<HistoryEntry>>> histories = memo(this::historyByTarget);
         for (Release r : releases) {
             Objects.requireNonNull(r, "releases contains null");
             if (!keys.add(r.key())) {
                 throw new IllegalArgumentException("two releases target " + r.key() + "; plan them one after the other");
             }
-            checkPolicies(r);
+            checkPolicies(r, histories);
             requireCapabilities(r);
         }
         prepareProviders(releases);
@@ -179,12 +181,24 @@ public final class Cutover implements AutoCloseable {
         return observeCalls.get();
     }
 
-    private void checkPolicies(Release release) {
+    private static <T> java.util.function.Supplier<T> memo(java.util.function.Supplier<T> supplier) {
+        Object[] cell = new Object[1];
+        return () -> {
+            if (cell[0] == null) {
+                cell[0] = supplier.get();
+            }
+            @SuppressWarnings("unchecked")
+            T value = (T) cell[0];
+            return value;
+        };
+    }
+
+    private void checkPolicies(Release release, java.util.function.Supplier<Map<String, List<HistoryEntry>>> histories) {
         Environment env = release.environment();
         if (env.promotedFrom().isPresent()) {
             String from = env.promotedFrom().get();
             String image = release.service().image().toString();
-            boolean promoted = history(release.service().name(), from).stream()
+            boolean promoted = histories.get().getOrDefault(from + "/" + release.service().name(), List.of()).stream()
                     .anyMatch(h -> "SUCCEEDED".equals(h.outcome()) && sameArtifact(image, h.image()));
             if (!promoted) {
                 Problems p = new Problems();
@@ -366,8 +380,12 @@ public final class Cutover implements AutoCloseable {
     public List<HistoryEntry> history(String service, String environment) {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(environment, "environment");
-        String target = environment + "/" + service;
-        List<HistoryEntry> out = new ArrayList<>();
+        return historyByTarget().getOrDefault(environment + "/" + service, List.of());
+    }
+
+    /** Every journal read once, as history entries grouped by {@code <environment>/<service>}, each oldest first. */
+    private Map<String, List<HistoryEntry>> historyByTarget() {
+        Map<String, List<HistoryEntry>> out = new java.util.HashMap<>();
         for (String id : rt.journal.deployments()) {
             List<JournalEntry> entries;
             try {
@@ -376,12 +394,12 @@ public final class Cutover implements AutoCloseable {
                 LOG.warn("skipping unreadable journal {}: {}", id, e.getMessage());
                 continue;
             }
-            if (entries.isEmpty() || !target.equals(entries.get(0).get("target"))) {
+            if (entries.isEmpty() || entries.get(0).get("target") == null) {
                 continue;
             }
-            out.add(toHistory(id, entries));
+            out.computeIfAbsent(entries.get(0).get("target"), k -> new ArrayList<>()).add(toHistory(id, entries));
         }
-        out.sort(java.util.Comparator.comparing(HistoryEntry::startedAt));
+        out.values().forEach(list -> list.sort(java.util.Comparator.comparing(HistoryEntry::startedAt)));
         return out;
     }
 
