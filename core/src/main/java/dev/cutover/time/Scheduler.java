@@ -44,7 +44,7 @@ public interface Scheduler {
     }
 
     /** Real time on daemon threads. */
-    static Scheduler system() {
+    static SystemScheduler system() {
         return new SystemScheduler(Clock.systemUTC(), 1.0);
     }
 
@@ -53,7 +53,7 @@ public interface Scheduler {
      * ten-minute bake takes ten seconds of wall time). For a clock that already runs fast, such as
      * a local cloud's real-time {@code SimClock}, use {@link #following(Clock, double)}.
      */
-    static Scheduler accelerated(Clock clock, double speed) {
+    static SystemScheduler accelerated(Clock clock, double speed) {
         Objects.requireNonNull(clock, "clock");
         return new SystemScheduler(speed == 1.0 ? clock : new FastClock(clock, speed), speed);
     }
@@ -63,7 +63,7 @@ public interface Scheduler {
      * local cloud's {@code SimClock.realTime(60)}): timestamps come from it unchanged, and delays
      * are waited {@code speed} times shorter in wall time, so both worlds share one timeline.
      */
-    static Scheduler following(Clock fastClock, double speed) {
+    static SystemScheduler following(Clock fastClock, double speed) {
         return new SystemScheduler(Objects.requireNonNull(fastClock, "fastClock"), speed);
     }
 
@@ -101,8 +101,8 @@ public interface Scheduler {
         return new VirtualScheduler(start);
     }
 
-    /** A real-time scheduler on a daemon thread pool. */
-    final class SystemScheduler implements Scheduler {
+    /** A real-time scheduler on a daemon thread pool; {@link #close()} stops its threads. */
+    final class SystemScheduler implements Scheduler, AutoCloseable {
         private final Clock clock;
         private final double speed;
         private final ScheduledExecutorService executor;
@@ -136,6 +136,12 @@ public interface Scheduler {
         public void sleep(Duration duration) throws InterruptedException {
             long nanos = (long) (Math.max(0, duration.toNanos()) / speed);
             TimeUnit.NANOSECONDS.sleep(nanos);
+        }
+
+        /** Stops the scheduler's threads; work not yet run is dropped. */
+        @Override
+        public void close() {
+            executor.shutdownNow();
         }
     }
 }

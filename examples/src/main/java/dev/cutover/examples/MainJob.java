@@ -40,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import dev.cutover.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,7 +111,7 @@ public final class MainJob {
         deleteTree(journalDir);
         try (SimClock clock = SimClock.realTime(speed);
                 LocalCloud cloud = LocalCloud.builder().clock(clock).start();
-                MainJobTime time = new MainJobTime(clock)) {
+                Scheduler.SystemScheduler time = Scheduler.following(clock, speed)) {
             cloud.datadog().keys(apiKey, appKey); // the local Datadog accepts the keys this job uses
             cloud.traffic().defaultRate(40);       // requests per second to every service
             cloud.secrets().createSecret("prod/orders/db", "{\"password\":\"local-demo-only\"}");
