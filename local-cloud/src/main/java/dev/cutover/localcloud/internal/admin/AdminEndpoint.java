@@ -26,7 +26,8 @@ import java.util.Map;
  *   <li>{@code POST /_localcloud/images} {@code {"image":"repo/a:1","crashOnStart":true,"failsHealthChecks":false,
  *       "startDelaySeconds":30,"exitCode":1,"errorRate":0.05,"latencyP50Millis":20,"latencyP99Millis":300}}</li>
  *   <li>{@code POST /_localcloud/faults} {@code {"service":"ecs","outage":true,"serverErrorRate":0.1,
- *       "latencyMillis":200,"dropConnections":1}}, {@code {"throttling":false}}, {@code {"reset":true}}</li>
+ *       "latencyMillis":200,"dropConnections":1}}, {@code {"service":"ecs","operation":"RunTask","loseResponses":1}},
+ *       {@code {"service":"ecs","lostResponseRate":0.05}}, {@code {"throttling":false}}, {@code {"reset":true}}</li>
  *   <li>{@code POST /_localcloud/traffic} {@code {"service":"orders","rate":50}} or {@code {"defaultRate":5}}</li>
  *   <li>{@code GET /_localcloud/traffic?cluster=prod&service=orders&seconds=60}</li>
  *   <li>{@code POST /_localcloud/clock/advance?seconds=600} (virtual clock only), {@code GET /_localcloud/clock}</li>
@@ -110,6 +111,13 @@ public final class AdminEndpoint implements AwsServer.PlainHandler {
         }
         if (in.has("dropConnections")) {
             faults.dropConnections(service, in.path("dropConnections").asInt());
+        }
+        if (in.has("loseResponses")) {
+            String operation = in.hasNonNull("operation") ? in.path("operation").asText() : null;
+            faults.loseResponses(service, operation, in.path("loseResponses").asInt());
+        }
+        if (in.has("lostResponseRate")) {
+            faults.lostResponseRate(service, in.path("lostResponseRate").asDouble());
         }
         return ok(JSON.createObjectNode().put("ok", true));
     }

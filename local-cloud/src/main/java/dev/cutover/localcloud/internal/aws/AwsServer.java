@@ -54,6 +54,15 @@ public final class AwsServer implements AutoCloseable {
             admit(serviceName, operation);
         }
 
+        /**
+         * Asked after the service acted on a request and before its successful answer is sent: true
+         * drops the connection instead of answering, so the change is applied but the caller never
+         * learns it (the "applied, then the response is lost" fault). The default never loses one.
+         */
+        default boolean loseResponse(String serviceName, String operation, RequestContext context) {
+            return false;
+        }
+
         RequestGate OPEN = (s, o) -> { };
     }
 
@@ -265,6 +274,9 @@ public final class AwsServer implements AutoCloseable {
                 request = (ObjectNode) parsed;
             }
             ObjectNode response = service.handle(operation, request, context);
+            if (gate.loseResponse(service.serviceName(), operation, context)) {
+                throw new DropConnection();
+            }
             byte[] out = JSON.writeValueAsBytes(response);
             send(exchange, 200, "application/x-amz-json-1.1", out, null);
         } catch (JsonProcessingException e) {
@@ -283,9 +295,14 @@ public final class AwsServer implements AutoCloseable {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
         try {
-            gate.admit(service.serviceName(), method + " " + path, context(exchange));
+            RequestContext context = context(exchange);
+            String operation = method + " " + path;
+            gate.admit(service.serviceName(), operation, context);
             JsonNode json = body.length == 0 ? null : JSON.readTree(body);
             RestJsonService.RestResponse r = service.handle(method, path, query(exchange.getRequestURI()), json);
+            if (r.status() < 300 && gate.loseResponse(service.serviceName(), operation, context)) {
+                throw new DropConnection();
+            }
             byte[] out = r.body() == null ? new byte[0] : JSON.writeValueAsBytes(r.body());
             send(exchange, r.status(), "application/json", out, null);
         } catch (JsonProcessingException e) {

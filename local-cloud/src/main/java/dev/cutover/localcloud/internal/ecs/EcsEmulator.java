@@ -378,6 +378,15 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         if (desiredCount < 0) {
             throw EcsRequest.invalid("desiredCount must be 0 or greater.");
         }
+        EcsModel.TokenUse used = clientToken(c, r, "CreateService", 36, now);
+        if (used != null) {
+            Service same = c.services.get(used.results().get(0));
+            if (same != null && same.status.equals("ACTIVE")) {
+                ObjectNode out = JSON.createObjectNode();
+                out.set("service", renderService(region, same, false));
+                return out; // a retry of a request that completed: its result, nothing done again
+            }
+        }
         Service existing = c.services.get(name);
         if (existing != null && !existing.status.equals("INACTIVE")) {
             throw EcsRequest.invalid("Creation of service was not idempotent.");
@@ -402,6 +411,7 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         s.platformVersion = r.optString("platformVersion");
         s.createdAt = now;
         c.services.put(name, s);
+        rememberToken(c, r, "CreateService", now, List.of(name));
         putTags(region, s.arn, r.optArray("tags"));
         scheduler.startDeployment(region, s, now, true);
         ObjectNode out = JSON.createObjectNode();
@@ -804,6 +814,18 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         String group = r.optString("group");
         ObjectNode out = JSON.createObjectNode();
         ArrayNode tasks = out.putArray("tasks");
+        EcsModel.TokenUse used = clientToken(c, r, "RunTask", 64, now);
+        if (used != null) {
+            for (String arn : used.results()) { // "the result of the original request is returned"
+                Task t = region.tasks.get(arn);
+                if (t != null) {
+                    tasks.add(renderTask(region, t, false));
+                }
+            }
+            out.putArray("failures");
+            return out;
+        }
+        List<String> started = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Task t = scheduler.launch(region, c, td, null, now);
             t.oneOff = true;
@@ -813,9 +835,58 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
             t.overrides = r.optObject("overrides");
             putTags(region, t.arn, r.optArray("tags"));
             tasks.add(renderTask(region, t, false));
+            started.add(t.arn);
         }
+        rememberToken(c, r, "RunTask", now, started);
         out.putArray("failures");
         return out;
+    }
+
+    /** How long ECS remembers a client token: 24 hours (documented for RunTask; used for CreateService too). */
+    static final java.time.Duration TOKEN_TTL = java.time.Duration.ofHours(24);
+
+    /**
+     * The earlier use of the request's {@code clientToken} in this cluster, when the request repeats it
+     * with the same parameters; null when there is no token or it is new. ECS API Reference, "Ensuring
+     * idempotency" (ECS_Idempotency.html): a client token is up to 36 (CreateService) or 64 (RunTask)
+     * ASCII characters in 33-126; tokens are scoped to the cluster; "if you retry a request that
+     * completed successfully using the same client token and the same parameters, the retry succeeds
+     * without performing any further actions"; for RunTask the original result is returned and a retry
+     * with the same token but changed parameters fails with {@code ConflictException}, and the token
+     * lives 24 hours. CreateService's error list (botocore model) has no ConflictException: a changed
+     * request under a used token fails there with InvalidParameterException.
+     */
+    private static EcsModel.TokenUse clientToken(Cluster c, EcsRequest r, String operation, int maxLength, Instant now) {
+        String token = r.optString("clientToken");
+        if (token == null) {
+            return null;
+        }
+        if (token.isEmpty() || token.length() > maxLength || !token.chars().allMatch(ch -> ch >= 33 && ch <= 126)) {
+            throw EcsRequest.invalid("clientToken must be 1-" + maxLength + " ASCII characters in the range 33-126.");
+        }
+        c.clientTokens.values().removeIf(u -> !u.at().plus(TOKEN_TTL).isAfter(now));
+        EcsModel.TokenUse used = c.clientTokens.get(token);
+        if (used == null) {
+            return null;
+        }
+        if (used.operation().equals(operation) && used.request().equals(withoutToken(r))) {
+            return used;
+        }
+        String message = "The client token " + token + " was already used with different request parameters.";
+        throw operation.equals("RunTask") ? AwsError.badRequest("ConflictException", message) : EcsRequest.invalid(message);
+    }
+
+    private static void rememberToken(Cluster c, EcsRequest r, String operation, Instant now, List<String> results) {
+        String token = r.optString("clientToken");
+        if (token != null) {
+            c.clientTokens.put(token, new EcsModel.TokenUse(operation, withoutToken(r), now, List.copyOf(results)));
+        }
+    }
+
+    private static ObjectNode withoutToken(EcsRequest r) {
+        ObjectNode copy = r.body().deepCopy();
+        copy.remove("clientToken");
+        return copy;
     }
 
     private ObjectNode describeTasks(Region region, EcsRequest r) {

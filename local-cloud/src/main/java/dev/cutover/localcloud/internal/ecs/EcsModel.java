@@ -36,6 +36,15 @@ final class EcsModel {
         String status = "ACTIVE";
         ArrayNode settings;
         final Map<String, Service> services = new LinkedHashMap<>();
+        /** Client tokens used in this cluster (ECS idempotency is per cluster), by token. */
+        final Map<String, TokenUse> clientTokens = new LinkedHashMap<>();
+    }
+
+    /**
+     * One use of a client token: the operation, the request without its token (to tell a retry from a
+     * different request), when it was used, and what it produced (a service name, task ARNs).
+     */
+    record TokenUse(String operation, ObjectNode request, Instant at, List<String> results) {
     }
 
     static final class TaskDef {

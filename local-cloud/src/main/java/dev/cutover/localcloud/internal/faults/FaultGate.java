@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local cloud's {@link AwsServer.RequestGate}: outage switch, dropped connections, seeded random
- * 5xx, token-bucket throttling per API family and Region, added latency, in that order.
+ * 5xx, token-bucket throttling per API family and Region, added latency, in that order; after the
+ * service acted, lost responses (counted per service or per operation, or at a seeded rate).
  */
 public final class FaultGate implements AwsServer.RequestGate, Faults {
 
@@ -35,6 +36,10 @@ public final class FaultGate implements AwsServer.RequestGate, Faults {
     private final Map<String, Boolean> outages = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> addedLatencyNanos = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> throttled = new ConcurrentHashMap<>();
+    /** Responses still to lose, keyed by {@code service} or {@code service/operation}. */
+    private final Map<String, AtomicLong> toLose = new ConcurrentHashMap<>();
+    private final Map<String, Double> lossRates = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lost = new ConcurrentHashMap<>();
 
     public FaultGate(SimClock clock, long seed) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -98,6 +103,45 @@ public final class FaultGate implements AwsServer.RequestGate, Faults {
         }
     }
 
+    @Override
+    public boolean loseResponse(String service, String operation, AwsServer.RequestContext context) {
+        boolean lose = false;
+        for (Map.Entry<String, AtomicLong> e : toLose.entrySet()) {
+            if (matches(e.getKey(), service, operation) && e.getValue().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                lose = true;
+                break;
+            }
+        }
+        if (!lose) {
+            double p = Math.max(lossRates.getOrDefault(service, 0.0), lossRates.getOrDefault(ALL, 0.0));
+            if (p > 0) {
+                synchronized (rngLock) {
+                    lose = random.nextDouble() < p;
+                }
+            }
+        }
+        if (lose) {
+            lost.computeIfAbsent(service, k -> new AtomicLong()).incrementAndGet();
+            LOG.debug("{} {} applied, response lost (injected fault)", service, operation);
+        }
+        return lose;
+    }
+
+    /** Whether key {@code service} or {@code service/operation-prefix} selects this call. */
+    private static boolean matches(String key, String service, String operation) {
+        int slash = key.indexOf('/');
+        String s = slash < 0 ? key : key.substring(0, slash);
+        if (!s.equals(ALL) && !s.equals(service)) {
+            return false;
+        }
+        if (slash < 0) {
+            return true;
+        }
+        String op = key.substring(slash + 1);
+        // JSON protocols name the operation (CreateService); REST-JSON ones are "METHOD /path", matched by prefix
+        return operation.equals(op) || (operation.contains(" /") && operation.startsWith(op));
+    }
+
     private boolean takeDrop(String service) {
         AtomicLong left = drops.get(service);
         if (left == null) {
@@ -149,6 +193,39 @@ public final class FaultGate implements AwsServer.RequestGate, Faults {
     }
 
     @Override
+    public Faults loseResponses(String service, int count) {
+        return loseResponses(service, null, count);
+    }
+
+    @Override
+    public Faults loseResponses(String service, String operation, int count) {
+        Objects.requireNonNull(service, "service");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative, was " + count);
+        }
+        if (operation != null && operation.isBlank()) {
+            throw new IllegalArgumentException("operation must not be blank");
+        }
+        toLose.computeIfAbsent(operation == null ? service : service + "/" + operation, k -> new AtomicLong()).set(count);
+        return this;
+    }
+
+    @Override
+    public Faults lostResponseRate(String service, double probability) {
+        if (!(probability >= 0 && probability <= 1)) {
+            throw new IllegalArgumentException("probability must be between 0 and 1, was " + probability);
+        }
+        lossRates.put(Objects.requireNonNull(service, "service"), probability);
+        return this;
+    }
+
+    @Override
+    public long lostResponses(String service) {
+        AtomicLong n = lost.get(service);
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
     public Faults outage(String service, boolean down) {
         outages.put(Objects.requireNonNull(service, "service"), down);
         return this;
@@ -165,6 +242,9 @@ public final class FaultGate implements AwsServer.RequestGate, Faults {
         outages.clear();
         addedLatencyNanos.clear();
         throttled.clear();
+        toLose.clear();
+        lossRates.clear();
+        lost.clear();
         synchronized (rngLock) {
             random = new Random(seed);
         }
