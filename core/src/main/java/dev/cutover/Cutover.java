@@ -122,6 +122,7 @@ public final class Cutover implements AutoCloseable {
             requireCapabilities(r);
         }
         prepareProviders(releases);
+        checkTraffic(releases);
         for (Release r : releases) {
             resolveSecrets(r);
         }
@@ -153,6 +154,21 @@ public final class Cutover implements AutoCloseable {
         List<Release> copy = List.copyOf(releases);
         for (Provider p : rt.providers.values()) {
             p.prepare(copy);
+        }
+    }
+
+    /** Refuses, before any change, what the traffic provider says it cannot carry out (every problem at once). */
+    private void checkTraffic(java.util.Collection<Release> releases) {
+        Optional<Traffic> traffic = rt.traffic();
+        if (traffic.isEmpty()) {
+            return;
+        }
+        for (Release r : releases) {
+            Problems p = new Problems();
+            for (Problem problem : traffic.get().check(r)) {
+                p.add(problem.path(), problem.value(), problem.message());
+            }
+            p.throwIfAny("release of '" + r.service().name() + "' to '" + r.environment().name() + "'");
         }
     }
 

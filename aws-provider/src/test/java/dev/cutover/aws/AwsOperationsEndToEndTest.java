@@ -189,12 +189,15 @@ class AwsOperationsEndToEndTest {
         assertThat(deploy(d, Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
 
         Environment switched = stage.toBuilder().serviceConnect().build(); // the one line
+        assertThatThrownBy(() -> d.cutover().plan(Release.of(orders("1.0.0")).to(switched)
+                .strategy(canary().steps(10, 50, 100).bake(Duration.ofMinutes(5))).build()))
+                .as("ECS's native canary has one step").hasMessageContaining("strategy.steps");
         Plan migration = d.cutover().plan(Release.of(orders("1.0.0")).to(switched)
-                .strategy(canary().steps(10, 50, 100).bake(Duration.ofMinutes(5))).build());
+                .strategy(canary().steps(10, 100).bake(Duration.ofMinutes(5))).build());
         assertThat(migration.isEmpty()).isFalse();
         Change route = migration.changes().stream().filter(c -> c.id().type() == ResourceType.ROUTE).findFirst().orElseThrow();
         assertThat(route.reason()).contains("migration from App Mesh (mesh internal) to Service Connect",
-                "ECS native CANARY: one step at 10%, bake 5 min, then 100%", "Cutover's extra steps 50% are not expressible");
+                "ECS native CANARY: one step at 10%, bake 5 min, then 100%");
         assertThat(migration.toString()).contains("migration from App Mesh");
 
         Deployment moved = d.cutover().apply(migration);

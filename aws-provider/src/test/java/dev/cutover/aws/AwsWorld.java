@@ -62,6 +62,14 @@ final class AwsWorld implements AutoCloseable {
         return deployer(p -> { }, c -> { });
     }
 
+    /** Plans and applies {@code release} with {@code d} and waits for the outcome. */
+    static dev.cutover.DeploymentStatus deploy(Deployer d, dev.cutover.Release release) {
+        dev.cutover.Deployment dep = d.cutover().apply(d.cutover().plan(release));
+        dev.cutover.DeploymentStatus s = dep.await();
+        org.assertj.core.api.Assertions.assertThat(s).as(dep.statusReason()).isNotNull();
+        return s;
+    }
+
     /**
      * The Datadog metric source (module {@code cutover-datadog}) reading the local cloud's Datadog
      * query endpoint ({@code cutover.sim.error_rate{revision:...}}), waiting on {@code time}.

@@ -25,4 +25,15 @@ public interface Traffic extends ResourceCapability {
     default String describe(dev.cutover.Release release) {
         return "";
     }
+
+    /**
+     * What of {@code release} this provider cannot carry out (e.g. canary steps a native deployment
+     * cannot express), found at plan time, before any call that changes something: planning fails
+     * with a {@link dev.cutover.ValidationException} listing every problem, each naming the field
+     * ({@code strategy.steps}) and what to use instead. Called after
+     * {@link Provider#prepare(java.util.Collection)}; must not change anything. Empty: no objection.
+     */
+    default java.util.List<dev.cutover.Problem> check(dev.cutover.Release release) {
+        return java.util.List.of();
+    }
 }

@@ -165,6 +165,43 @@ public final class AppMeshTraffic implements Traffic {
         return how;
     }
 
+    /**
+     * Service Connect mode runs ECS's native deployment, so what it cannot express is refused at
+     * plan time: canary steps between the first one and 100% (ECS's CANARY has one canary step),
+     * and linear steps under ECS's 3% minimum. Each problem names the nearest strategy ECS runs.
+     */
+    @Override
+    public List<dev.cutover.Problem> check(dev.cutover.Release release) {
+        if (rt.layouts().of(release.environment().name()).meshMode()) {
+            return List.of();
+        }
+        List<dev.cutover.Problem> problems = new ArrayList<>();
+        String instead = " or an App Mesh environment (.mesh(\"<mesh>\") on the environment) for Cutover's own steps";
+        if (release.strategy() instanceof dev.cutover.Canary c) {
+            List<String> extra = c.steps().subList(1, c.steps().size()).stream().filter(w -> w < 100).map(w -> w + "%").toList();
+            if (!extra.isEmpty()) {
+                int first = c.steps().get(0);
+                problems.add(new dev.cutover.Problem("strategy.steps", c.steps().toString(), "Service Connect mode runs ECS's "
+                        + "native CANARY deployment: one canary step, then 100%; the steps " + String.join(", ", extra)
+                        + " cannot be carried out. Use canary().steps(" + first + ", 100).bake(" + javaDuration(c.bake())
+                        + ") (ECS native CANARY at " + first + "%), linear().stepPercent(...) (ECS native LINEAR),"
+                        + instead));
+            }
+        } else if (release.strategy() instanceof dev.cutover.Linear l && l.stepPercent() < 3) {
+            problems.add(new dev.cutover.Problem("strategy.stepPercent", String.valueOf(l.stepPercent()), "Service Connect "
+                    + "mode runs ECS's native LINEAR deployment, whose smallest step is 3%; use linear().stepPercent(3),"
+                    + instead));
+        }
+        return problems;
+    }
+
+    private static String javaDuration(java.time.Duration d) {
+        if (d.toSecondsPart() == 0 && d.toMillisPart() == 0 && d.toMinutes() > 0) {
+            return "Duration.ofMinutes(" + d.toMinutes() + ")";
+        }
+        return "Duration.parse(\"" + d + "\")";
+    }
+
     private static String steps(dev.cutover.Strategy strategy) {
         StringBuilder sb = new StringBuilder();
         for (dev.cutover.Step st : strategy.trafficSteps()) {
@@ -414,7 +451,7 @@ public final class AppMeshTraffic implements Traffic {
 
     private Map<String, Integer> serviceConnectWeights(Layout layout, String service, Service s) {
         String name = Names.family(layout.environment(), service);
-        if (s.taskDefinition() == null) {
+        if (s.taskDefinition() == null || neverServed(layout, name, s)) {
             return Map.of();
         }
         Optional<ServiceDeployment> inFlight = steady(s) ? Optional.empty() : inFlight(layout, name);
@@ -445,6 +482,21 @@ public final class AppMeshTraffic implements Traffic {
         TaskDefinition td = rt.taskDefinition(s.taskDefinition());
         m.put(Names.revisionId(td.family(), td.revision()), 100);
         return m;
+    }
+
+    /**
+     * Whether no revision of the service has ever served: its only deployment has not completed and
+     * no service deployment of it ever succeeded (a first deployment still starting, or failed). Then
+     * no revision holds traffic, as in App Mesh mode before the first route, so a failed first
+     * deployment is retired instead of kept as "serving".
+     */
+    private boolean neverServed(Layout layout, String name, Service s) {
+        if (s.deployments().size() != 1 || "COMPLETED".equals(s.deployments().get(0).rolloutStateAsString())) {
+            return false;
+        }
+        return rt.ecs("ListServiceDeployments", () -> rt.clients().ecs().listServiceDeployments(b -> b
+                .cluster(layout.cluster()).service(name).status(ServiceDeploymentStatus.SUCCESSFUL)))
+                .serviceDeployments().isEmpty();
     }
 
     private Optional<ServiceDeployment> inFlight(Layout layout, String name) {
@@ -489,6 +541,14 @@ public final class AppMeshTraffic implements Traffic {
         if (inFlight.isPresent()) {
             LOG.info("{}/{}: Service Connect mode: ECS's native deployment sets the split; asked {}, ECS has {}",
                     layout.environment(), service, DesiredState.weights(weights), DesiredState.weights(current));
+            return;
+        }
+        String newest = weights.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
+                .max(java.util.Comparator.comparingInt(Names::revisionNumber)).orElseThrow();
+        if (current.equals(Map.of(newest, 100))) {
+            // the native deployment finished its shift (its bakes are whole minutes) before Cutover's last step
+            LOG.info("{}/{}: Service Connect mode: ECS's native deployment already moved all traffic to {}; asked {}",
+                    layout.environment(), service, newest, DesiredState.weights(weights));
             return;
         }
         throw new ProviderException("aws", "setWeights", false, "Service Connect mode cannot split traffic "
