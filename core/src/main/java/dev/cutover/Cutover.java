@@ -602,9 +602,69 @@ public final class Cutover implements AutoCloseable {
         return rt.meters;
     }
 
+    /**
+     * Stops every deployment this instance runs at its next safe point (between two actions; an
+     * action under way completes), journals why, and waits up to {@code timeout} for them to stop.
+     * Nothing that {@link #resume(String)} needs is released: traffic stays where it was, and the
+     * locks are left to run out their lease, so no one else starts a deployment on a split service.
+     * The JVM shutdown hook (SIGTERM, Ctrl-C) calls this unless {@link Builder#shutdownHook(boolean)}
+     * turned it off; afterwards, run {@code cutover.resume(id)} for each deployment listed by
+     * {@link #running()} or the journal.
+     *
+     * @return the deployments that were stopped
+     */
+    public List<Deployment> shutdown(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return rt.stopAll("the process is shutting down", timeout);
+    }
+
+    /** {@link #shutdown(Duration)} waiting at most 30 seconds. */
+    public List<Deployment> shutdown() {
+        return shutdown(Duration.ofSeconds(30));
+    }
+
+    /** The deployments this instance is still acting on (including retiring an old revision after success). */
+    public List<Deployment> running() {
+        return List.copyOf(rt.live);
+    }
+
     @Override
     public void close() {
+        ShutdownHook.forget(rt);
         rt.executor.close();
+    }
+
+    /** One JVM shutdown hook for every Cutover that wants it; runtimes are held weakly. */
+    static final class ShutdownHook {
+        private static final java.util.Set<Runtime> RUNTIMES =
+                java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+        private static boolean installed;
+
+        static synchronized void register(Runtime rt) {
+            RUNTIMES.add(rt);
+            if (!installed) {
+                installed = true;
+                try {
+                    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(ShutdownHook::run, "cutover-shutdown"));
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is already going down: nothing to hook
+                }
+            }
+        }
+
+        static void forget(Runtime rt) {
+            RUNTIMES.remove(rt);
+        }
+
+        private static void run() {
+            List<Runtime> all;
+            synchronized (RUNTIMES) {
+                all = List.copyOf(RUNTIMES);
+            }
+            for (Runtime rt : all) {
+                rt.stopAll("the process is shutting down (signal)", Duration.ofSeconds(20));
+            }
+        }
     }
 
     @Override
@@ -631,6 +691,7 @@ public final class Cutover implements AutoCloseable {
         private final LockManager fallbackLocks;
         private final LockManager explicitLocks;
         private final Metrics metrics;
+        final java.util.Set<Rollout> live = ConcurrentHashMap.newKeySet();
 
         Runtime(Builder b) {
             this.scheduler = b.scheduler != null ? b.scheduler : Scheduler.system();
@@ -659,6 +720,9 @@ public final class Cutover implements AutoCloseable {
             }
             this.metricSource = ms;
             this.metrics = new Metrics(meters);
+            if (b.shutdownHook) {
+                ShutdownHook.register(this);
+            }
             for (Capability c : routes.keySet()) {
                 Provider p = providers.get(routes.get(c));
                 if (p == null || !p.capabilities().contains(c)) {
@@ -706,6 +770,19 @@ public final class Cutover implements AutoCloseable {
                 });
             }
             return out;
+        }
+
+        /** Asks every live rollout to stop at its next safe point and waits for them, at most {@code timeout} in all. */
+        List<Deployment> stopAll(String why, Duration timeout) {
+            List<Rollout> stopping = List.copyOf(live);
+            for (Rollout r : stopping) {
+                r.requestStop(why);
+            }
+            long end = System.nanoTime() + timeout.toNanos();
+            for (Rollout r : stopping) {
+                r.awaitStopped(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+            }
+            return List.copyOf(stopping);
         }
 
         boolean offers(Capability c) {
@@ -884,6 +961,7 @@ public final class Cutover implements AutoCloseable {
         private Duration rollbackWindow = Duration.ofMinutes(5);
         private Duration lockLease = Duration.ofMinutes(1);
         private String deployer = "cutover@" + hostName();
+        private boolean shutdownHook = true;
 
         private Builder() {
         }
@@ -1010,6 +1088,16 @@ public final class Cutover implements AutoCloseable {
         /** Who deploys, as lock holders and the journal show it (default {@code cutover@<host>}). */
         public Builder deployer(String deployer) {
             this.deployer = Objects.requireNonNull(deployer, "deployer");
+            return this;
+        }
+
+        /**
+         * Whether a JVM shutdown hook (SIGTERM, Ctrl-C) stops this instance's deployments at their next
+         * safe point, journaled and resumable, as {@link Cutover#shutdown()} does (default true). Turn it
+         * off when the embedding application calls {@code shutdown()} itself.
+         */
+        public Builder shutdownHook(boolean install) {
+            this.shutdownHook = install;
             return this;
         }
 

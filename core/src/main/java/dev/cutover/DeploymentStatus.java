@@ -15,7 +15,15 @@ public enum DeploymentStatus {
     /** Done: traffic is back on the previous revision and the new one is retired. */
     ROLLED_BACK(true),
     /** Done without a rollout to return from (e.g. the first revision never became healthy), or could not finish. */
-    FAILED(true);
+    FAILED(true),
+    /**
+     * This process stopped acting on the deployment without finishing it: it lost its lock, the
+     * process is shutting down ({@link Cutover#shutdown()}, the shutdown hook), a rollback could not
+     * complete, or the journal could not be written. Traffic stays where it was (possibly split) and
+     * the journal says why; {@link Cutover#resume(String)} from any process finishes it with 100% on
+     * one revision.
+     */
+    STOPPED(true);
 
     private final boolean terminal;
 

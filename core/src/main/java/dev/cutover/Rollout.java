@@ -71,6 +71,16 @@ final class Rollout implements Deployment {
     private int inconclusive;
     private int outageRetries;
     private Scheduler.Cancellable renewal;
+    /** When the lease of the lock surely runs out unless renewed (last successful renewal + lease). */
+    private Instant leaseValidUntil;
+    /** The engine stopped acting on this deployment: it finished, or it stopped in place (lost lock, shutdown, journal). */
+    private boolean ended;
+    /** The throwable the journal threw, if an append failed: nothing more can be recorded, so nothing more is done. */
+    private Throwable journalFailure;
+    /** An action runs right now (stops wait for it: the safe point is between two actions). */
+    private boolean acting;
+    /** Why a stop was asked for while an action ran; it stops when the action completes. */
+    private String stopRequested;
     private final Map<String, String> lastMeasurements = new LinkedHashMap<>();
 
     Rollout(Cutover.Runtime rt, Plan plan, String id, LockManager.LockHandle lock, long firstSequence) {
@@ -83,6 +93,8 @@ final class Rollout implements Deployment {
         this.sequence = firstSequence;
         this.startedAt = rt.scheduler().clock().instant();
         this.phaseStartedAt = startedAt;
+        this.leaseValidUntil = startedAt.plus(rt.lockLease());
+        rt.live.add(this);
     }
 
     // ---------------------------------------------------------------- start and resume
@@ -368,6 +380,7 @@ final class Rollout implements Deployment {
 
     private void setWeights(Map<String, Integer> w) {
         Traffic traffic = rt.trafficRequired();
+        confirmLock(); // never move traffic without the lock
         journal("intent", Map.of("action", "shift", "weights", dev.cutover.spi.DesiredState.weights(w)));
         traffic.setWeights(release.environment().name(), release.service().name(), w);
         synchronized (this) {
@@ -585,9 +598,10 @@ final class Rollout implements Deployment {
 
     private void finish(DeploymentStatus outcome, String detail) {
         synchronized (this) {
-            if (status.isTerminal()) {
+            if (ended) {
                 return;
             }
+            ended = true;
             status = outcome;
             reason = outcome == DeploymentStatus.SUCCEEDED ? "" : detail;
             generation++;
@@ -602,6 +616,7 @@ final class Rollout implements Deployment {
         } catch (RuntimeException e) {
             LOG.warn("{}: could not release the lock on {}", id, target, e);
         }
+        rt.live.remove(this);
         rt.metrics().finished(release, outcome, Duration.between(startedAt, now()));
         emit(new DeploymentEvent.DeploymentFinished(id, target, now(), outcome.name(), detail));
         done.countDown();
@@ -618,7 +633,7 @@ final class Rollout implements Deployment {
         long gen = generation();
         rt.scheduler().schedule(delay, () -> {
             synchronized (this) {
-                if (gen != generation || status.isTerminal()) {
+                if (gen != generation || ended) {
                     return;
                 }
                 if (pauseRequested) {
@@ -631,17 +646,119 @@ final class Rollout implements Deployment {
     }
 
     private void runNow(Runnable action) {
+        synchronized (this) {
+            acting = true;
+        }
+        try {
+            act(action);
+        } finally {
+            String stop;
+            synchronized (this) {
+                acting = false;
+                stop = stopRequested;
+            }
+            if (stop != null) {
+                stopInPlace(stop, true);
+            }
+        }
+    }
+
+    /**
+     * Asks the deployment to stop at its next safe point: now, if no action runs; else when the
+     * running action completes. See {@link #stopInPlace}.
+     */
+    void requestStop(String why) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (acting) {
+                stopRequested = why;
+                return;
+            }
+        }
+        stopInPlace(why, true);
+    }
+
+    /** Waits (wall time) until the engine has stopped acting on this deployment. */
+    void awaitStopped(Duration timeout) {
+        try {
+            done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void act(Runnable action) {
         try {
             action.run();
             synchronized (this) {
                 outageRetries = 0;
             }
+        } catch (LockLostException e) {
+            stopInPlace(e.getMessage(), true);
         } catch (ProviderException e) {
             onProviderFailure(action, e);
-        } catch (RuntimeException e) {
-            LOG.error("{} {}: unexpected failure", id, target, e);
-            safeRollbackAfter("unexpected failure: " + e);
+        } catch (Throwable t) {
+            rethrowIfJournalFailed(t);
+            // an Error too (a provider's NoClassDefFoundError, a listener's AssertionError, a StackOverflowError):
+            // left alone it would hang the deployment RUNNING with traffic split and the lock renewed forever
+            LOG.error("{} {}: unexpected failure", id, target, t);
+            safeRollbackAfter("unexpected failure: " + t);
         }
+    }
+
+    /**
+     * A journal append threw: the deployment can record nothing more, so it must do nothing more. It
+     * stops where it is (the lock is left to expire, so that {@code resume} takes over) and the
+     * throwable goes on to whoever runs the scheduler, as a crash would.
+     */
+    private void rethrowIfJournalFailed(Throwable t) {
+        boolean failed;
+        synchronized (this) {
+            failed = journalFailure != null && journalFailure == t;
+        }
+        if (failed) {
+            stopInPlace("the journal could not be written (" + t + "); nothing more was done; fix the journal store and run "
+                    + "cutover.resume(\"" + id + "\")", false);
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw (RuntimeException) t;
+        }
+    }
+
+    /**
+     * Stops acting on the deployment where it stands, without finishing it: the lock was lost, the
+     * process is shutting down, or the journal cannot be written. Traffic stays as it is; the lock
+     * is not released (another holder may have it; otherwise its lease runs out), so that
+     * {@code cutover.resume(id)} finishes the deployment with 100% on one revision.
+     */
+    void stopInPlace(String why, boolean journalIt) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            status = DeploymentStatus.STOPPED;
+            reason = why;
+            generation++;
+            parked = null;
+            if (renewal != null) {
+                renewal.cancel();
+            }
+        }
+        rt.live.remove(this);
+        LOG.warn("{} {}: stopped acting: {}", id, target, why);
+        if (journalIt) {
+            try {
+                journal("stopped", Map.of("reason", why, "weights", dev.cutover.spi.DesiredState.weights(weights())));
+            } catch (Throwable t) {
+                LOG.warn("{}: could not journal the stop: {}", id, t.toString());
+            }
+        }
+        emit(new DeploymentEvent.DeploymentFinished(id, target, now(), DeploymentStatus.STOPPED.name(), why));
+        done.countDown();
     }
 
     private void onProviderFailure(Runnable action, ProviderException e) {
@@ -691,13 +808,13 @@ final class Rollout implements Deployment {
         }
         try {
             rollback(why);
-        } catch (RuntimeException again) {
+        } catch (LockLostException lost) {
+            stopInPlace(lost.getMessage(), true);
+        } catch (Throwable again) {
+            rethrowIfJournalFailed(again);
             LOG.error("{} {}: rollback failed too; resume({}) once the provider is back", id, target, id, again);
-            synchronized (this) {
-                status = DeploymentStatus.PAUSED;
-                reason = "rollback failed (" + again.getMessage() + "); run cutover.resume(\"" + id + "\")";
-            }
-            journal("paused", Map.of("reason", reason));
+            stopInPlace("rolling back after " + why + " failed too (" + again + "); traffic may be split: run cutover.resume(\""
+                    + id + "\") once the provider answers", true);
         }
     }
 
@@ -714,28 +831,67 @@ final class Rollout implements Deployment {
 
     private void scheduleRenewal() {
         Duration every = rt.lockLease().dividedBy(3);
-        long gen = generation();
         Runnable[] renew = new Runnable[1];
         renew[0] = () -> {
             synchronized (this) {
-                if (gen != generation && status.isTerminal()) {
-                    return;
-                }
-                if (status.isTerminal()) {
+                if (ended) {
                     return;
                 }
             }
             try {
-                lock.renew();
-            } catch (RuntimeException e) {
-                LOG.warn("{}: lock renewal failed: {}", id, e.getMessage());
+                confirmLock();
+            } catch (LockLostException lost) {
+                stopInPlace(lost.getMessage(), true);
+                return;
+            } catch (Throwable t) {
+                LOG.warn("{}: lock renewal failed: {}", id, t.toString());
             }
             synchronized (this) {
-                renewal = rt.scheduler().schedule(every, renew[0]);
+                if (!ended) {
+                    renewal = rt.scheduler().schedule(every, renew[0]);
+                }
             }
         };
         synchronized (this) {
             renewal = rt.scheduler().schedule(every, renew[0]);
+        }
+    }
+
+    /**
+     * Renews the lock, proving this deployment still holds it. Lost (another owner has it) or not
+     * renewed within its lease, it throws {@link LockLostException}: the caller must not act.
+     * A renewal that merely failed (the lock service did not answer) is tolerated while the last
+     * lease still runs.
+     */
+    private void confirmLock() {
+        Instant t = now();
+        try {
+            lock.renew();
+            synchronized (this) {
+                leaseValidUntil = t.plus(rt.lockLease());
+            }
+        } catch (dev.cutover.spi.LockHeldException held) {
+            throw new LockLostException("lost the lock on " + target + " to " + held.holder() + "; stopped acting with "
+                    + "weights " + weights() + "; whoever holds the lock finishes it (or cutover.resume(\"" + id
+                    + "\") once it is free)", held);
+        } catch (RuntimeException e) {
+            Instant until;
+            synchronized (this) {
+                until = leaseValidUntil;
+            }
+            if (!t.isBefore(until)) {
+                throw new LockLostException("could not renew the lock on " + target + " before its lease ran out ("
+                        + e.getMessage() + "); stopped acting with weights " + weights()
+                        + "; run cutover.resume(\"" + id + "\") to finish it", e);
+            }
+            LOG.warn("{}: lock renewal failed, the lease runs until {}: {}", id, until, e.getMessage());
+        }
+    }
+
+    /** This deployment no longer (provably) holds its lock; it must stop acting at once. */
+    static final class LockLostException extends CutoverException {
+        LockLostException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -748,7 +904,14 @@ final class Rollout implements Deployment {
         }
         Map<String, String> d = new LinkedHashMap<>(data);
         d.putIfAbsent("target", target);
-        rt.journal().append(new JournalEntry(id, seq, now(), type, d));
+        try {
+            rt.journal().append(new JournalEntry(id, seq, now(), type, d));
+        } catch (Throwable t) {
+            synchronized (this) {
+                journalFailure = t;
+            }
+            throw t;
+        }
     }
 
     private void emit(DeploymentEvent e) {
