@@ -8,6 +8,7 @@ import dev.cutover.internal.Diff;
 import dev.cutover.internal.GuardedExecutor;
 import dev.cutover.internal.Json;
 import dev.cutover.internal.Problems;
+import dev.cutover.internal.ReleaseCodec;
 import dev.cutover.journal.InMemoryJournalStore;
 import dev.cutover.journal.JournalEntry;
 import dev.cutover.journal.JournalException;
@@ -213,13 +214,20 @@ public final class Cutover implements AutoCloseable {
         Environment env = release.environment();
         if (env.promotedFrom().isPresent()) {
             String from = env.promotedFrom().get();
-            String image = release.service().image().toString();
-            boolean promoted = histories.get().getOrDefault(from + "/" + release.service().name(), List.of()).stream()
-                    .anyMatch(h -> "SUCCEEDED".equals(h.outcome()) && sameArtifact(image, h.image()));
+            ImageRef image = release.service().image();
+            List<HistoryEntry> ran = histories.get().getOrDefault(from + "/" + release.service().name(), List.of()).stream()
+                    .filter(h -> "SUCCEEDED".equals(h.outcome()) && !"rollback".equals(h.strategy())).toList();
+            boolean promoted;
+            if (image.digest().isPresent() && (env.requiresImageDigest() || ran.stream().allMatch(h -> !digestRan(h).isEmpty()))) {
+                // the same artifact: a digest the source environment's tasks actually ran, whatever tag they named
+                promoted = ran.stream().anyMatch(h -> image.digest().get().equals(digestRan(h)));
+            } else {
+                promoted = ran.stream().anyMatch(h -> sameArtifact(image.toString(), h.image()));
+            }
             if (!promoted) {
                 Problems p = new Problems();
                 p.add("environment.promotedFrom", from, "image " + image + " has not been deployed successfully to '"
-                        + from + "' yet; deploy it there first");
+                        + from + "' yet; deploy it there first" + whatRan(from, image, ran));
                 p.throwIfAny("release of '" + release.service().name() + "' to '" + env.name() + "'");
             }
         }
@@ -229,6 +237,33 @@ public final class Cutover implements AutoCloseable {
                     "metric gates need a MetricSource; add Cutover.builder().metrics(...) or a provider with METRICS");
             p.throwIfAny("release of '" + release.service().name() + "'");
         }
+    }
+
+    /** The digest a deployment's revision ran: as the provider reported it, else as its image was pinned. */
+    private static String digestRan(HistoryEntry h) {
+        if (!h.digest().isEmpty()) {
+            return h.digest();
+        }
+        try {
+            return ImageRef.parse(h.image()).digest().orElse("");
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** What the source environment ran of the same repository, newest first (at most three), for the error. */
+    private static String whatRan(String from, ImageRef image, List<HistoryEntry> ran) {
+        List<String> seen = new ArrayList<>();
+        for (int i = ran.size() - 1; i >= 0 && seen.size() < 3; i--) {
+            HistoryEntry h = ran.get(i);
+            String d = digestRan(h);
+            seen.add(h.image() + (d.isEmpty() || h.image().contains(d) ? "" : " as " + d));
+        }
+        if (seen.isEmpty()) {
+            return " ('" + from + "' has no successful deployment of it)";
+        }
+        return image.digest().isPresent() ? "; '" + from + "' ran " + String.join(", ", seen)
+                + " (promote one of those digests, pinned as repository@sha256:...)" : "; '" + from + "' ran " + String.join(", ", seen);
     }
 
     /** The same image, or the same digest when both are pinned. */
@@ -373,6 +408,7 @@ public final class Cutover implements AutoCloseable {
             started.put("strategy", release.strategy().name());
             started.put("deployer", rt.deployer);
             started.put("changes", String.valueOf(plan.changes().stream().filter(c -> !c.isNoOp()).count()));
+            started.put("release", ReleaseCodec.encode(release));
             rt.journal.append(new JournalEntry(id, 1, rt.scheduler.clock().instant(), "started", started));
             Rollout rollout = new Rollout(rt, plan, id, lock, 1);
             rt.metrics().started(release);
@@ -424,7 +460,11 @@ public final class Cutover implements AutoCloseable {
         JournalEntry last = entries.get(entries.size() - 1);
         String revision = "";
         String previous = "";
+        String digest = "";
         for (JournalEntry e : entries) {
+            if ("promoted".equals(e.type()) && e.get("digest") != null) {
+                digest = e.get("digest");
+            }
             if ("revision-started".equals(e.type()) || "finished".equals(e.type())) {
                 RevisionRef n = Rollout.parseRef(e.get("new"));
                 RevisionRef o = Rollout.parseRef(e.get("old"));
@@ -435,7 +475,7 @@ public final class Cutover implements AutoCloseable {
         boolean finished = "finished".equals(last.type());
         return new HistoryEntry(id, first.get("environment"), first.get("service"), first.get("image"),
                 first.get("strategy"), first.at(), finished ? last.at() : null,
-                finished ? last.get("outcome") : "RUNNING", finished ? last.get("detail") : "", revision, previous);
+                finished ? last.get("outcome") : "RUNNING", finished ? last.get("detail") : "", revision, previous, digest);
     }
 
     /**
@@ -448,7 +488,17 @@ public final class Cutover implements AutoCloseable {
      */
     public Deployment resume(String deploymentId) {
         Objects.requireNonNull(deploymentId, "deploymentId");
-        List<JournalEntry> entries = rt.journal.read(deploymentId);
+        List<JournalEntry> entries;
+        try {
+            entries = rt.journal.read(deploymentId);
+        } catch (JournalException e) {
+            if (rt.journal instanceof InMemoryJournalStore) {
+                throw new JournalException(e.getMessage() + "; this Cutover keeps its journal in memory (the default), "
+                        + "which ends with the process that wrote it: make it durable with "
+                        + "Cutover.builder().journal(new FileJournalStore(dir)) to resume in a new process", e);
+            }
+            throw e;
+        }
         if (entries.isEmpty() || !"started".equals(entries.get(0).type())) {
             throw new JournalException("journal of " + deploymentId + " does not begin with a 'started' entry");
         }
@@ -479,8 +529,9 @@ public final class Cutover implements AutoCloseable {
                 rollingBack = true;
             }
         }
-        Release release = Release.of(Service.named(first.get("service")).image(first.get("image")).buildUnchecked())
-                .to(environmentFrom(first)).build();
+        Release release = first.get("release") != null ? journaledRelease(deploymentId)
+                : Release.of(Service.named(first.get("service")).image(first.get("image")).buildUnchecked())
+                        .to(environmentFrom(first)).build();
         prepareProviders(List.of(release));
         LockManager.LockHandle lock = takeOver(release.key(), first.get("deployer"), deploymentId);
         Plan plan = new Plan(first.get("plan") == null ? deploymentId : first.get("plan"), instanceId, release, List.of(),
@@ -519,46 +570,79 @@ public final class Cutover implements AutoCloseable {
 
     /**
      * Returns {@code service} in {@code environment} to the revision that served before the last
-     * successful deployment, as a new, journaled deployment (all at once).
+     * successful deployment that started a revision, as a new, journaled deployment (all at once).
+     * The release that revision came from is re-applied exactly as the journal recorded it (task
+     * count, auto scaling, environment variables, secret references, configuration, layout), so
+     * that afterwards {@code plan(thatRelease)} is empty. With auto scaling, the restored revision
+     * starts at the serving revision's running count, clamped to its own minimum and maximum.
      *
-     * @throws IllegalStateException when the history has no previous revision
+     * <p>A new process can roll back when the journal is durable ({@link dev.cutover.journal.FileJournalStore}
+     * or a store in Consul); an in-memory journal forgets history with the process.
+     *
+     * @throws IllegalStateException when the history has no previous revision, or the journal
+     *                               does not record the previous release
      */
     public Deployment rollback(String service, String environment) {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(environment, "environment");
         List<HistoryEntry> history = history(service, environment);
+        if (history.isEmpty() && rt.journal instanceof InMemoryJournalStore) {
+            throw new IllegalStateException("no deployment of " + environment + "/" + service + " in this process's "
+                    + "journal: it is kept in memory (the default), so history ends with the process that wrote it; "
+                    + "make history durable with Cutover.builder().journal(new FileJournalStore(dir)) (or a Consul "
+                    + "journal) in every process that deploys, and roll back from there");
+        }
         HistoryEntry lastGood = null;
         for (HistoryEntry h : history) {
-            if ("SUCCEEDED".equals(h.outcome())) {
+            // a configuration-only deployment started no revision: the one to undo is the last that did
+            if ("SUCCEEDED".equals(h.outcome()) && !h.revision().isEmpty() && !h.previous().isEmpty()
+                    && !h.revision().equals(h.previous())) {
                 lastGood = h;
             }
         }
-        if (lastGood == null || lastGood.previous() == null || lastGood.previous().isEmpty()) {
+        if (lastGood == null) {
             throw new IllegalStateException("no previous revision of " + environment + "/" + service
-                    + " in the history to roll back to");
+                    + " in the history to roll back to (" + history.size() + " deployment(s) journaled, none replaced "
+                    + "a revision successfully)");
         }
         HistoryEntry good = lastGood;
-        RevisionRef current = new RevisionRef(environment, service, good.revision(), good.image());
-        String previousImage = history.stream().filter(h -> good.previous().equals(h.revision()))
-                .map(HistoryEntry::image).reduce((a, b) -> b).orElse(good.image());
-        RevisionRef previous = new RevisionRef(environment, service, good.previous(),
-                ImageRef.parse(previousImage).version());
-        JournalEntry goodStart = rt.journal.read(good.deploymentId()).get(0);
-        Release release = Release.of(Service.named(service).image(previousImage).buildUnchecked())
-                .to(environmentFrom(goodStart)).build();
+        HistoryEntry source = null;
+        for (HistoryEntry h : history) {
+            if (good.previous().equals(h.revision()) && h.startedAt().isBefore(good.startedAt())
+                    && ("SUCCEEDED".equals(h.outcome()) || "rollback".equals(h.strategy()))) {
+                source = h;
+            }
+        }
+        if (source == null) {
+            throw new IllegalStateException("the journal does not record the deployment that started " + good.previous()
+                    + " (the revision before " + good.revision() + "), so its release is unknown; deploy that release "
+                    + "again with plan/apply");
+        }
+        Release release = journaledRelease(source.deploymentId());
+        RevisionRef current = new RevisionRef(environment, service, good.revision(), ImageRef.parse(good.image()).version());
+        RevisionRef previous = new RevisionRef(environment, service, good.previous(), release.service().image().version());
         prepareProviders(List.of(release));
         String id = newDeploymentId(release);
         LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer + "/" + id, rt.lockLease);
         try {
+            List<ResourceId> candidates = DesiredState.candidateIds(release);
+            // what else differs from the restored release (task count, scaling, config, discovery); the
+            // revision and its traffic are the rollback's own business
+            List<Change> changes = Diff.diff(DesiredState.of(release), observe(candidates), candidates).stream()
+                    .filter(c -> c.id().type() != ResourceType.REVISION && c.id().type() != ResourceType.ROUTE).toList();
             Map<String, String> started = new LinkedHashMap<>();
             started.put("target", release.key());
             started.put("service", service);
             started.put("environment", environment);
             started.put("region", release.environment().region());
             started.putAll(layoutOf(release.environment()));
-            started.put("image", previousImage);
+            started.put("image", release.service().image().toString());
             started.put("strategy", "rollback");
             started.put("deployer", rt.deployer);
+            started.put("restores", source.deploymentId());
+            started.put("release", ReleaseCodec.encode(release));
             rt.journal.append(new JournalEntry(id, 1, rt.scheduler.clock().instant(), "started", started));
-            Plan plan = new Plan(id, instanceId, release, List.of(), "", rt.scheduler.clock().instant(), "");
+            Plan plan = new Plan(id, instanceId, release, changes, "", rt.scheduler.clock().instant(), "");
             Rollout rollout = new Rollout(rt, plan, id, lock, 1);
             rt.metrics().started(release);
             rollout.restore(current, previous);
@@ -566,6 +650,22 @@ public final class Cutover implements AutoCloseable {
         } catch (RuntimeException e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /** The full release a deployment's journal recorded when it started. */
+    private Release journaledRelease(String deploymentId) {
+        JournalEntry first = rt.journal.read(deploymentId).get(0);
+        String json = first.get("release");
+        if (json == null) {
+            throw new IllegalStateException("the journal of " + deploymentId + " records only the image "
+                    + first.get("image") + ", not the whole release (written by an older Cutover); restoring it would "
+                    + "bring back default settings, so deploy that release again with plan/apply instead");
+        }
+        try {
+            return ReleaseCodec.decode(json);
+        } catch (RuntimeException e) {
+            throw new JournalException("the release journaled by " + deploymentId + " cannot be read: " + e.getMessage());
         }
     }
 

@@ -17,13 +17,17 @@ import java.util.Objects;
  * @param detail       why it ended so (the rollback reason)
  * @param revision     the revision it started
  * @param previous     the revision that served before it
+ * @param digest       the image digest ({@code sha256:...}) the revision ran once promoted, as the provider
+ *                     reported it (ECS's {@code imageDigest}); empty when unknown or never promoted
  */
 public record HistoryEntry(String deploymentId, String environment, String service, String image, String strategy,
-        Instant startedAt, Instant finishedAt, String outcome, String detail, String revision, String previous) {
+        Instant startedAt, Instant finishedAt, String outcome, String detail, String revision, String previous,
+        String digest) {
 
     public HistoryEntry {
         Objects.requireNonNull(deploymentId, "deploymentId");
         Objects.requireNonNull(startedAt, "startedAt");
+        digest = digest == null ? "" : digest;
     }
 
     @Override

@@ -332,6 +332,25 @@ public final class InMemoryProvider implements Provider {
         return ctx().clock().instant();
     }
 
+    /**
+     * The digest a registry hands out for an image reference, as the local cloud's registry does: a
+     * reference pinned by digest runs that digest; a tag resolves to {@code sha256:} and the SHA-256
+     * of the reference text (UTF-8). Both providers resolve the same reference to the same digest.
+     */
+    static String resolveDigest(String image) {
+        int at = image.indexOf('@');
+        if (at >= 0) {
+            return image.substring(at + 1);
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(image.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(h);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Behavior behaviorOf(String image) {
         Behavior b = behaviors.get(image);
         if (b == null) {
@@ -517,12 +536,20 @@ public final class InMemoryProvider implements Provider {
                 String env = release.environment().name();
                 String svc = release.service().name();
                 Map<String, Attribute> spec = DesiredState.revision(release.service());
+                Rev retired = null;
                 for (Rev r : revisions.values()) {
-                    if (!r.retired && r.ref.environment().equals(env) && r.ref.service().equals(svc)
-                            && r.spec.equals(spec)) {
-                        r.desired = desiredCount;
-                        return r.ref;
+                    if (r.ref.environment().equals(env) && r.ref.service().equals(svc) && r.spec.equals(spec)) {
+                        if (!r.retired) {
+                            r.desired = desiredCount;
+                            return r.ref;
+                        }
+                        retired = r;
                     }
+                }
+                if (retired != null) {
+                    // identical content ran before: it starts again under its id (ECS reuses the task definition revision)
+                    revisions.put(retired.ref.id(), new Rev(retired.ref, retired.spec, retired.image, now(), desiredCount));
+                    return retired.ref;
                 }
                 int n = revisionCounters.merge(env + "/" + svc, 1, Integer::sum);
                 RevisionRef ref = new RevisionRef(env, svc, svc + "-" + env + ":" + n, release.service().image().version());
@@ -589,6 +616,14 @@ public final class InMemoryProvider implements Provider {
                 return new TaskResult("task-" + revision.id() + "-" + (calls.getOrDefault("RunTask", 0)), code,
                         code == 0 ? "Essential container in task exited" : "Essential container in task exited (exit code " + code + ")");
             });
+        }
+
+        @Override
+        public Optional<String> imageDigest(RevisionRef revision) {
+            synchronized (lock) { // a read of what already runs: no injected fault, so seeded fault runs stay as they were
+                Rev r = revisions.get(revision.id());
+                return r == null || r.retired ? Optional.empty() : Optional.of(resolveDigest(r.image));
+            }
         }
 
         @Override

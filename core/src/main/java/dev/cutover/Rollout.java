@@ -155,8 +155,11 @@ final class Rollout implements Deployment {
     }
 
     /**
-     * Returns traffic to {@code previous} (restarting it if it was retired) once it is healthy, then
-     * retires {@code current}: {@link Cutover#rollback(String, String)}.
+     * Returns traffic to {@code previous} once it is healthy, then retires {@code current}:
+     * {@link Cutover#rollback(String, String)}. The plan's release is the one {@code previous} was
+     * deployed with: its configuration is written first, a retired {@code previous} starts again
+     * from that release (a warm one is scaled up if it has fewer tasks than the count to serve), and
+     * the plan's other changes (task count, scaling, discovery) follow the switch.
      */
     void restore(RevisionRef current, RevisionRef previous) {
         synchronized (this) {
@@ -166,11 +169,19 @@ final class Rollout implements Deployment {
         }
         scheduleRenewal();
         run(Duration.ZERO, () -> {
+            for (Change c : plan.changes()) {
+                if (!c.isNoOp() && isPre(c.id().type())) {
+                    applyChange(c);
+                }
+            }
+            int count = startCount(current);
             RevisionRef ref = previous;
             if (!isRunning(previous)) {
                 journal("intent", Map.of("action", "restart", "revision", refText(previous)));
-                ref = rt.compute().restartRevision(previous, release.service().instances());
+                ref = rt.compute().startRevision(release, count);
                 journal("done", Map.of("action", "restart", "revision", refText(ref)));
+            } else if (rt.compute().health(previous).desired() < count) {
+                rt.compute().scale(previous, count);
             }
             RevisionRef restored = ref;
             synchronized (this) {
@@ -178,13 +189,44 @@ final class Rollout implements Deployment {
                 phaseStartedAt = now();
             }
             journal("revision-started", Map.of("old", refText(current), "new", refText(restored)));
-            emit(new DeploymentEvent.RevisionStarted(id, target, now(), restored.id(), release.service().instances()));
+            emit(new DeploymentEvent.RevisionStarted(id, target, now(), restored.id(), count));
             awaitHealthy(restored, now(), () -> {
-                journal("promoted", Map.of("new", refText(restored), "old", refText(current)));
+                journal("promoted", promotedEntry(restored, current));
                 emit(new DeploymentEvent.Promoted(id, target, now(), restored.id()));
                 retireOld();
             }, late -> rollback("restored revision " + restored.id() + " did not become healthy: " + late));
         });
+    }
+
+    /**
+     * How many tasks a revision starts with: the release's count; with auto scaling, what
+     * {@code serving} runs now (or is asked to run, if more), clamped to the scaling range, so a
+     * new revision never takes traffic that more tasks served.
+     */
+    private int startCount(RevisionRef serving) {
+        Service s = release.service();
+        if (s.scaling().isEmpty()) {
+            return s.instances();
+        }
+        int now = s.instances();
+        if (serving != null) {
+            RevisionHealth h = rt.compute().health(serving);
+            now = Math.max(h.running(), h.desired());
+        }
+        return Math.max(s.scaling().get().min(), Math.min(s.scaling().get().max(), Math.max(1, now)));
+    }
+
+    /** The journal's "promoted" entry, with the image digest the revision runs when the provider knows it. */
+    private Map<String, String> promotedEntry(RevisionRef neu, RevisionRef old) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("new", refText(neu));
+        m.put("old", refText(old));
+        try {
+            rt.compute().imageDigest(neu).ifPresent(d -> m.put("digest", d));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not read the image digest of {}: {}", id, neu.id(), e.getMessage());
+        }
+        return m;
     }
 
     private boolean isRunning(RevisionRef r) {
@@ -241,7 +283,8 @@ final class Rollout implements Deployment {
                 .orElse(Map.of());
         RevisionRef old = pickServing(running, current);
         journal("intent", Map.of("action", "start-revision", "old", refText(old)));
-        RevisionRef neu = compute.startRevision(release, release.service().instances());
+        int count = startCount(old);
+        RevisionRef neu = compute.startRevision(release, count);
         if (old != null && old.id().equals(neu.id())) {
             old = null; // the desired revision already runs (a resumed or repeated apply)
         }
@@ -253,7 +296,7 @@ final class Rollout implements Deployment {
         }
         journal("revision-started", Map.of("old", refText(old), "new", refText(neu)));
         rt.discovery().ifPresent(d -> d.revisionStarted(neu, release, id));
-        emit(new DeploymentEvent.RevisionStarted(id, target, now(), neu.id(), release.service().instances()));
+        emit(new DeploymentEvent.RevisionStarted(id, target, now(), neu.id(), count));
         run(Duration.ZERO, this::waitHealthy);
     }
 
@@ -508,7 +551,7 @@ final class Rollout implements Deployment {
                 return;
             }
         }
-        journal("promoted", Map.of("new", refText(newRevision), "old", refText(oldRevision)));
+        journal("promoted", promotedEntry(newRevision, oldRevision));
         synchronized (this) {
             status = DeploymentStatus.PROMOTED;
             reason = oldRevision == null ? "" : "old revision " + oldRevision.id() + " stays warm for " + rt.rollbackWindow();
@@ -1098,18 +1141,22 @@ final class Rollout implements Deployment {
 
     @Override
     public void abort() {
-        redirect("aborted by a person");
+        redirect("aborted by a person", "abort");
     }
 
     @Override
     public void rollback() {
-        redirect("rolled back by a person" + (status() == DeploymentStatus.PROMOTED ? " after promotion" : ""));
+        redirect("rolled back by a person" + (status() == DeploymentStatus.PROMOTED ? " after promotion" : ""), "rollback");
     }
 
-    private void redirect(String why) {
+    private void redirect(String why, String asked) {
         synchronized (this) {
             if (status.isTerminal()) {
-                return;
+                throw new IllegalStateException("cannot " + asked + " deployment " + id + ": it already finished ("
+                        + status + (reason.isEmpty() ? "" : ": " + reason) + ")"
+                        + (status == DeploymentStatus.SUCCEEDED ? "; to return " + target + " to the revision before it, "
+                        + "call cutover.rollback(\"" + release.service().name() + "\", \"" + release.environment().name()
+                        + "\")" : "; nothing of it is left to undo"));
             }
             generation++;
             pauseRequested = false;

@@ -55,10 +55,14 @@ public final class Diff {
         Resource[] haves = new Resource[n];
         boolean newRevision = false;
         String servingRef = null;
+        Resource scaling = null;
         for (int i = 0; i < n; i++) {
             Resource want = desired.get(i);
             Resource have = observed.get(want.id());
             haves[i] = have;
+            if (want.id().type() == ResourceType.SCALING) {
+                scaling = want;
+            }
             if (want.id().type() == ResourceType.REVISION) {
                 newRevision = have == null || compare(want, have) == 0;
                 servingRef = have == null ? null : have.ref();
@@ -76,6 +80,13 @@ public final class Diff {
             if (have == null) {
                 changes.add(new Change(want.id(), Action.CREATE, null, want, reasonForCreate(type)));
                 continue;
+            }
+            if (type == ResourceType.SERVICE && scaling != null && scaling.id().name().equals(want.id().name())) {
+                Change scaled = autoscaled(want, have, scaling);
+                if (scaled != null) {
+                    changes.add(scaled);
+                    continue;
+                }
             }
             int same = compare(want, have);
             if (same == IDENTICAL) {
@@ -98,6 +109,36 @@ public final class Diff {
         }
         changes.sort(APPLY_ORDER);
         return changes;
+    }
+
+    /**
+     * The task count of a service with auto scaling belongs to the autoscaler: a count inside the
+     * desired range is no change (the plan notes who manages it when it differs from the release's),
+     * one outside is clamped into it. Null when the count is the release's or not a number (then
+     * the plain comparison decides).
+     */
+    private static Change autoscaled(Resource want, Resource have, Resource scaling) {
+        int count;
+        int min;
+        int max;
+        try {
+            count = Integer.parseInt(have.value("desiredCount"));
+            min = Integer.parseInt(scaling.value("min"));
+            max = Integer.parseInt(scaling.value("max"));
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (have.attributes().size() != 1 || have.value("desiredCount").equals(want.value("desiredCount"))) {
+            return null; // the count the release asks for: nothing to say
+        }
+        if (count >= min && count <= max) {
+            return new Change(want.id(), Action.NO_OP, have, have, "desiredCount " + count
+                    + " is managed by the autoscaler (range " + min + ".." + max + ")");
+        }
+        int clamped = Math.max(min, Math.min(max, count));
+        Resource after = new Resource(want.id(), Map.of("desiredCount", Attribute.of(String.valueOf(clamped))), have.ref());
+        return new Change(want.id(), Action.UPDATE, have, after, "desiredCount " + count + " is outside the autoscaler's range "
+                + min + ".." + max + "; clamped to " + clamped);
     }
 
     private static boolean isDesired(List<Resource> desired, ResourceId id) {

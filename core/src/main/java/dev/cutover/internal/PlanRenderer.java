@@ -34,6 +34,16 @@ public final class PlanRenderer {
     private PlanRenderer() {
     }
 
+    /** Unchanged resources the plan has something to say about (a task count the autoscaler manages). */
+    private static void appendNotes(StringBuilder sb, Plan plan) {
+        for (Change c : plan.changes()) {
+            if (c.isNoOp() && !c.reason().isEmpty()) {
+                sb.append('\n').append(String.format("%3s", "=")).append(' ').append(c.id()).append("  # ")
+                        .append(c.reason()).append('\n');
+            }
+        }
+    }
+
     public static String text(Plan plan) {
         Release r = plan.release();
         StringBuilder sb = new StringBuilder();
@@ -64,8 +74,10 @@ public final class PlanRenderer {
         if (!any) {
             sb.append("\nNo changes. ").append(r.key()).append(" matches the release (")
                     .append(unchanged).append(unchanged == 1 ? " resource" : " resources").append(" checked).\n");
+            appendNotes(sb, plan);
             return sb.toString();
         }
+        appendNotes(sb, plan);
         sb.append("\nPlan: ").append(plan.count(Change.Action.CREATE)).append(" to create, ")
                 .append(plan.count(Change.Action.UPDATE)).append(" to update, ")
                 .append(plan.count(Change.Action.REPLACE)).append(" to replace, ")

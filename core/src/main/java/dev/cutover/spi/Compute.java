@@ -37,6 +37,17 @@ public interface Compute extends ResourceCapability {
     TaskResult runTask(RevisionRef revision, Hook hook);
 
     /**
+     * The digest ({@code sha256:<64 hex>}) of the image the revision's tasks run: what the registry
+     * resolved its tag to when the tasks started (ECS reports it as {@code containers[].imageDigest}
+     * in DescribeTasks). Cutover records it in the journal when a revision is promoted, so that
+     * {@code promotedFrom(...)} with {@code requireImageDigest()} can demand the very artifact an
+     * earlier environment ran. Empty when the provider cannot tell (this default) or no task runs.
+     */
+    default java.util.Optional<String> imageDigest(RevisionRef revision) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Starts again a revision that was retired (same spec, e.g. the task definition revision), for
      * {@code cutover.rollback(service, environment)} after the rollback window. Providers that
      * cannot restore a retired revision keep this default, which says so.

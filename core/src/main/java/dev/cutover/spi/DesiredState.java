@@ -24,7 +24,8 @@ import java.util.Map;
  *   <li>{@code revision}: {@code image}, {@code cpu}, {@code memoryMiB}, {@code port}, {@code launchType},
  *       {@code healthCheck} ({@link #healthCheck(HealthCheck)}), {@code env.<NAME>}, {@code secret.<NAME>}
  *       (sensitive; value = the reference as declared), {@code taskRole}, {@code executionRole} when set</li>
- *   <li>{@code service}: {@code desiredCount}</li>
+ *   <li>{@code service}: {@code desiredCount} (with scaling: the count clamped to its range; planning treats an
+ *       observed count inside the range as the autoscaler's, not as drift)</li>
  *   <li>{@code route}: {@code weights} ({@link #weights(Map)}: {@code "<revision>=<percent>,..."} sorted by revision)</li>
  *   <li>{@code discovery}: {@code name}, {@code namespace}, {@code port}</li>
  *   <li>{@code scaling}: {@code min}, {@code max}, {@code targetCpuPercent}</li>
@@ -59,7 +60,8 @@ public final class DesiredState {
         }
         out.add(Resource.of(ResourceId.of(e, ResourceType.REVISION, s.name()), revision(s)));
         out.add(Resource.of(ResourceId.of(e, ResourceType.SERVICE, s.name()),
-                attrs("desiredCount", String.valueOf(s.instances()))));
+                attrs("desiredCount", String.valueOf(s.scaling()
+                        .map(sc -> Math.max(sc.min(), Math.min(sc.max(), s.instances()))).orElse(s.instances())))));
         out.add(Resource.of(ResourceId.of(e, ResourceType.ROUTE, s.name()), attrs("weights", weights(Map.of(NEW_REVISION, 100)))));
         out.add(Resource.of(ResourceId.of(e, ResourceType.DISCOVERY, s.name()),
                 attrs("name", s.discoveryName(), "namespace", env.namespace(), "port", String.valueOf(s.port()))));
