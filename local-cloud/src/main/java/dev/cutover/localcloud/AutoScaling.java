@@ -1,5 +1,6 @@
 package dev.cutover.localcloud;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -19,4 +20,19 @@ public interface AutoScaling {
 
     /** The range registered for {@code service/<cluster>/<service>}, if any. */
     Optional<Capacity> capacity(String resourceId);
+
+    /**
+     * How long after ECS creates a service Application Auto Scaling still answers RegisterScalableTarget
+     * on it with {@code ValidationException: ECS service doesn't exist} (AWS's eventual consistency
+     * between the two services; default 5 seconds of the cloud's clock; {@link Duration#ZERO} makes a
+     * new service visible at once).
+     */
+    void ecsServiceVisibilityDelay(Duration delay);
+
+    /**
+     * Whether RegisterScalableTarget for an ECS service requires the service to exist in the local
+     * ECS, as AWS does (default true). Off, any {@code service/<cluster>/<service>} is accepted, for
+     * tests of Application Auto Scaling alone.
+     */
+    void requireEcsServices(boolean require);
 }

@@ -82,6 +82,7 @@ public final class LocalCloud implements AutoCloseable {
         traffic.addSplitter(appMesh.trafficSplitter(cloudMap));
         aws.register(this.secrets = new SecretsManagerEmulator(clock, seed));
         aws.register(this.autoScaling = new AutoScalingEmulator(clock, seed));
+        autoScaling.ecsServices(ecs::serviceCreatedAt);
         (this.datadog = new DatadogEmulator(clock, traffic)).mountOn(aws);
         aws.start();
     }

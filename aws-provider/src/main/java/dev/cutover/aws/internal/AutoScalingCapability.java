@@ -100,10 +100,7 @@ public final class AutoScalingCapability implements Scaling {
     /** Registers the scalable target and the CPU target-tracking policy on the revision's ECS service. */
     void attach(Layout layout, RevisionRef ref, dev.cutover.Scaling scaling) {
         String resource = Names.scalingResource(layout.cluster(), Names.ecsService(layout, ref));
-        rt.autoScaling("RegisterScalableTarget", () -> rt.clients().autoScaling().registerScalableTarget(b -> b
-                .serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
-                .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
-                .minCapacity(scaling.min()).maxCapacity(scaling.max())));
+        registerWhenVisible(resource, scaling);
         rt.autoScaling("PutScalingPolicy", () -> rt.clients().autoScaling().putScalingPolicy(b -> b
                 .policyName(Names.scalingPolicy(ref.environment(), ref.service()))
                 .serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
@@ -112,6 +109,35 @@ public final class AutoScalingCapability implements Scaling {
                 .targetTrackingScalingPolicyConfiguration(c -> c.targetValue((double) scaling.targetCpuPercent())
                         .predefinedMetricSpecification(m -> m.predefinedMetricType(MetricType.ECS_SERVICE_AVERAGE_CPU_UTILIZATION)))));
     }
+
+    /**
+     * Registers the scalable target, waiting (poll interval, provider's time) while Application Auto
+     * Scaling does not see the just-created ECS service yet ({@link AwsErrors#isEcsServiceNotYetVisible});
+     * after {@link #VISIBILITY_TIMEOUT} the last answer is the error.
+     */
+    private void registerWhenVisible(String resource, dev.cutover.Scaling scaling) {
+        Runnable register = () -> rt.autoScaling("RegisterScalableTarget", () -> rt.clients().autoScaling()
+                .registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
+                        .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
+                        .minCapacity(scaling.min()).maxCapacity(scaling.max())));
+        Optional<Boolean> done = rt.poll(VISIBILITY_TIMEOUT, () -> {
+            try {
+                register.run();
+                return Optional.of(true);
+            } catch (RuntimeException e) {
+                if (AwsErrors.isEcsServiceNotYetVisible(e)) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+        if (done.isEmpty()) {
+            register.run(); // one last time: its error (the service really does not exist) is the answer
+        }
+    }
+
+    /** How long a new ECS service may stay invisible to Application Auto Scaling. */
+    static final java.time.Duration VISIBILITY_TIMEOUT = java.time.Duration.ofMinutes(2);
 
     /** Removes the scalable target (and with it the policy) of an ECS service; nothing if there is none. */
     void detach(Layout layout, String ecsService) {

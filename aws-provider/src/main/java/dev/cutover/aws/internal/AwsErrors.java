@@ -85,6 +85,23 @@ public final class AwsErrors {
         return false;
     }
 
+    /**
+     * Whether {@code t} is Application Auto Scaling not seeing an ECS service yet: RegisterScalableTarget
+     * right after CreateService can answer {@code ValidationException: ECS service doesn't exist} for a
+     * short while (eventual consistency between the services; hashicorp/terraform-provider-aws#11693
+     * retries exactly this). Not retryable for the guarded executor (it says nothing about the
+     * endpoint's health); the scaling capability waits it out.
+     */
+    public static boolean isEcsServiceNotYetVisible(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if ("ValidationException".equals(errorCode(t)) && t.getMessage() != null
+                    && t.getMessage().contains("ECS service doesn't exist")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code t} is one of the "does not exist" answers of {@code codes}. */
     public static boolean is(Throwable t, String... codes) {
         String code = errorCode(t);

@@ -25,6 +25,7 @@ class AutoScalingConformanceTest {
     void start() {
         cloud = LocalCloud.start();
         cloud.faults().throttling(false);
+        cloud.autoScaling().requireEcsServices(false); // these tests exercise Auto Scaling alone (see EcsVisibilityTest)
         aas = Sdk.autoScaling(cloud);
     }
 

@@ -200,7 +200,7 @@ class CloudMapConformanceTest {
     @Test
     void malformedRequestsAreAnsweredLikeAws() {
         assertThatThrownBy(() -> sd.createPrivateDnsNamespace(r -> r.name("x.local"))).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("Vpc");
+                .hasMessageContaining("Value null at 'vpc' failed to satisfy constraint: Member must not be null");
         assertThatThrownBy(() -> sd.createService(r -> r.name("s").namespaceId(namespace("y.local"))
                 .dnsConfig(d -> d.dnsRecords(x -> x.type("MX").ttl(1L)))))
                 .isInstanceOf(InvalidInputException.class);

@@ -100,8 +100,11 @@ class EcsConformanceTest extends EcsTestBase {
         assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("x").containerDefinitions(
                 ContainerDefinition.builder().name("app").image("i").healthCheck(h -> h.command("CMD").interval(1)).build())))
                 .isInstanceOf(ClientException.class);
+        assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("x").containerDefinitions(List.of())))
+                .isInstanceOf(ClientException.class).hasMessageContaining("Container list cannot be empty");
+        // a missing required member is a shape violation (ShapeValidator, from the ECS model)
         assertThatThrownBy(() -> ecs.registerTaskDefinition(r -> r.family("x")))
-                .isInstanceOf(ClientException.class);
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("'containerDefinitions'");
     }
 
     private String fargate(String cpu, String memory, NetworkMode mode) {
@@ -152,8 +155,12 @@ class EcsConformanceTest extends EcsTestBase {
         assertThat(described.services()).hasSize(1);
         assertThat(described.failures()).singleElement().satisfies(f -> {
             assertThat(f.reason()).isEqualTo("MISSING");
-            assertThat(f.arn()).isEqualTo("arn:aws:ecs:us-east-1:000000000000:service/prod/ghost");
+            // for a name, ECS builds the failure ARN without the cluster (see EcsEmulator.describeServices)
+            assertThat(f.arn()).isEqualTo("arn:aws:ecs:us-east-1:000000000000:service/ghost");
         });
+        String arn = "arn:aws:ecs:us-east-1:000000000000:service/prod/ghost";
+        assertThat(ecs.describeServices(r -> r.cluster("prod").services(arn)).failures())
+                .singleElement().satisfies(f -> assertThat(f.arn()).isEqualTo(arn));
         assertThatThrownBy(() -> ecs.updateService(r -> r.cluster("prod").service("ghost").desiredCount(1)))
                 .isInstanceOf(ServiceNotFoundException.class);
         assertThatThrownBy(() -> ecs.deleteService(r -> r.cluster("prod").service("orders")))

@@ -9,6 +9,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.appmesh.AppMeshClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryClient;
 
@@ -35,6 +36,11 @@ public final class Sdk {
                 .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))
                         .putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true))
                 .build();
+    }
+
+    public static EcsClient ecs(LocalCloud cloud) {
+        return configure(EcsClient.builder(), cloud).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
     }
 
     public static SecretsManagerClient secretsManager(LocalCloud cloud) {

@@ -120,6 +120,9 @@ class SecretsManagerConformanceTest {
                 .extracting(SecretListEntry::name).containsExactly("stage/a");
         assertThat(sm.listSecretsPaginator(r -> r.maxResults(1)).stream().mapToInt(x -> x.secretList().size()).sum()).isEqualTo(4);
         assertThatThrownBy(() -> sm.listSecrets(r -> r.nextToken("junk"))).isInstanceOf(InvalidNextTokenException.class);
-        assertThatThrownBy(() -> sm.listSecrets(r -> r.filters(f -> f.key("color").values("x")))).isInstanceOf(InvalidParameterException.class);
+        // a key outside the FilterNameStringType enum is a shape violation: ValidationException (ShapeValidator)
+        assertThatThrownBy(() -> sm.listSecrets(r -> r.filters(f -> f.key("color").values("x"))))
+                .isInstanceOfSatisfying(SecretsManagerException.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
     }
 }

@@ -10,6 +10,7 @@ import dev.cutover.localcloud.internal.aws.JsonProtocolService;
 import dev.cutover.localcloud.internal.aws.Page;
 import dev.cutover.localcloud.internal.aws.RequestReader;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -77,6 +78,9 @@ public final class AutoScalingEmulator implements JsonProtocolService, AutoScali
     private final Random random;
     private final Map<String, Target> targets = new LinkedHashMap<>();
     private final Map<String, Policy> policies = new LinkedHashMap<>();
+    private volatile EcsServices ecsServices;
+    private volatile Duration visibilityDelay = Duration.ofSeconds(5);
+    private volatile boolean requireEcsServices = true;
 
     /** Creates the emulator; timestamps come from {@code clock}, ids from {@code seed}. */
     public AutoScalingEmulator(Clock clock, long seed) {
@@ -105,8 +109,66 @@ public final class AutoScalingEmulator implements JsonProtocolService, AutoScali
         return handle(operation, request, AwsServer.RequestContext.defaults());
     }
 
+    /** When ECS created an ACTIVE service ({@code region}, {@code cluster}, {@code service}), if it has it. */
+    @FunctionalInterface
+    public interface EcsServices {
+        Optional<Instant> createdAt(String region, String cluster, String service);
+    }
+
+    /** Connects the local ECS, so that RegisterScalableTarget sees which services exist (null: none). */
+    public void ecsServices(EcsServices services) {
+        this.ecsServices = services;
+    }
+
     @Override
-    public synchronized ObjectNode handle(String operation, ObjectNode body, AwsServer.RequestContext context) {
+    public void ecsServiceVisibilityDelay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, was " + delay);
+        }
+        this.visibilityDelay = delay;
+    }
+
+    @Override
+    public void requireEcsServices(boolean require) {
+        this.requireEcsServices = require;
+    }
+
+    @Override
+    public ObjectNode handle(String operation, ObjectNode body, AwsServer.RequestContext context) {
+        if (operation.equals("RegisterScalableTarget")) {
+            // asked outside this emulator's lock: ECS takes its own
+            checkEcsServiceVisible(body, context.region());
+        }
+        synchronized (this) {
+            return dispatch(operation, body, context);
+        }
+    }
+
+    /**
+     * AWS answers RegisterScalableTarget for an ECS service it cannot see with
+     * {@code ValidationException: ECS service doesn't exist: service/<cluster>/<service>}: for a service
+     * that does not exist, and for a short while after CreateService, because Application Auto Scaling
+     * sees ECS eventually (hashicorp/terraform-provider-aws#11693 retries exactly this answer "for ECS
+     * eventual consistency"; AWS-FACTS.md). The while is {@link #ecsServiceVisibilityDelay} of the
+     * cloud's clock, so tests see it deterministically. Malformed resource ids are left to the
+     * format check below.
+     */
+    private void checkEcsServiceVisible(ObjectNode body, String region) {
+        EcsServices services = this.ecsServices;
+        String resourceId = body.path("ResourceId").asText("");
+        if (services == null || !requireEcsServices || !"ecs".equals(body.path("ServiceNamespace").asText())
+                || !ECS_RESOURCE.matcher(resourceId).matches()) {
+            return;
+        }
+        String[] parts = resourceId.split("/");
+        Optional<Instant> created = services.createdAt(region, parts[1], parts[2]);
+        if (created.isEmpty() || clock.instant().isBefore(created.get().plus(visibilityDelay))) {
+            throw validation("ECS service doesn't exist: " + resourceId);
+        }
+    }
+
+    private ObjectNode dispatch(String operation, ObjectNode body, AwsServer.RequestContext context) {
         RequestReader req = RequestReader.of(body, AutoScalingEmulator::validation);
         return switch (operation) {
             case "RegisterScalableTarget" -> register(req, context.region());

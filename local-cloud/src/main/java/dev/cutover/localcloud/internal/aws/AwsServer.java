@@ -273,6 +273,8 @@ public final class AwsServer implements AutoCloseable {
                 }
                 request = (ObjectNode) parsed;
             }
+            // the request's shape is checked against AWS's model before the emulator sees it (ShapeValidator)
+            ShapeValidator.check(service.serviceName(), operation, request);
             ObjectNode response = service.handle(operation, request, context);
             if (gate.loseResponse(service.serviceName(), operation, context)) {
                 throw new DropConnection();
@@ -299,7 +301,9 @@ public final class AwsServer implements AutoCloseable {
             String operation = method + " " + path;
             gate.admit(service.serviceName(), operation, context);
             JsonNode json = body.length == 0 ? null : JSON.readTree(body);
-            RestJsonService.RestResponse r = service.handle(method, path, query(exchange.getRequestURI()), json);
+            Map<String, List<String>> query = query(exchange.getRequestURI());
+            ShapeValidator.of(service.serviceName()).ifPresent(v -> v.checkRest(method, path, query, json));
+            RestJsonService.RestResponse r = service.handle(method, path, query, json);
             if (r.status() < 300 && gate.loseResponse(service.serviceName(), operation, context)) {
                 throw new DropConnection();
             }

@@ -122,6 +122,19 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         this.registry = cloudMap;
     }
 
+    /**
+     * When the ACTIVE service {@code service} of {@code cluster} in {@code region} was created, if ECS
+     * has it (Application Auto Scaling asks this before registering a scalable target on it).
+     */
+    public java.util.Optional<Instant> serviceCreatedAt(String region, String cluster, String service) {
+        synchronized (lock) {
+            Region r = regions.get(region);
+            EcsModel.Cluster c = r == null ? null : r.clusters.get(cluster);
+            Service s = c == null ? null : c.services.get(service);
+            return s == null || !s.status.equals("ACTIVE") ? java.util.Optional.empty() : java.util.Optional.of(s.createdAt);
+        }
+    }
+
     /** Called by the clock on every tick. */
     public void tick(Instant now) {
         synchronized (lock) {
@@ -516,7 +529,12 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         for (String n : names) {
             Service s = c.services.get(shortName(n, "service/"));
             if (s == null) {
-                failures.add(failure(n.startsWith("arn:") ? n : arn(region, "service/" + c.name + "/" + n), "MISSING"));
+                // ECS answers an unknown service with failures[] {arn, reason "MISSING"}; for a name the ARN is
+                // arn:aws:ecs:<region>:<account>:service/<name>, without the cluster (Amazon ECS API Reference,
+                // DescribeServices / Failure; observed in aws-actions/amazon-ecs-deploy-task-definition#312, #369,
+                // #544: "arn:aws:ecs:us-east-2:***:service/pawebapp-service is MISSING" for a wrong cluster); an
+                // ARN is echoed as given
+                failures.add(failure(n.startsWith("arn:") ? n : arn(region, "service/" + n), "MISSING"));
             } else {
                 services.add(renderService(region, s, tags));
             }
