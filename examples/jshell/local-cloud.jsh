@@ -8,6 +8,7 @@ AwsProvider aws = AwsProvider.builder().
     region("us-east-1").endpointOverride(cloud.endpoint()).
     credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).
     accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d").
+    executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole").   // ECS needs it for awslogs and secrets on Fargate
     clock(clock).sleeper(d -> Thread.sleep(Math.max(1, clock.toWallClock(d).toMillis()))).
     build();
 Cutover cutover = Cutover.builder().

@@ -103,9 +103,19 @@ public final class AwsProvider implements Provider, AutoCloseable {
     /**
      * Learns each release's environment layout (cluster, namespace, mesh, traffic mode) and starts
      * a fresh observation; calls no AWS API.
+     *
+     * @throws dev.cutover.ValidationException when ECS would refuse a release's task definition for
+     *         a reason known now, e.g. a Fargate service with no task execution role configured
      */
     @Override
     public void prepare(java.util.Collection<dev.cutover.Release> releases) {
+        for (dev.cutover.Release r : releases) {
+            List<dev.cutover.Problem> problems = dev.cutover.aws.internal.TaskDefs.problems(r, settings);
+            if (!problems.isEmpty()) {
+                throw new dev.cutover.ValidationException("release of '" + r.service().name() + "' to '"
+                        + r.environment().name() + "' on AWS", problems);
+            }
+        }
         runtime.beginObservation();
         for (dev.cutover.Release r : releases) {
             runtime.layouts().learn(r);

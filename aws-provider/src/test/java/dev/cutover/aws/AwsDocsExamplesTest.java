@@ -56,6 +56,7 @@ class AwsDocsExamplesTest {
             // snippet:start
             AwsProvider aws = AwsProvider.builder().region("us-east-1").endpointOverride(cloud.endpoint())
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole") // ECS needs one on Fargate
                 .clock(scheduler.clock()).sleeper(scheduler::sleep)   // virtual time: waits move the scheduler
                 .observeConcurrency(1)                                 // one virtual timeline: describe one at a time
                 .build();

@@ -26,6 +26,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /** A local cloud, an AWS provider pointed at it (virtual time), and helpers to drive both. */
 final class AwsFixture implements AutoCloseable {
 
+    /** The task execution role every test provider is configured with (ECS needs one for awslogs on Fargate). */
+    static final String EXECUTION_ROLE = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole";
+
     static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
 
     final LocalCloud cloud;
@@ -40,6 +43,7 @@ final class AwsFixture implements AutoCloseable {
         this.aws = customize.apply(AwsProvider.builder()
                 .region("us-east-1").endpointOverride(cloud.endpoint()).credentials(CREDENTIALS)
                 .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
+                .executionRole(EXECUTION_ROLE)
                 .pollInterval(Duration.ofSeconds(5)).observeConcurrency(1)
                 .clock(cloud.clock()).sleeper(cloud.clock()::advance)).build();
         aws.start(ProviderContext.direct(cloud.clock()));

@@ -97,9 +97,11 @@ class AwsMeshCapabilityTest {
         traffic.setWeights("stage", "orders", Map.of(v1.id(), 100));
         try (var ecs = f.ecs()) {
             var td = ecs.describeTaskDefinition(b -> b.taskDefinition(v1.id())).taskDefinition();
-            var changed = td.containerDefinitions().get(0).toBuilder().image("repo/orders:hotfix").build();
+            var changed = td.containerDefinitions().stream().map(c -> c.name().equals("app")
+                    ? c.toBuilder().image("repo/orders:hotfix").build() : c).toList();
             var registered = ecs.registerTaskDefinition(b -> b.family(td.family()).networkMode(td.networkMode())
                     .requiresCompatibilities(td.requiresCompatibilities()).cpu(td.cpu()).memory(td.memory())
+                    .executionRoleArn(td.executionRoleArn()).proxyConfiguration(td.proxyConfiguration())
                     .containerDefinitions(changed)).taskDefinition();
             ecs.updateService(b -> b.cluster("main").service("stage-orders-1").taskDefinition(registered.taskDefinitionArn()));
         }

@@ -68,7 +68,8 @@ class AwsPlanningCallsTest {
             for (Release r : releases.subList(1, releases.size())) {
                 String family = "test-" + r.service().name();
                 String arn = ecs.registerTaskDefinition(b -> b.family(family).containerDefinitions(td.containerDefinitions())
-                        .cpu(td.cpu()).memory(td.memory()).networkMode(td.networkMode())
+                        .cpu(td.cpu()).memory(td.memory()).networkMode(td.networkMode()).executionRoleArn(td.executionRoleArn())
+                        .proxyConfiguration(td.proxyConfiguration())
                         .requiresCompatibilities(td.requiresCompatibilities())).taskDefinition().taskDefinitionArn();
                 ecs.createService(b -> b.cluster("apps").serviceName(family).taskDefinition(arn).desiredCount(0)
                         .launchType(template.launchType()).networkConfiguration(template.networkConfiguration()));

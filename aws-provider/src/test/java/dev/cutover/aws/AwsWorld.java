@@ -50,6 +50,7 @@ final class AwsWorld implements AutoCloseable {
         AwsProvider.Builder pb = AwsProvider.builder()
                 .region("us-east-1").endpointOverride(cloud.endpoint()).credentials(AwsFixture.CREDENTIALS)
                 .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
+                .executionRole(AwsFixture.EXECUTION_ROLE)
                 .clock(time.clock()).sleeper(time::sleep).observeConcurrency(1); // one virtual timeline, one thread
         provider.accept(pb);
         AwsProvider aws = pb.build();

@@ -54,7 +54,8 @@ final class AwsBenchWorld implements AutoCloseable {
         cloud = LocalCloud.builder().clock(clock).start();
         cloud.traffic().defaultRate(0);
         AwsProvider.Builder pb = AwsProvider.builder().region("us-east-1").endpointOverride(cloud.endpoint()).credentials(CREDENTIALS)
-                .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d");
+                .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
+                .executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole");
         if (speed > 0) {
             time = null;
             scheduler = Scheduler.following(clock, speed);
@@ -124,8 +125,10 @@ final class AwsBenchWorld implements AutoCloseable {
             var td = ecs.describeTaskDefinition(b -> b.taskDefinition(template.taskDefinition())).taskDefinition();
             for (Release r : releases.subList(1, releases.size())) {
                 String family = "bench-" + r.service().name();
-                var container = td.containerDefinitions().get(0).toBuilder().image(r.service().image().toString()).build();
-                String arn = ecs.registerTaskDefinition(b -> b.family(family).containerDefinitions(container)
+                var containers = td.containerDefinitions().stream().map(c -> c.name().equals("app")
+                        ? c.toBuilder().image(r.service().image().toString()).build() : c).toList();
+                String arn = ecs.registerTaskDefinition(b -> b.family(family).containerDefinitions(containers)
+                        .executionRoleArn(td.executionRoleArn()).proxyConfiguration(td.proxyConfiguration())
                         .cpu(td.cpu()).memory(td.memory()).networkMode(td.networkMode())
                         .requiresCompatibilities(td.requiresCompatibilities())).taskDefinition().taskDefinitionArn();
                 ecs.createService(b -> b.cluster(ENV.cluster()).serviceName(family).taskDefinition(arn)

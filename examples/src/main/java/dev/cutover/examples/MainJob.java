@@ -124,6 +124,7 @@ public final class MainJob {
                     .region("us-east-1").endpointOverride(cloud.endpoint())
                     .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                     .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
+                    .executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole") // awslogs and secrets on Fargate need it
                     .clock(clock).sleeper(time::sleep)
                     .build();
             ConsulProvider consul = ConsulProvider.builder().url(cloud.consul().endpoint())

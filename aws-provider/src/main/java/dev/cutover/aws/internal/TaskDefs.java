@@ -56,6 +56,47 @@ public final class TaskDefs {
         return s.executionRole().orElse(settings.executionRole());
     }
 
+    /** A private Amazon ECR image ({@code <account>.dkr.ecr.<region>.amazonaws.com[.cn]/...}). */
+    private static final Pattern ECR_PRIVATE = Pattern.compile("\\d{12}\\.dkr\\.ecr(-fips)?\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/.*");
+
+    /**
+     * Why the release's task definition needs a task execution role (ECS developer guide, "Amazon
+     * ECS task execution IAM role"): on Fargate to send logs with {@code awslogs} and to pull from a
+     * private Amazon ECR repository; on any launch type to inject Secrets Manager secrets. Empty
+     * when it needs none.
+     */
+    static List<String> executionRoleNeeds(Release release) {
+        Service s = release.service();
+        List<String> needs = new ArrayList<>();
+        boolean fargate = s.launchType() == LaunchType.FARGATE;
+        if (fargate) {
+            needs.add("Fargate sends the container logs to CloudWatch Logs with the awslogs driver");
+            if (ECR_PRIVATE.matcher(s.image().toString()).matches()) {
+                needs.add("Fargate pulls " + s.image() + " from a private Amazon ECR repository");
+            }
+        }
+        if (!s.secrets().isEmpty()) {
+            needs.add("the task definition injects Secrets Manager secrets (" + String.join(", ", s.secrets().keySet()) + ")");
+        }
+        return needs;
+    }
+
+    /**
+     * The plan-time problems of a release's task definition that ECS would refuse at
+     * RegisterTaskDefinition: a needed execution role that neither the service nor the provider sets.
+     */
+    public static List<dev.cutover.Problem> problems(Release release, AwsSettings settings) {
+        List<dev.cutover.Problem> out = new ArrayList<>();
+        List<String> needs = executionRoleNeeds(release);
+        if (!needs.isEmpty() && executionRole(release.service(), settings) == null) {
+            out.add(new dev.cutover.Problem("service.executionRole", null, "is required because " + String.join("; ", needs)
+                    + " (ECS developer guide: \"Amazon ECS task execution IAM role\"); set "
+                    + "AwsProvider.builder().executionRole(\"arn:aws:iam::<account>:role/ecsTaskExecutionRole\") "
+                    + "(config key aws.execution-role) or Service.executionRole(...) for this service"));
+        }
+        return out;
+    }
+
     /** The RegisterTaskDefinition request of a release; {@code secretArns} maps each declared reference to its ARN. */
     public static RegisterTaskDefinitionRequest render(Release release, AwsSettings settings, Map<String, String> secretArns) {
         Service s = release.service();
@@ -97,7 +138,7 @@ public final class TaskDefs {
                         .appProtocol(ApplicationProtocol.HTTP).build())
                 .environment(s.env().entrySet().stream()
                         .map(e -> KeyValuePair.builder().name(e.getKey()).value(e.getValue()).build()).toList())
-                .secrets(secrets)
+                .secrets(secrets.isEmpty() ? null : secrets) // ECS refuses even an empty list without an execution role
                 .healthCheck(health)
                 .logConfiguration(LogConfiguration.builder().logDriver(LogDriver.AWSLOGS).options(logOptions).build())
                 .dockerLabels(labels)

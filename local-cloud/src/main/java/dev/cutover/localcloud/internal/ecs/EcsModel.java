@@ -58,6 +58,8 @@ final class EcsModel {
         boolean fargate;
         String networkMode;
         List<ContainerDef> containers = new ArrayList<>();
+        /** The virtual node ARNs its Envoy proxy serves (APPMESH proxy configuration), else empty. */
+        java.util.Set<String> appMeshNodes = java.util.Set.of();
 
         String familyRevision() {
             return family + ":" + revision;

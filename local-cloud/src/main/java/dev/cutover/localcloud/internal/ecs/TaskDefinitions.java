@@ -88,6 +88,7 @@ final class TaskDefinitions {
                         + " memory. See the Amazon ECS documentation for the valid values.");
             }
         }
+        TaskDefinitionRules.check(r, td);
         ObjectNode json = r.body().deepCopy();
         json.remove("tags");
         json.put("networkMode", td.networkMode);
