@@ -10,6 +10,8 @@ import dev.cutover.consul.ConsulProvider;
 import dev.cutover.localcloud.LocalCloud;
 import dev.cutover.localcloud.SimClock;
 import dev.cutover.localcloud.ImageBehavior;
+import dev.cutover.localcloud.Datadog;
+import dev.cutover.datadog.DatadogMetricSource;
 import static dev.cutover.Strategies.*;
 import java.time.*;
 import java.nio.file.*;

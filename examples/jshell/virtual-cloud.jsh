@@ -13,9 +13,18 @@ AwsProvider aws = AwsProvider.builder().
     executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole").   // ECS needs it for awslogs and secrets on Fargate
     clock(time.clock()).sleeper(time::sleep).
     build();
+// history survives a restart of `cutover` (new Cutover(...), resume, rollback): a file journal per session
+String journalRoot = System.getProperty("cutover.shell.journal");   // set by ./cutover-shell: target/cutover-shell/journal
+String session = LocalDateTime.now().toString().replace(':', '-').substring(0, 19);
+Path journal = journalRoot == null ? Files.createTempDirectory("cutover-journal") : Path.of(journalRoot, session);
 Cutover cutover = Cutover.builder().
     provider(aws).
     scheduler(time).
+    metrics(DatadogMetricSource.builder().uri(cloud.endpoint()).scheduler(time).
+        apiKey(Datadog.DEFAULT_API_KEY).applicationKey(Datadog.DEFAULT_APPLICATION_KEY).build()).
+    journal(new FileJournalStore(journal)).
     listener(new ConsoleProgress(System.out)).
     build();
-System.out.println("Local cloud at " + cloud.endpoint() + " on virtual time; `cutover` deploys to it through the AWS provider.");
+System.out.println("Local cloud at " + cloud.endpoint() + " on virtual time; `cutover` deploys to it through the AWS provider.\n" +
+    "Metric gates read the local Datadog: add them to a strategy, e.g. canary().analysis(a -> a.errorRateBelow(0.01)) -\n" +
+    "without a gate, analysis checks task health only. History is kept in " + journal + ".");

@@ -769,7 +769,7 @@ public final class Cutover implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Cutover[providers=" + rt.providers.keySet() + ", scheduler=" + rt.scheduler + "]";
+        return "Cutover[providers=" + rt.providers.keySet() + ", scheduler=" + rt.scheduler + ", journal=" + rt.journal + "]";
     }
 
     // ------------------------------------------------------------------ runtime

@@ -36,6 +36,11 @@ public final class FileJournalStore implements JournalStore {
         return directory;
     }
 
+    @Override
+    public String toString() {
+        return "FileJournalStore[" + directory + "]";
+    }
+
     private Path file(String deploymentId) {
         if (!ID.matcher(deploymentId).matches() || deploymentId.startsWith(".")) {
             throw new JournalException("'" + deploymentId + "' is not a deployment id");

@@ -28,4 +28,10 @@ public final class InMemoryJournalStore implements JournalStore {
     public synchronized List<String> deployments() {
         return List.copyOf(journals.keySet());
     }
+
+    /** {@code InMemoryJournalStore[3 deployments]}: history that ends with the process. */
+    @Override
+    public String toString() {
+        return "InMemoryJournalStore[" + deployments().size() + " deployments]";
+    }
 }

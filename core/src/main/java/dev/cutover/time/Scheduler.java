@@ -138,6 +138,13 @@ public interface Scheduler {
             TimeUnit.NANOSECONDS.sleep(nanos);
         }
 
+        /** {@code SystemScheduler[x60, now=2026-01-01T00:00:00Z]}: how fast it runs and where its clock is, to the second. */
+        @Override
+        public String toString() {
+            String x = speed == Math.rint(speed) ? String.valueOf((long) speed) : String.valueOf(speed);
+            return "SystemScheduler[x" + x + ", now=" + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "]";
+        }
+
         /** Stops the scheduler's threads; work not yet run is dropped. */
         @Override
         public void close() {

@@ -131,7 +131,7 @@ public final class VirtualScheduler implements Scheduler {
 
     @Override
     public String toString() {
-        return "VirtualScheduler[now=" + clock.now + ", pending=" + pending() + "]";
+        return "VirtualScheduler[now=" + clock.now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", pending=" + pending() + "]";
     }
 
     private record Task(Instant due, long seq, Runnable task) implements Comparable<Task> {

@@ -87,6 +87,12 @@ public final class LocalCloud implements AutoCloseable {
         aws.start();
     }
 
+    /** Where it listens, its clock and its seed: {@code LocalCloud[aws=http://127.0.0.1:4566, consul=..., SimClock[...], seed=42]}. */
+    @Override
+    public String toString() {
+        return "LocalCloud[aws=" + aws.endpoint() + ", consul=" + consul.endpoint() + ", " + clock + ", seed=" + seed + "]";
+    }
+
     /** Starts a local cloud with a virtual clock on a random free port of 127.0.0.1. */
     public static LocalCloud start() {
         return builder().start();

@@ -163,6 +163,8 @@ public final class SimClock extends Clock implements AutoCloseable {
 
     @Override
     public String toString() {
-        return virtual ? "SimClock[virtual, now=" + instant() + "]" : "SimClock[real time x" + speed + ", now=" + instant() + "]";
+        java.time.Instant now = instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return virtual ? "SimClock[virtual, now=" + now + "]"
+                : "SimClock[real time x" + (speed == Math.rint(speed) ? String.valueOf((long) speed) : String.valueOf(speed)) + ", now=" + now + "]";
     }
 }

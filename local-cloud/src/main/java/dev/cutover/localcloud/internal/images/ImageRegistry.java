@@ -49,4 +49,10 @@ public final class ImageRegistry implements Images {
         int colon = s.lastIndexOf(':');
         return colon > slash ? s.substring(0, colon) : s;
     }
+
+    /** The scripted images and how each behaves; every other image is healthy. */
+    @Override
+    public String toString() {
+        return behaviors.isEmpty() ? "Images[every image healthy]" : "Images" + new java.util.TreeMap<>(behaviors) + " (others healthy)";
+    }
 }
