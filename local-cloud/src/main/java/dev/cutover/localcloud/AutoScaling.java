@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The local cloud's Application Auto Scaling from Java: the capacity range registered for an ECS
- * service, for a compute emulator or a test to honour.
+ * service, for a compute emulator or a test to honour, and scaling activities a test triggers.
  *
  * <pre>{@code
  * cloud.autoScaling().capacity("service/prod/orders")
@@ -35,4 +35,18 @@ public interface AutoScaling {
      * tests of Application Auto Scaling alone.
      */
     void requireEcsServices(boolean require);
+
+    /**
+     * Acts as a scaling activity of the target-tracking policy would: sets the ECS service's desired
+     * count to {@code desiredCount}, clamped to the registered range (Application Auto Scaling never
+     * scales a target outside its minimum and maximum capacity), like the autoscaler reacting to load.
+     *
+     * <pre>{@code
+     * cloud.autoScaling().scaleTo("service/prod/orders", 6);   // the autoscaler scaled out to 6 tasks
+     * }</pre>
+     *
+     * @return the desired count set
+     * @throws IllegalStateException when no scalable target is registered for {@code resourceId}
+     */
+    int scaleTo(String resourceId, int desiredCount);
 }

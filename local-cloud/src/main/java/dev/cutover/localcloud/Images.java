@@ -28,9 +28,27 @@ public interface Images {
         return behave(image, b.build());
     }
 
+    /**
+     * The digest ({@code sha256:<64 hex>}) a task started now runs for {@code image}, as a registry
+     * resolves it when ECS pulls: a reference pinned by digest runs that digest; a tag pushed with
+     * {@link #push} runs what was pushed last; any other tag resolves to {@code sha256:} and the
+     * SHA-256 of the reference text (UTF-8), the rule Cutover's in-memory provider uses too. ECS
+     * reports it per container as {@code imageDigest} in DescribeTasks.
+     */
+    String digestOf(String image);
+
+    /**
+     * Points a tag at another digest, as {@code docker push} of new content under an existing tag
+     * does: tasks started afterwards run {@code digest}, running tasks keep what they pulled.
+     *
+     * @param image  a tagged reference, e.g. {@code repo/orders:2.0.0}
+     * @param digest {@code sha256:} followed by 64 lowercase hex digits
+     */
+    Images push(String image, String digest);
+
     /** The behaviour an image has now. */
     ImageBehavior behaviorOf(String image);
 
-    /** Forgets every scripted behaviour. */
+    /** Forgets every scripted behaviour and pushed tag. */
     Images reset();
 }

@@ -83,6 +83,12 @@ public final class LocalCloud implements AutoCloseable {
         aws.register(this.secrets = new SecretsManagerEmulator(clock, seed));
         aws.register(this.autoScaling = new AutoScalingEmulator(clock, seed));
         autoScaling.ecsServices(ecs::serviceCreatedAt);
+        autoScaling.scaler((resourceId, count) -> { // service/<cluster>/<service>: what a scaling activity updates
+            String[] parts = resourceId.split("/");
+            com.fasterxml.jackson.databind.node.ObjectNode update = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                    .objectNode().put("cluster", parts[1]).put("service", parts[2]).put("desiredCount", count);
+            ecs.handle("UpdateService", update);
+        });
         (this.datadog = new DatadogEmulator(clock, traffic)).mountOn(aws);
         aws.start();
     }

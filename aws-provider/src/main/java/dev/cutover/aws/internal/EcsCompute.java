@@ -693,6 +693,18 @@ public final class EcsCompute implements Compute {
         return found.get(name);
     }
 
+    /** The digest ECS reports for the app container of the revision's running tasks (DescribeTasks {@code containers[].imageDigest}). */
+    @Override
+    public Optional<String> imageDigest(RevisionRef revision) {
+        Layout layout = layoutOf(revision);
+        String arn = rt.taskDefinition(revision.id()).taskDefinitionArn();
+        return tasks(layout.cluster(), Names.ecsService(layout, revision), DesiredStatus.RUNNING).stream()
+                .filter(t -> arn.equals(t.taskDefinitionArn()) && "RUNNING".equals(t.lastStatus()))
+                .flatMap(t -> t.containers().stream())
+                .filter(c -> Names.CONTAINER.equals(c.name()) && c.imageDigest() != null)
+                .map(Container::imageDigest).findFirst();
+    }
+
     private List<Task> tasks(String cluster, String service, DesiredStatus status) {
         List<String> arns = new ArrayList<>();
         String token = null;

@@ -98,6 +98,27 @@ public final class AutoScalingEmulator implements JsonProtocolService, AutoScali
         return "application-autoscaling";
     }
 
+    /** What sets an ECS service's desired count: {@code (resourceId service/<cluster>/<service>, count)}. */
+    private volatile java.util.function.ObjIntConsumer<String> scaler;
+
+    /** Wires scaling activities to the ECS emulator (the local cloud does this once at start). */
+    public void scaler(java.util.function.ObjIntConsumer<String> scaler) {
+        this.scaler = Objects.requireNonNull(scaler, "scaler");
+    }
+
+    @Override
+    public int scaleTo(String resourceId, int desiredCount) {
+        Capacity c = capacity(resourceId).orElseThrow(() -> new IllegalStateException(
+                "no scalable target is registered for " + resourceId + "; the autoscaler scales only registered targets"));
+        int count = Math.max(c.min(), Math.min(c.max(), desiredCount));
+        java.util.function.ObjIntConsumer<String> s = scaler;
+        if (s == null) {
+            throw new IllegalStateException("this Application Auto Scaling emulator is not wired to an ECS emulator");
+        }
+        s.accept(resourceId, count);
+        return count;
+    }
+
     @Override
     public synchronized Optional<Capacity> capacity(String resourceId) {
         Target t = targets.get(Objects.requireNonNull(resourceId, "resourceId"));

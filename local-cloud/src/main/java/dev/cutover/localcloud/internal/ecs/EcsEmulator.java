@@ -810,7 +810,7 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
             ArrayNode imgs = n.putArray("containerImages");
             for (ContainerDef cd : d.taskDef.containers) {
                 imgs.addObject().put("containerName", cd.name).put("image", cd.image)
-                        .put("imageDigest", "sha256:" + ids.digestOf(cd.image));
+                        .put("imageDigest", images.digestOf(cd.image));
             }
             putTime(n, "createdAt", d.createdAt);
         }
@@ -1003,7 +1003,8 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
             cn.put("name", cs.def.name);
             cn.put("image", cs.def.image);
             if (cs.runtimeId != null) {
-                cn.put("imageDigest", "sha256:" + ids.digestOf(cs.def.image));
+                // ECS DescribeTasks: containers[].imageDigest, the digest the container pulled
+                cn.put("imageDigest", cs.digest);
                 cn.put("runtimeId", cs.runtimeId);
             }
             cn.put("lastStatus", cs.lastStatus);

@@ -249,6 +249,8 @@ final class EcsModel {
         Integer exitCode;
         String reason;
         String runtimeId;
+        /** What the image's tag resolved to when the task was launched (ECS's {@code imageDigest}). */
+        String digest;
         ImageBehavior behavior;
     }
 }

@@ -164,6 +164,7 @@ final class EcsScheduler {
             cs.def = cd;
             cs.arn = EcsEmulator.arn(region, "container/" + c.name + "/" + t.id + "/" + ecs.ids.uuid());
             cs.behavior = ecs.images.behaviorOf(cd.image);
+            cs.digest = ecs.images.digestOf(cd.image);
             t.containers.add(cs);
         }
         if (d != null) {

@@ -49,10 +49,4 @@ final class Ids {
         int n = ipCounter++ % 65000 + 10;
         return "10.0." + (n / 250) + "." + (n % 250 + 2);
     }
-
-    /** A stable fake digest of an image reference. */
-    String digestOf(String image) {
-        long h = image.hashCode() * 0x9E3779B97F4A7C15L;
-        return String.format("%016x%016x%016x%016x", h, h * 31, h * 17, h * 13);
-    }
 }

@@ -9,7 +9,44 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The scripted image behaviours: exact reference first, then the repository without tag or digest. */
 public final class ImageRegistry implements Images {
 
+    private static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
+
     private final Map<String, ImageBehavior> behaviors = new ConcurrentHashMap<>();
+    private final Map<String, String> pushed = new ConcurrentHashMap<>();
+
+    @Override
+    public String digestOf(String image) {
+        Objects.requireNonNull(image, "image");
+        int at = image.indexOf('@');
+        if (at >= 0) {
+            return image.substring(at + 1);
+        }
+        String moved = pushed.get(image.trim());
+        if (moved != null) {
+            return moved;
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(image.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(h);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Images push(String image, String digest) {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(digest, "digest");
+        if (image.isBlank() || image.contains("@")) {
+            throw new IllegalArgumentException("push a tagged reference (repository:tag), not '" + image + "'");
+        }
+        if (!DIGEST.matcher(digest).matches()) {
+            throw new IllegalArgumentException("digest must be sha256: followed by 64 lowercase hex digits, not '" + digest + "'");
+        }
+        pushed.put(image.trim(), digest);
+        return this;
+    }
 
     @Override
     public Images behave(String image, ImageBehavior behavior) {
@@ -38,6 +75,7 @@ public final class ImageRegistry implements Images {
     @Override
     public Images reset() {
         behaviors.clear();
+        pushed.clear();
         return this;
     }
 
