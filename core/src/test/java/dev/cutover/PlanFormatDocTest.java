@@ -17,6 +17,7 @@ class PlanFormatDocTest {
         String page = Files.readString(doc, StandardCharsets.UTF_8);
         for (String name : new String[] {"first-deployment.txt", "new-image.txt", "secret-changed.txt", "config-added.txt",
                 "config-changed.txt", "config-removed.txt", "scaling-removed.txt", "drift-weights.txt", "no-changes.txt",
+                "autoscaled-inside.txt", "autoscaled-clamped.txt",
                 "new-image.json"}) {
             String golden = Files.readString(PlanGolden.dir().resolve(name), StandardCharsets.UTF_8).strip();
             assertThat(page).as("docs/plan-format.md shows %s; copy it from the golden file", name).contains(golden);

@@ -117,6 +117,19 @@ class PlanRenderingGoldenTest {
     }
 
     @Test
+    void theAutoscalersCountIsNotedInsideTheRangeAndClampedOutsideIt() {
+        Release current = release(orders("1.4.2"));
+        deploy(current);
+        cloud.compute().orElseThrow().scale(cloud.running("stage", "orders").get(0), 6); // the autoscaler scaled out
+        Plan inside = cutover.plan(current);
+        assertThat(inside.isEmpty()).isTrue();
+        assertGolden("autoscaled-inside", inside);
+        Plan outside = cutover.plan(release(orders("1.4.2").scaling(sc -> sc.min(2).max(4))));
+        assertThat(outside.isEmpty()).isFalse();
+        assertGolden("autoscaled-clamped", outside);
+    }
+
+    @Test
     void noChanges() {
         Release current = release(orders("1.4.2"));
         deploy(current);
