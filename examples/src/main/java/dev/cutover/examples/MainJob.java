@@ -41,6 +41,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import dev.cutover.time.Scheduler;
+import dev.cutover.time.VirtualScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,7 +73,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * </ol>
  * Exits 0 when everything behaved as designed, 1 otherwise.
  *
- * <p>Usage: {@code ./mvnw -B -q -pl examples exec:java} ({@code -Dcutover.speed=30},
+ * <p>Usage: {@code ./mvnw -B -q -pl examples exec:java} ({@code -Dcutover.speed=30}, or
+ * {@code -Dcutover.speed=virtual} for virtual time, as fast as the machine allows and the same on every run;
  * {@code -Dcutover.out=examples/target}); the Datadog API key comes from {@code DD_API_KEY} (and
  * {@code DD_APP_KEY}) or a demo default, and is never printed.
  */
@@ -87,10 +89,12 @@ public final class MainJob {
     }
 
     public static void main(String[] args) {
-        double speed = args.length > 0 ? Double.parseDouble(args[0])
-                : Double.parseDouble(System.getProperty("cutover.speed", String.valueOf(DEFAULT_SPEED)));
+        String speed = args.length > 0 ? args[0] : System.getProperty("cutover.speed", String.valueOf(DEFAULT_SPEED));
         Path out = Path.of(System.getProperty("cutover.out", "target"));
-        System.exit(run(speed, out, System.out, System::getenv) ? 0 : 1);
+        boolean ok = "virtual".equals(speed)
+                ? runVirtual(Instant.parse("2026-01-01T00:00:00Z"), out, System.out, System::getenv)
+                : run(Double.parseDouble(speed), out, System.out, System::getenv);
+        System.exit(ok ? 0 : 1);
     }
 
     /**
@@ -103,15 +107,39 @@ public final class MainJob {
      * @return whether every step ended as designed
      */
     public static boolean run(double speed, Path out, PrintStream print, Function<String, String> env) {
-        MainJobOutcome outcome = new MainJobOutcome(print);
+        if (!(speed > 0) || Double.isInfinite(speed)) {
+            throw new IllegalArgumentException("speed must be a positive finite number, was " + speed);
+        }
         print.printf(Locale.ROOT, "Starting the local cloud (AWS, Consul, Datadog) on 127.0.0.1, simulated time at %.0fx%n", speed);
+        return run(Timeline.accelerated(speed), out, print, env);
+    }
+
+    /**
+     * Runs the sample in virtual time: the local cloud's clock, its ECS scheduler, simulated traffic
+     * and Datadog series, and Cutover's scheduler step on one timeline that moves only when Cutover
+     * waits, so the outcome depends on the cloud's seed and never on how busy the machine is (tests
+     * use this).
+     *
+     * @param start the simulated instant the run starts at
+     * @param out   the folder for the journal and the report
+     * @param print where the progress and summaries go
+     * @param env   the environment ({@code DD_API_KEY}, {@code DD_APP_KEY})
+     * @return whether every step ended as designed
+     */
+    public static boolean runVirtual(Instant start, Path out, PrintStream print, Function<String, String> env) {
+        print.println("Starting the local cloud (AWS, Consul, Datadog) on 127.0.0.1, simulated time in virtual steps");
+        return run(Timeline.virtual(start), out, print, env);
+    }
+
+    private static boolean run(Timeline timeline, Path out, PrintStream print, Function<String, String> env) {
+        MainJobOutcome outcome = new MainJobOutcome(print);
         String apiKey = orDefault(env.apply("DD_API_KEY"), Datadog.DEFAULT_API_KEY);
         String appKey = orDefault(env.apply("DD_APP_KEY"), Datadog.DEFAULT_APPLICATION_KEY);
         Path journalDir = out.resolve("cutover-journal");
         deleteTree(journalDir);
-        try (SimClock clock = SimClock.realTime(speed);
-                LocalCloud cloud = LocalCloud.builder().clock(clock).start();
-                Scheduler.SystemScheduler time = Scheduler.following(clock, speed)) {
+        try (timeline; LocalCloud cloud = LocalCloud.builder().clock(timeline.clock).start()) {
+            SimClock clock = timeline.clock;
+            Scheduler time = timeline.scheduler;
             cloud.datadog().keys(apiKey, appKey); // the local Datadog accepts the keys this job uses
             cloud.traffic().defaultRate(40);       // requests per second to every service
             cloud.secrets().createSecret("prod/orders/db", "{\"password\":\"local-demo-only\"}");
@@ -120,13 +148,16 @@ public final class MainJob {
             cloud.images().behave(REPO + ":1.4.3", ImageBehavior.builder().errorRate(0.12)
                     .latency(Duration.ofMillis(60), Duration.ofMillis(450)).build());
 
-            AwsProvider aws = AwsProvider.builder()
+            AwsProvider.Builder awsBuilder = AwsProvider.builder()
                     .region("us-east-1").endpointOverride(cloud.endpoint())
                     .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                     .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
                     .executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole") // awslogs and secrets on Fargate need it
-                    .clock(clock).sleeper(time::sleep)
-                    .build();
+                    .clock(clock).sleeper(time::sleep);
+            if (timeline.isVirtual()) {
+                awsBuilder.observeConcurrency(1); // one timeline, one thread moves it: observe one service at a time
+            }
+            AwsProvider aws = awsBuilder.build();
             ConsulProvider consul = ConsulProvider.builder().url(cloud.consul().endpoint())
                     .sessionRenewal(Duration.ZERO) // Cutover renews the lock on its own (simulated) schedule
                     .build();
@@ -134,7 +165,9 @@ public final class MainJob {
                     .uri(cloud.endpoint()).apiKey(apiKey).applicationKey(appKey)
                     .scheduler(time)
                     .build();
-            DatadogMeterRegistry meters = DatadogMeterRegistry.builder(datadogConfig(cloud.endpoint(), apiKey, appKey)).build();
+            DatadogMeterRegistry meters = DatadogMeterRegistry
+                    .builder(datadogConfig(cloud.endpoint(), apiKey, appKey, timeline.isVirtual()))
+                    .clock(timeline.meterClock()).build();
             RolloutRecorder recorder = new RolloutRecorder();
             try (Cutover cutover = Cutover.builder()
                     .discoverProviders(false)
@@ -175,14 +208,82 @@ public final class MainJob {
 
     // ------------------------------------------------------------------ metrics
 
-    private static DatadogConfig datadogConfig(URI uri, String apiKey, String appKey) {
+    /**
+     * Accelerated runs publish every second of wall time. A virtual run publishes once, when the
+     * registry closes: its step (a day of simulated time) outlasts the run, so what the intake
+     * receives does not depend on when the registry's publishing thread happens to wake up.
+     */
+    private static DatadogConfig datadogConfig(URI uri, String apiKey, String appKey, boolean virtual) {
         Map<String, String> config = Map.of(
                 "datadog.apiKey", apiKey,
                 "datadog.applicationKey", appKey,
                 "datadog.uri", uri.toString(),
-                "datadog.step", "1s",
+                "datadog.step", virtual ? "1d" : "1s",
                 "datadog.hostTag", "host");
         return config::get;
+    }
+
+    /** The local cloud's clock and Cutover's scheduler on one timeline: accelerated wall time or virtual steps. */
+    private static final class Timeline implements AutoCloseable {
+        final SimClock clock;
+        final Scheduler scheduler;
+
+        private Timeline(SimClock clock, Scheduler scheduler) {
+            this.clock = clock;
+            this.scheduler = scheduler;
+        }
+
+        static Timeline accelerated(double speed) {
+            SimClock clock = SimClock.realTime(speed);
+            return new Timeline(clock, Scheduler.following(clock, speed));
+        }
+
+        static Timeline virtual(Instant start) {
+            SimClock clock = SimClock.virtual(start);
+            VirtualScheduler scheduler = Scheduler.virtual(start);
+            // Cutover's waits move the cloud: its ECS tasks, health checks, traffic and Datadog series
+            scheduler.onAdvance((from, to) -> {
+                if (to.isAfter(clock.instant())) {
+                    clock.advance(Duration.between(clock.instant(), to));
+                }
+            });
+            return new Timeline(clock, scheduler);
+        }
+
+        boolean isVirtual() {
+            return scheduler.isVirtual();
+        }
+
+        /** Micrometer's clock: the wall clock, or the virtual timeline's. */
+        io.micrometer.core.instrument.Clock meterClock() {
+            if (!isVirtual()) {
+                return io.micrometer.core.instrument.Clock.SYSTEM;
+            }
+            return new io.micrometer.core.instrument.Clock() {
+                @Override
+                public long wallTime() {
+                    return clock.millis();
+                }
+
+                @Override
+                public long monotonicTime() {
+                    Instant now = clock.instant();
+                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            if (scheduler instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not stop the scheduler", e);
+                }
+            }
+            clock.close();
+        }
     }
 
     private static void summarizePublished(Datadog datadog, MainJobOutcome outcome, PrintStream print) {

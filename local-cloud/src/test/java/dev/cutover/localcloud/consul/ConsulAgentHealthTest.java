@@ -157,9 +157,9 @@ class ConsulAgentHealthTest {
         BigInteger index = first.getIndex();
         CompletableFuture<ConsulResponse<List<ServiceHealth>>> blocked = CompletableFuture.supplyAsync(
                 () -> health.getHealthyServiceInstances("worker", QueryOptions.blockMinutes(1, index).build()));
-        assertThat(consul.awaitBlockingQueries(1, Duration.ofSeconds(10))).isTrue();
+        assertThat(consul.awaitBlockingQueries(1, Duration.ofSeconds(60))).isTrue();
         client.agentClient().pass("worker-1"); // the client prefixes "service:"
-        assertThat(blocked.get(10, TimeUnit.SECONDS).getResponse()).hasSize(1);
+        assertThat(blocked.get(60, TimeUnit.SECONDS).getResponse()).hasSize(1);
     }
 
     private void agentTtlService() {

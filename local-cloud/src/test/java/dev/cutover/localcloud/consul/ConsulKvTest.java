@@ -137,11 +137,11 @@ class ConsulKvTest {
 
         CompletableFuture<Optional<ConsulResponse<Value>>> blocked = CompletableFuture.supplyAsync(
                 () -> kv.getConsulResponseWithValue("watch/me", QueryOptions.blockSeconds(60, index).build()));
-        assertThat(consul.awaitBlockingQueries(1, Duration.ofSeconds(10))).isTrue();
+        assertThat(consul.awaitBlockingQueries(1, Duration.ofSeconds(60))).isTrue();
         assertThat(blocked).isNotDone();
 
         kv.putValue("watch/me", "2");
-        ConsulResponse<Value> changed = blocked.get(10, TimeUnit.SECONDS).orElseThrow();
+        ConsulResponse<Value> changed = blocked.get(60, TimeUnit.SECONDS).orElseThrow();
         assertThat(changed.getResponse().getValueAsString()).contains("2");
         assertThat(changed.getIndex()).isGreaterThan(index);
     }
@@ -153,13 +153,13 @@ class ConsulKvTest {
 
         CompletableFuture<Optional<ConsulResponse<Value>>> blocked = CompletableFuture.supplyAsync(
                 () -> kv.getConsulResponseWithValue("watch/quiet", QueryOptions.blockSeconds(5, index).build()));
-        assertThat(consul.awaitBlockingQueries(1, Duration.ofSeconds(10))).isTrue();
+        assertThat(consul.awaitBlockingQueries(1, Duration.ofSeconds(60))).isTrue();
         kv.putValue("watch/other", "unrelated"); // another key's write does not release it
         consul.clock().advance(Duration.ofSeconds(4));
         assertThat(blocked).isNotDone();
 
         consul.clock().advance(Duration.ofSeconds(2)); // past 5s + jitter (at most 5s/16)
-        ConsulResponse<Value> timedOut = blocked.get(10, TimeUnit.SECONDS).orElseThrow();
+        ConsulResponse<Value> timedOut = blocked.get(60, TimeUnit.SECONDS).orElseThrow();
         assertThat(timedOut.getIndex()).isEqualTo(index);
         assertThat(timedOut.getResponse().getValueAsString()).contains("1");
     }

@@ -96,8 +96,8 @@ class ConsulSessionLockTest {
             List<Future<Boolean>> results = new ArrayList<>();
             racers.forEach(r -> results.add(pool.submit(r)));
             go.countDown();
-            boolean wonA = results.get(0).get(10, TimeUnit.SECONDS);
-            boolean wonB = results.get(1).get(10, TimeUnit.SECONDS);
+            boolean wonA = results.get(0).get(60, TimeUnit.SECONDS);
+            boolean wonB = results.get(1).get(60, TimeUnit.SECONDS);
             assertThat(wonA ^ wonB).as("exactly one deployer holds the lock").isTrue();
             String winner = wonA ? sessionA : sessionB;
             assertThat(consul.lockHolder(LOCK)).contains(winner);
