@@ -81,6 +81,8 @@ final class Rollout implements Deployment {
     private boolean acting;
     /** Why a stop was asked for while an action ran; it stops when the action completes. */
     private String stopRequested;
+    /** Resumed after a crash: once traffic is on one revision, sweep what interrupted steps left behind. */
+    private boolean resumed;
     private final Map<String, String> lastMeasurements = new LinkedHashMap<>();
 
     Rollout(Cutover.Runtime rt, Plan plan, String id, LockManager.LockHandle lock, long firstSequence) {
@@ -120,6 +122,7 @@ final class Rollout implements Deployment {
         synchronized (this) {
             this.oldRevision = old;
             this.newRevision = neu;
+            this.resumed = true;
         }
         scheduleRenewal();
         journal("resumed", Map.of("old", refText(old), "new", refText(neu), "promoted", String.valueOf(promoted),
@@ -284,7 +287,7 @@ final class Rollout implements Deployment {
         RevisionRef old = pickServing(running, current);
         journal("intent", Map.of("action", "start-revision", "old", refText(old)));
         int count = startCount(old);
-        RevisionRef neu = compute.startRevision(release, count);
+        RevisionRef neu = compute.startRevision(release, count, id + "/start-revision");
         if (old != null && old.id().equals(neu.id())) {
             old = null; // the desired revision already runs (a resumed or repeated apply)
         }
@@ -337,7 +340,7 @@ final class Rollout implements Deployment {
         Optional<Hook> hook = release.service().preDeploy();
         if (hook.isPresent()) {
             journal("intent", Map.of("action", "pre-deploy", "hook", hook.get().toString()));
-            TaskResult r = rt.compute().runTask(newRevision, hook.get());
+            TaskResult r = rt.compute().runTask(newRevision, hook.get(), id + "/pre-deploy");
             journal("done", Map.of("action", "pre-deploy", "exitCode", String.valueOf(r.exitCode())));
             emit(new DeploymentEvent.HookCompleted(id, target, now(), "pre-deploy", r.succeeded(),
                     "exit " + r.exitCode() + (r.reason().isEmpty() ? "" : ": " + r.reason())));
@@ -542,7 +545,7 @@ final class Rollout implements Deployment {
         Optional<Hook> hook = release.service().smokeTest();
         if (hook.isPresent()) {
             journal("intent", Map.of("action", "smoke-test", "hook", hook.get().toString()));
-            TaskResult r = rt.compute().runTask(newRevision, hook.get());
+            TaskResult r = rt.compute().runTask(newRevision, hook.get(), id + "/smoke-test");
             journal("done", Map.of("action", "smoke-test", "exitCode", String.valueOf(r.exitCode())));
             emit(new DeploymentEvent.HookCompleted(id, target, now(), "smoke-test", r.succeeded(),
                     "exit " + r.exitCode() + (r.reason().isEmpty() ? "" : ": " + r.reason())));
@@ -570,7 +573,26 @@ final class Rollout implements Deployment {
         for (RevisionRef r : stray) {
             retire(r);
         }
+        sweepIfResumed(java.util.Set.of(newRevision.id()));
         applyPostChanges();
+    }
+
+    /**
+     * After a crash a step may have been cut between its calls (a revision's discovery service and
+     * mesh node created but not its compute service; a retire half done): what the compute provider
+     * still holds for a revision that does not serve is removed, journaled as an intent and its result.
+     */
+    private void sweepIfResumed(java.util.Set<String> keep) {
+        if (!resumed) {
+            return;
+        }
+        journal("intent", Map.of("action", "sweep", "keep", String.join(",", new java.util.TreeSet<>(keep))));
+        List<String> removed = rt.compute().sweep(release.environment().name(), release.service().name(), keep);
+        for (String r : removed) {
+            RevisionRef gone = new RevisionRef(release.environment().name(), release.service().name(), r, "");
+            rt.discovery().ifPresent(d -> d.revisionRetired(gone));
+        }
+        journal("done", Map.of("action", "sweep", "removed", String.join(",", removed)));
     }
 
     private void retire(RevisionRef r) {
@@ -624,12 +646,16 @@ final class Rollout implements Deployment {
         }
         Map<String, Integer> serving = old != null ? Map.of() : rt.traffic()
                 .map(t -> t.weights(release.environment().name(), release.service().name())).orElse(Map.of());
+        java.util.Set<String> kept = new java.util.TreeSet<>();
         for (RevisionRef r : rt.compute().revisions(release.environment().name(), release.service().name())) {
             boolean keep = old != null ? r.id().equals(old.id()) : serving.getOrDefault(r.id(), 0) > 0;
             if (!keep) {
                 retire(r);
+            } else {
+                kept.add(r.id());
             }
         }
+        sweepIfResumed(old != null ? java.util.Set.of(old.id()) : kept);
         rt.metrics().rollback(release, why);
         emit(new DeploymentEvent.RolledBack(id, target, now(), why, old == null ? "" : old.id()));
         if (old == null) {

@@ -41,6 +41,16 @@ final class AwsWorld implements AutoCloseable {
 
     /** A new deployer whose Cutover customizer also gets the deployer's scheduler. */
     Deployer deployer(Consumer<AwsProvider.Builder> provider, java.util.function.BiConsumer<VirtualScheduler, Cutover.Builder> cutover) {
+        return deployer(provider, aws -> aws, cutover);
+    }
+
+    /**
+     * A new deployer whose AWS provider is wrapped before Cutover gets it (e.g. in a
+     * {@link CrashingProvider}); the record keeps the unwrapped provider.
+     */
+    Deployer deployer(Consumer<AwsProvider.Builder> provider,
+            java.util.function.Function<AwsProvider, dev.cutover.spi.Provider> wrap,
+            java.util.function.BiConsumer<VirtualScheduler, Cutover.Builder> cutover) {
         VirtualScheduler time = Scheduler.virtual(cloudClock.instant());
         time.onAdvance((from, to) -> {
             if (to.isAfter(cloudClock.instant())) {
@@ -54,7 +64,7 @@ final class AwsWorld implements AutoCloseable {
                 .clock(time.clock()).sleeper(time::sleep).observeConcurrency(1); // one virtual timeline, one thread
         provider.accept(pb);
         AwsProvider aws = pb.build();
-        Cutover.Builder cb = Cutover.builder().provider(aws).discoverProviders(false).scheduler(time);
+        Cutover.Builder cb = Cutover.builder().provider(wrap.apply(aws)).discoverProviders(false).scheduler(time);
         cutover.accept(time, cb);
         return new Deployer(time, aws, cb.build());
     }

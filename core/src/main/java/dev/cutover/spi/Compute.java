@@ -18,6 +18,16 @@ public interface Compute extends ResourceCapability {
      */
     RevisionRef startRevision(Release release, int desiredCount);
 
+    /**
+     * {@link #startRevision(Release, int)} with an idempotency key: the deployment id and step
+     * ({@code <deployment>/start-revision}), the same in a resumed process. A provider turns it into
+     * the client tokens of its create calls, so a call repeated after its response was lost (or by
+     * a resumed deployer) does not create a second resource. The default ignores the key.
+     */
+    default RevisionRef startRevision(Release release, int desiredCount, String idempotencyKey) {
+        return startRevision(release, desiredCount);
+    }
+
     /** The revisions of a service that currently run (or are starting), oldest first. */
     List<RevisionRef> revisions(String environment, String service);
 
@@ -45,6 +55,27 @@ public interface Compute extends ResourceCapability {
      */
     default java.util.Optional<String> imageDigest(RevisionRef revision) {
         return java.util.Optional.empty();
+    }
+
+    /**
+     * {@link #runTask(RevisionRef, Hook)} at most once per idempotency key ({@code <deployment>/pre-deploy},
+     * {@code <deployment>/smoke-test}): a provider whose API takes a client token (ECS RunTask) derives it
+     * from the key, so a retry after a lost response returns the task already started instead of
+     * starting another. The default ignores the key.
+     */
+    default TaskResult runTask(RevisionRef revision, Hook hook, String idempotencyKey) {
+        return runTask(revision, hook);
+    }
+
+    /**
+     * Removes whatever this provider holds for the service that belongs to no revision in
+     * {@code keep} (revision ids): what a step interrupted by a crash half created or half removed
+     * (in App Mesh mode e.g. a Cloud Map service or virtual node without its ECS service). Resume calls
+     * it once traffic is on the serving revision. Returns the ids of the revisions whose leftovers it
+     * removed. The default removes nothing.
+     */
+    default java.util.List<String> sweep(String environment, String service, java.util.Set<String> keep) {
+        return java.util.List.of();
     }
 
     /**

@@ -379,11 +379,20 @@ public final class AppMeshTraffic implements Traffic {
                 .action(HttpRouteAction.builder().weightedTargets(targets).build()).build()).build();
         boolean exists = AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients().appMesh()
                 .describeRoute(b -> b.meshName(layout.mesh()).virtualRouterName(router).routeName(router))), NOT_FOUND).isPresent();
-        if (exists) {
+        boolean update = exists;
+        if (!exists) {
+            try {
+                rt.appMesh("CreateRoute", () -> rt.clients().appMesh().createRoute(b -> b.meshName(layout.mesh())
+                        .virtualRouterName(router).routeName(router).spec(spec)));
+            } catch (ProviderException e) {
+                if (!AwsErrors.is(e, "ConflictException")) {
+                    throw e;
+                }
+                update = true; // created by an attempt whose answer was lost (or by another writer): set the weights on it
+            }
+        }
+        if (update) {
             rt.appMesh("UpdateRoute", () -> rt.clients().appMesh().updateRoute(b -> b.meshName(layout.mesh())
-                    .virtualRouterName(router).routeName(router).spec(spec)));
-        } else {
-            rt.appMesh("CreateRoute", () -> rt.clients().appMesh().createRoute(b -> b.meshName(layout.mesh())
                     .virtualRouterName(router).routeName(router).spec(spec)));
         }
         LOG.info("{}/{}: App Mesh route weights {}", layout.environment(), service, DesiredState.weights(weights));
@@ -415,6 +424,23 @@ public final class AppMeshTraffic implements Traffic {
                                         .healthyThreshold(2).unhealthyThreshold(Math.max(2, h.retries()))))
                         .serviceDiscovery(d -> d.awsCloudMap(m -> m.namespaceName(layout.namespace()).serviceName(node))))
                 .tags(t -> t.key("cutover:revision").value(ref.id()))));
+    }
+
+    /** The names of the virtual nodes in the layout's mesh (empty when the mesh does not exist). */
+    List<String> virtualNodeNames(Layout layout) {
+        List<String> out = new ArrayList<>();
+        String token = null;
+        do {
+            String next = token;
+            var page = AwsRuntime.unlessNotFound(() -> rt.appMesh("ListVirtualNodes", () -> rt.clients().appMesh()
+                    .listVirtualNodes(b -> b.meshName(layout.mesh()).nextToken(next))), NOT_FOUND);
+            if (page.isEmpty()) {
+                break;
+            }
+            page.get().virtualNodes().forEach(n -> out.add(n.virtualNodeName()));
+            token = page.get().nextToken();
+        } while (token != null);
+        return out;
     }
 
     void deleteVirtualNode(Layout layout, RevisionRef ref) {

@@ -140,6 +140,22 @@ public final class AutoScalingCapability implements Scaling {
     static final java.time.Duration VISIBILITY_TIMEOUT = java.time.Duration.ofMinutes(2);
 
     /** Removes the scalable target (and with it the policy) of an ECS service; nothing if there is none. */
+    /** The ECS service names of the cluster's scalable targets. */
+    List<String> scaledServices(Layout layout) {
+        String prefix = Names.scalingResource(layout.cluster(), "");
+        List<String> out = new ArrayList<>();
+        String token = null;
+        do {
+            String next = token;
+            var page = rt.autoScaling("DescribeScalableTargets", () -> rt.clients().autoScaling().describeScalableTargets(b -> b
+                    .serviceNamespace(ServiceNamespace.ECS).nextToken(next)));
+            page.scalableTargets().stream().map(ScalableTarget::resourceId).filter(id -> id.startsWith(prefix))
+                    .forEach(id -> out.add(id.substring(prefix.length())));
+            token = page.nextToken();
+        } while (token != null);
+        return out;
+    }
+
     void detach(Layout layout, String ecsService) {
         String resource = Names.scalingResource(layout.cluster(), ecsService);
         AwsRuntime.unlessNotFound(() -> rt.autoScaling("DeregisterScalableTarget", () -> rt.clients().autoScaling()

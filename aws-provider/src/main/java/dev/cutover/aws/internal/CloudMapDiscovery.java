@@ -205,6 +205,11 @@ public final class CloudMapDiscovery implements Discovery {
         return ensureService(layout, ref.service(), Names.perRevision(ref.id()), port == null ? 0 : port);
     }
 
+    /** The names of the Cloud Map services in the layout's namespace. */
+    java.util.Set<String> serviceNames(Layout layout) {
+        return services(layout.namespace()).keySet();
+    }
+
     void deleteRevisionService(Layout layout, RevisionRef ref) {
         deleteService(layout, Names.perRevision(ref.id()));
     }

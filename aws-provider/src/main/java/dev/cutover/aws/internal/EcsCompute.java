@@ -272,6 +272,16 @@ public final class EcsCompute implements Compute {
 
     @Override
     public RevisionRef startRevision(Release release, int desiredCount) {
+        return startRevision(release, desiredCount, null);
+    }
+
+    /**
+     * Starts the revision; {@code idempotencyKey} (the deployment and step) becomes the client token of
+     * CreateService, so a CreateService whose response was lost is answered, when the guarded executor
+     * repeats it, with the service it created (ECS_Idempotency); without a key a token is made per call.
+     */
+    @Override
+    public RevisionRef startRevision(Release release, int desiredCount, String idempotencyKey) {
         rt.layouts().learn(release);
         String env = release.environment().name();
         String service = release.service().name();
@@ -284,7 +294,7 @@ public final class EcsCompute implements Compute {
             String name = Names.perRevision(ref.id());
             Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
             if (existing == null) {
-                createService(layout, release, name, td, desiredCount, registry, false);
+                createService(layout, release, name, td, desiredCount, registry, false, idempotencyKey);
             } else if (existing.desiredCount() != desiredCount) {
                 scale(ref, desiredCount);
             }
@@ -293,7 +303,7 @@ public final class EcsCompute implements Compute {
             Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
             String registry = discovery.ensureService(layout, service, release.service().discoveryName(), release.service().port());
             if (existing == null) {
-                createService(layout, release, name, td, desiredCount, registry, true);
+                createService(layout, release, name, td, desiredCount, registry, true, idempotencyKey);
             } else if (!td.taskDefinitionArn().equals(existing.taskDefinition())) {
                 DeploymentConfiguration dc = nativeDeployment(release.strategy());
                 LOG.info("{}: Service Connect mode, ECS native {} deployment of {} (ECS moves the traffic)", release.key(),
@@ -338,11 +348,11 @@ public final class EcsCompute implements Compute {
     }
 
     private void createService(Layout layout, Release release, String name, TaskDefinition td, int desiredCount,
-            String registryArn, boolean serviceConnect) {
+            String registryArn, boolean serviceConnect, String idempotencyKey) {
         dev.cutover.Service s = release.service();
         createService(layout, s.name(), name, td, desiredCount, registryArn,
                 serviceConnect ? nativeDeployment(release.strategy()) : meshDeployment(),
-                serviceConnect ? s.discoveryName() : null, s.port());
+                serviceConnect ? s.discoveryName() : null, s.port(), idempotencyKey);
     }
 
     /** The deployment configuration of a per-revision ECS service (mesh mode): a plain rolling one with the circuit breaker. */
@@ -352,7 +362,8 @@ public final class EcsCompute implements Compute {
     }
 
     private void createService(Layout layout, String service, String name, TaskDefinition td, int desiredCount,
-            String registryArn, DeploymentConfiguration deployment, String serviceConnectDiscoveryName, int port) {
+            String registryArn, DeploymentConfiguration deployment, String serviceConnectDiscoveryName, int port,
+            String idempotencyKey) {
         boolean fargate = td.requiresCompatibilities().contains(software.amazon.awssdk.services.ecs.model.Compatibility.FARGATE);
         CreateServiceRequest.Builder b = CreateServiceRequest.builder()
                 .cluster(layout.cluster()).serviceName(name).taskDefinition(td.taskDefinitionArn())
@@ -361,6 +372,8 @@ public final class EcsCompute implements Compute {
                         : software.amazon.awssdk.services.ecs.model.LaunchType.EC2)
                 .networkConfiguration(network())
                 .deploymentConfiguration(deployment)
+                .clientToken(ClientTokens.of(idempotencyKey, ClientTokens.CREATE_SERVICE_MAX, "CreateService", layout.cluster(),
+                        name))
                 .tags(t -> t.key("cutover:environment").value(layout.environment()),
                         t -> t.key("cutover:service").value(service));
         if (registryArn != null) {
@@ -375,7 +388,20 @@ public final class EcsCompute implements Compute {
                     .build());
         }
         awaitDrained(layout.cluster(), name);
-        rt.ecs("CreateService", () -> rt.clients().ecs().createService(b.build()));
+        CreateServiceRequest request = b.build();
+        try {
+            rt.ecs("CreateService", () -> rt.clients().ecs().createService(request));
+        } catch (ProviderException e) {
+            // read before giving up: a CreateService applied by an attempt whose answer was lost (before the
+            // token's time, or by another process) shows as an ACTIVE service of this name running our revision
+            Service existing = AwsErrors.is(e, "InvalidParameterException")
+                    ? describeServices(layout.cluster(), List.of(name)).get(name) : null;
+            if (existing == null || !td.taskDefinitionArn().equals(existing.taskDefinition())) {
+                throw e;
+            }
+            LOG.info("ECS service {} already exists with {} (an earlier CreateService was applied): using it", name,
+                    td.taskDefinitionArn());
+        }
     }
 
     /**
@@ -441,7 +467,7 @@ public final class EcsCompute implements Compute {
             String name = Names.perRevision(ref.id());
             Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
             if (existing == null) {
-                createService(layout, revision.service(), name, td, desiredCount, registry, meshDeployment(), null, port);
+                createService(layout, revision.service(), name, td, desiredCount, registry, meshDeployment(), null, port, null);
             } else if (existing.desiredCount() != desiredCount) {
                 scale(ref, desiredCount);
             }
@@ -452,7 +478,7 @@ public final class EcsCompute implements Compute {
                 String discoveryName = rt.layouts().discoveryName(env, revision.service());
                 String registry = discovery.ensureService(layout, revision.service(), discoveryName, port);
                 createService(layout, revision.service(), name, td, desiredCount, registry,
-                        nativeDeployment(dev.cutover.Strategies.allAtOnce()), discoveryName, port);
+                        nativeDeployment(dev.cutover.Strategies.allAtOnce()), discoveryName, port, null);
             } else if (!td.taskDefinitionArn().equals(existing.taskDefinition())) {
                 rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
                         .taskDefinition(td.taskDefinitionArn()).desiredCount(desiredCount)
@@ -498,11 +524,32 @@ public final class EcsCompute implements Compute {
         }
         Map<String, String> arns = release.service().secrets().isEmpty() ? Map.of()
                 : secrets.resolve(release.environment().name(), release.service().secrets().values());
-        TaskDefinition td = rt.ecs("RegisterTaskDefinition", () -> rt.clients().ecs()
-                .registerTaskDefinition(TaskDefs.render(release, rt.settings(), arns)).taskDefinition());
+        var request = TaskDefs.render(release, rt.settings(), arns);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        TaskDefinition td = rt.ecs("RegisterTaskDefinition", () -> {
+            // RegisterTaskDefinition takes no client token: before a retry, read whether the failed attempt
+            // registered the revision after all (its response lost), so a retry never registers a second one
+            Optional<TaskDefinition> applied = attempts.getAndIncrement() == 0 ? Optional.empty() : newestIfMatching(family, release);
+            return applied.orElseGet(() -> rt.clients().ecs().registerTaskDefinition(request).taskDefinition());
+        });
         rt.remember(td);
         LOG.info("{}: registered task definition {}:{}", release.key(), td.family(), td.revision());
         return td;
+    }
+
+    /** The family's newest ACTIVE task definition if it has the release's content (SDK calls made inside a guarded call). */
+    private Optional<TaskDefinition> newestIfMatching(String family, Release release) {
+        List<String> newest = rt.clients().ecs().listTaskDefinitions(b -> b.familyPrefix(family)
+                .status(TaskDefinitionStatus.ACTIVE).sort(SortOrder.DESC).maxResults(1)).taskDefinitionArns();
+        if (newest.isEmpty() || !familyOfArn(newest.get(0)).equals(family)) {
+            return Optional.empty();
+        }
+        TaskDefinition td = rt.clients().ecs().describeTaskDefinition(b -> b.taskDefinition(newest.get(0))).taskDefinition();
+        if (!TaskDefs.matches(td, release, rt.settings())) {
+            return Optional.empty();
+        }
+        LOG.info("{}: {} was registered by an attempt whose answer was lost; using it", release.key(), td.taskDefinitionArn());
+        return Optional.of(td);
     }
 
     /** ACTIVE task definition ARNs of a family, newest first, at most {@code limit} (0: all). */
@@ -762,14 +809,70 @@ public final class EcsCompute implements Compute {
             String arn = rt.taskDefinition(revision.id()).taskDefinitionArn();
             if (s != null && arn.equals(s.taskDefinition()) && s.deployments().size() <= 1) {
                 LOG.info("{}: retiring the only revision of {}: deleting the ECS service", revision, name);
-                rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
-                        .desiredCount(0)));
-                rt.ecs("DeleteService", () -> rt.clients().ecs().deleteService(b -> b.cluster(layout.cluster()).service(name)
-                        .force(true)));
+                AwsRuntime.unlessNotFound(() -> rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b
+                        .cluster(layout.cluster()).service(name).desiredCount(0))), SERVICE_GONE);
+                AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteService", () -> rt.clients().ecs().deleteService(b -> b
+                        .cluster(layout.cluster()).service(name).force(true))), SERVICE_GONE);
                 scaling.detach(layout, name);
             }
         }
         deregisterPastRetention(revision.environment(), revision.service());
+    }
+
+    /**
+     * App Mesh mode: finds every revision of the service that still owns a per-revision resource (an
+     * ECS service, virtual node, Cloud Map service or scalable target named {@code <family>-<n>}) and is
+     * not in {@code keep}, and retires it (each part is removed only if it is there). A crash inside
+     * start-revision or retire leaves such parts without the ECS service that {@link #revisions} looks
+     * for; resume sweeps them. Service Connect mode keeps one ECS service and Cloud Map service per
+     * service: nothing per revision to sweep.
+     */
+    @Override
+    public List<String> sweep(String environment, String service, Set<String> keep) {
+        Layout layout = rt.layouts().of(environment);
+        if (!layout.meshMode()) {
+            return List.of();
+        }
+        String family = Names.family(environment, service);
+        java.util.regex.Pattern perRevision = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(family) + "-\\d+");
+        TreeMap<Integer, String> found = new TreeMap<>();
+        List<String> names = new ArrayList<>(ecsServiceNames(layout.cluster()));
+        names.addAll(traffic.virtualNodeNames(layout));
+        names.addAll(discovery.serviceNames(layout));
+        names.addAll(scaling.scaledServices(layout));
+        for (String n : names) {
+            if (perRevision.matcher(n).matches()) {
+                String rev = Names.fromPerRevision(n);
+                found.put(Names.revisionNumber(rev), rev);
+            }
+        }
+        List<String> removed = new ArrayList<>();
+        for (String rev : found.values()) {
+            if (!keep.contains(rev)) {
+                LOG.warn("{}/{}: {} is not serving but still has resources (a step interrupted by a crash): removing them",
+                        environment, service, rev);
+                retire(new RevisionRef(environment, service, rev, ""));
+                removed.add(rev);
+            }
+        }
+        return removed;
+    }
+
+    /** The names of the cluster's ECS services (ListServices; empty when the cluster does not exist). */
+    private List<String> ecsServiceNames(String cluster) {
+        List<String> out = new ArrayList<>();
+        String token = null;
+        do {
+            String next = token;
+            var page = AwsRuntime.unlessNotFound(() -> rt.ecs("ListServices", () -> rt.clients().ecs().listServices(b -> b
+                    .cluster(cluster).nextToken(next))), "ClusterNotFoundException");
+            if (page.isEmpty()) {
+                break;
+            }
+            page.get().serviceArns().forEach(arn -> out.add(arn.substring(arn.lastIndexOf('/') + 1)));
+            token = page.get().nextToken();
+        } while (token != null);
+        return out;
     }
 
     /** Deregisters the family's ACTIVE task definitions past the retention count that no running revision uses. */
@@ -793,10 +896,21 @@ public final class EcsCompute implements Compute {
 
     @Override
     public TaskResult runTask(RevisionRef revision, Hook hook) {
+        return runTask(revision, hook, null);
+    }
+
+    /**
+     * Runs the hook once: the RunTask client token comes from {@code idempotencyKey} (or is made once per
+     * call without one), so the guarded executor's retry of a RunTask whose response was lost gets the
+     * task already started back instead of starting another (ECS_Idempotency, "Idempotency for RunTask").
+     */
+    @Override
+    public TaskResult runTask(RevisionRef revision, Hook hook, String idempotencyKey) {
         Layout layout = rt.layouts().of(revision.environment());
         TaskDefinition td = rt.taskDefinition(revision.id());
         boolean fargate = td.requiresCompatibilities().contains(software.amazon.awssdk.services.ecs.model.Compatibility.FARGATE);
-        RunTaskResponse r = rt.ecs("RunTask", () -> rt.clients().ecs().runTask(b -> b.cluster(layout.cluster())
+        String token = ClientTokens.of(idempotencyKey, ClientTokens.RUN_TASK_MAX, "RunTask", layout.cluster(), revision.id());
+        RunTaskResponse r = rt.ecs("RunTask", () -> rt.clients().ecs().runTask(b -> b.cluster(layout.cluster()).clientToken(token)
                 .taskDefinition(td.taskDefinitionArn()).count(1).startedBy("cutover")
                 .launchType(fargate ? software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE
                         : software.amazon.awssdk.services.ecs.model.LaunchType.EC2)

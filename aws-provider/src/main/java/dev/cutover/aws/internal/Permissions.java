@@ -136,7 +136,8 @@ public final class Permissions {
         if (mesh != null) {
             allow(mesh, routeWrites());
             allow(mesh, "appmesh:DescribeVirtualNode", "appmesh:CreateVirtualNode", "appmesh:DeleteVirtualNode",
-                    "appmesh:TagResource");
+                    "appmesh:TagResource", "appmesh:ListVirtualNodes");
+            allow(cluster, "ecs:ListServices"); // resume sweeps what a crash left half created
         } else {
             allow(services, "ecs:ListServiceDeployments");
             allow(deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions", "ecs:StopServiceDeployment");

@@ -1,0 +1,266 @@
+package dev.cutover.aws;
+
+import dev.cutover.localcloud.LocalCloud;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.appmesh.AppMeshClient;
+import software.amazon.awssdk.services.appmesh.model.NotFoundException;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryClient;
+import software.amazon.awssdk.services.servicediscovery.model.FilterCondition;
+import software.amazon.awssdk.services.servicediscovery.model.NamespaceFilterName;
+import software.amazon.awssdk.services.servicediscovery.model.ServiceFilterName;
+
+/**
+ * Test support (public, for the chaos suite and any crash/resume test): everything the local cloud
+ * holds for one Cutover service in one environment, read with the real AWS SDK and Consul's HTTP API —
+ * ECS services and ACTIVE task definitions of the family {@code <environment>-<service>}, App Mesh
+ * virtual nodes, virtual routers, routes and virtual services, Cloud Map services and their instances,
+ * Application Auto Scaling targets and Consul catalog services.
+ *
+ * <pre>{@code
+ * cloud.faults().reset();                    // the inventory's own calls must not meet injected faults
+ * CloudInventory.Snapshot s = CloudInventory.of(cloud, "stage", "orders")
+ *         .cluster("main").mesh("internal").namespace("stage.local").read();
+ * assertThat(s.revisionsWithResources()).containsExactly("stage-orders:3");  // only the serving revision
+ * assertThat(s.ecsServices()).containsExactly("stage-orders-3");
+ * }</pre>
+ *
+ * <p>Per-revision resources (App Mesh mode) are named {@code <family>-<n>} (ECS service, virtual node,
+ * Cloud Map service, scalable target {@code service/<cluster>/<family>-<n>}); {@link
+ * Snapshot#revisionsWithResources()} maps them back to revision ids {@code <family>:<n>}, so "nothing
+ * but the serving revision is left" is one assertion. Its calls go through the local cloud's fault gate
+ * like any other: reset injected faults first, and expect them to use throttling tokens.
+ */
+public final class CloudInventory {
+
+    private final LocalCloud cloud;
+    private final String environment;
+    private final String service;
+    private String region = "us-east-1";
+    private String cluster;
+    private String mesh;
+    private String namespace;
+    private String discoveryName;
+
+    private CloudInventory(LocalCloud cloud, String environment, String service) {
+        this.cloud = Objects.requireNonNull(cloud, "cloud");
+        this.environment = Objects.requireNonNull(environment, "environment");
+        this.service = Objects.requireNonNull(service, "service");
+    }
+
+    /** An inventory of {@code service} in {@code environment}; name the cluster, mesh and namespace to read them. */
+    public static CloudInventory of(LocalCloud cloud, String environment, String service) {
+        return new CloudInventory(cloud, environment, service);
+    }
+
+    /** The Region (default us-east-1). */
+    public CloudInventory region(String region) {
+        this.region = Objects.requireNonNull(region, "region");
+        return this;
+    }
+
+    /** The ECS cluster whose services to list (not set: none, only task definitions). */
+    public CloudInventory cluster(String cluster) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        return this;
+    }
+
+    /** The App Mesh mesh whose nodes, routers, routes and virtual services to list (not set: none). */
+    public CloudInventory mesh(String mesh) {
+        this.mesh = Objects.requireNonNull(mesh, "mesh");
+        return this;
+    }
+
+    /** The Cloud Map namespace (DNS name) whose services and instances to list (not set: none). */
+    public CloudInventory namespace(String namespace) {
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        return this;
+    }
+
+    /** The service's discovery name, its Cloud Map service shared by every revision (default: the service name). */
+    public CloudInventory discoveryName(String discoveryName) {
+        this.discoveryName = Objects.requireNonNull(discoveryName, "discoveryName");
+        return this;
+    }
+
+    /**
+     * What the cloud holds for the service now.
+     *
+     * @param ecsServices       ACTIVE ECS services named {@code <family>} or {@code <family>-<n>} (a DRAINING one is
+     *                          deleted, its tasks stopping)
+     * @param taskDefinitions   ACTIVE task definitions of the family ({@code <family>:<n>})
+     * @param virtualNodes      virtual nodes named {@code <family>-<n>}
+     * @param virtualRouters    virtual routers named {@code <family>}
+     * @param routes            routes of those routers ({@code <router>/<route>})
+     * @param virtualServices   virtual services provided by those routers or by the family's nodes
+     * @param cloudMapServices  Cloud Map services of the namespace named {@code <family>-<n>} or the discovery
+     *                          name, with their instance counts
+     * @param scalableTargets   ECS scalable targets of those ECS services ({@code service/<cluster>/<name>})
+     * @param consulServices    Consul catalog services named like the service or {@code <family>...}
+     */
+    public record Snapshot(Set<String> ecsServices, Set<String> taskDefinitions, Set<String> virtualNodes,
+            Set<String> virtualRouters, Set<String> routes, Set<String> virtualServices,
+            Map<String, Integer> cloudMapServices, Set<String> scalableTargets, Set<String> consulServices) {
+
+        /**
+         * The revision ids ({@code <family>:<n>}) that own a per-revision resource: an ECS service, a
+         * virtual node, a Cloud Map service or a scalable target named {@code <family>-<n>}.
+         */
+        public Set<String> revisionsWithResources() {
+            Set<String> out = new TreeSet<>();
+            List<String> names = new ArrayList<>(ecsServices);
+            names.addAll(virtualNodes);
+            names.addAll(cloudMapServices.keySet());
+            scalableTargets.forEach(t -> names.add(t.substring(t.lastIndexOf('/') + 1)));
+            for (String n : names) {
+                int dash = n.lastIndexOf('-');
+                if (dash > 0 && n.substring(dash + 1).matches("\\d+")) {
+                    out.add(n.substring(0, dash) + ":" + n.substring(dash + 1));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Reads everything (a few dozen List/Describe calls). */
+    public Snapshot read() {
+        String family = environment + "-" + service;
+        Pattern perRevision = Pattern.compile(Pattern.quote(family) + "-\\d+");
+        StaticCredentialsProvider creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+        Region r = Region.of(region);
+        Set<String> ecsServices = new TreeSet<>();
+        Set<String> taskDefinitions = new TreeSet<>();
+        Set<String> nodes = new TreeSet<>();
+        Set<String> routers = new TreeSet<>();
+        Set<String> routes = new TreeSet<>();
+        Set<String> virtualServices = new TreeSet<>();
+        Map<String, Integer> cloudMap = new TreeMap<>();
+        Set<String> targets = new TreeSet<>();
+        try (EcsClient ecs = EcsClient.builder().endpointOverride(cloud.endpoint()).region(r).credentialsProvider(creds)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+             AppMeshClient appMesh = AppMeshClient.builder().endpointOverride(cloud.endpoint()).region(r).credentialsProvider(creds)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+             ServiceDiscoveryClient sd = ServiceDiscoveryClient.builder().endpointOverride(cloud.endpoint()).region(r)
+                .credentialsProvider(creds).httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+             ApplicationAutoScalingClient scaling = ApplicationAutoScalingClient.builder().endpointOverride(cloud.endpoint())
+                .region(r).credentialsProvider(creds).httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
+            ecs.listTaskDefinitionsPaginator(b -> b.familyPrefix(family).status(TaskDefinitionStatus.ACTIVE)).taskDefinitionArns()
+                    .forEach(arn -> {
+                        String tail = arn.substring(arn.lastIndexOf('/') + 1);
+                        if (tail.substring(0, tail.lastIndexOf(':')).equals(family)) {
+                            taskDefinitions.add(tail);
+                        }
+                    });
+            if (cluster != null) {
+                List<String> arns = new ArrayList<>();
+                ecs.listServicesPaginator(b -> b.cluster(cluster)).serviceArns().forEach(arns::add);
+                for (int i = 0; i < arns.size(); i += 10) {
+                    List<String> chunk = arns.subList(i, Math.min(arns.size(), i + 10));
+                    ecs.describeServices(b -> b.cluster(cluster).services(chunk)).services().stream()
+                            .filter(s -> "ACTIVE".equals(s.status()))
+                            .filter(s -> s.serviceName().equals(family) || perRevision.matcher(s.serviceName()).matches())
+                            .forEach(s -> ecsServices.add(s.serviceName()));
+                }
+                scaling.describeScalableTargetsPaginator(b -> b.serviceNamespace(ServiceNamespace.ECS)).scalableTargets()
+                        .forEach(t -> {
+                            String prefix = "service/" + cluster + "/";
+                            if (t.resourceId().startsWith(prefix)) {
+                                String name = t.resourceId().substring(prefix.length());
+                                if (name.equals(family) || perRevision.matcher(name).matches()) {
+                                    targets.add(t.resourceId());
+                                }
+                            }
+                        });
+            }
+            if (mesh != null) {
+                try {
+                    appMesh.listVirtualNodesPaginator(b -> b.meshName(mesh)).virtualNodes().forEach(n -> {
+                        if (perRevision.matcher(n.virtualNodeName()).matches()) {
+                            nodes.add(n.virtualNodeName());
+                        }
+                    });
+                    appMesh.listVirtualRoutersPaginator(b -> b.meshName(mesh)).virtualRouters().forEach(vr -> {
+                        if (vr.virtualRouterName().equals(family)) {
+                            routers.add(vr.virtualRouterName());
+                            appMesh.listRoutesPaginator(b -> b.meshName(mesh).virtualRouterName(vr.virtualRouterName())).routes()
+                                    .forEach(rt -> routes.add(vr.virtualRouterName() + "/" + rt.routeName()));
+                        }
+                    });
+                    appMesh.listVirtualServicesPaginator(b -> b.meshName(mesh)).virtualServices().forEach(vs -> {
+                        var spec = appMesh.describeVirtualService(b -> b.meshName(mesh).virtualServiceName(vs.virtualServiceName()))
+                                .virtualService().spec();
+                        var provider = spec == null ? null : spec.provider();
+                        boolean ours = provider != null && (provider.virtualRouter() != null
+                                && family.equals(provider.virtualRouter().virtualRouterName())
+                                || provider.virtualNode() != null && perRevision.matcher(provider.virtualNode().virtualNodeName()).matches());
+                        if (ours) {
+                            virtualServices.add(vs.virtualServiceName());
+                        }
+                    });
+                } catch (NotFoundException e) {
+                    // no mesh, nothing in it
+                }
+            }
+            if (namespace != null) {
+                sd.listNamespacesPaginator(b -> b.filters(f -> f.name(NamespaceFilterName.NAME).values(namespace)
+                        .condition(FilterCondition.EQ))).stream().flatMap(page -> page.namespaces().stream()).filter(ns -> namespace.equals(ns.name()))
+                        .forEach(ns -> sd.listServicesPaginator(b -> b.filters(f -> f.name(ServiceFilterName.NAMESPACE_ID)
+                                .values(ns.id()).condition(FilterCondition.EQ))).stream().flatMap(page -> page.services().stream()).forEach(s -> {
+                                    boolean ours = perRevision.matcher(s.name()).matches()
+                                            || s.name().equals(discoveryName == null ? service : discoveryName);
+                                    if (ours) {
+                                        cloudMap.put(s.name(), (int) sd.listInstancesPaginator(b -> b.serviceId(s.id()))
+                                                .stream().mapToLong(page -> page.instances().size()).sum());
+                                    }
+                                }));
+            }
+        }
+        return new Snapshot(ecsServices, taskDefinitions, nodes, routers, routes, virtualServices, cloudMap, targets,
+                consulServices(family));
+    }
+
+    private Set<String> consulServices(String family) {
+        Set<String> out = new TreeSet<>();
+        try {
+            HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(cloud.consul().endpoint() + "/v1/catalog/services")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() == 200) {
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(resp.body());
+                json.fieldNames().forEachRemaining(name -> {
+                    if (name.equals(service) || name.startsWith(family)) {
+                        out.add(name);
+                    }
+                });
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+}
