@@ -810,6 +810,12 @@ public final class Cutover implements AutoCloseable {
             for (Provider p : providers.values()) {
                 p.start(executor.contextFor(p));
             }
+            for (DeploymentListener l : listeners) {
+                if (l instanceof Provider p && !providers.containsValue(p)) {
+                    // a listener that calls out (a webhook notifier) makes its calls through the guarded executor
+                    p.start(executor.contextFor(p));
+                }
+            }
             MetricSource ms = b.metricSource;
             if (ms instanceof Provider p && !providers.containsValue(p)) {
                 // a source that is also a provider (Datadog's) runs its queries through the guarded executor too

@@ -399,7 +399,7 @@ final class Rollout implements Deployment {
             parked = () -> startStep(index);
         }
         journal("awaiting-approval", Map.of("step", String.valueOf(index + 1)));
-        emit(new DeploymentEvent.DeploymentPaused(id, target, now(), reason));
+        emit(new DeploymentEvent.ApprovalRequested(id, target, now(), index + 1, release.environment().approvalTimeout()));
         long gen = generation();
         rt.scheduler().schedule(release.environment().approvalTimeout(), () -> {
             synchronized (this) {

@@ -45,6 +45,9 @@ public final class ConsoleProgress implements DeploymentListener {
             return head + "  " + bar(e.weights()) + " " + new TreeMap<>(e.weights());
         } else if (event instanceof DeploymentEvent.AnalysisCompleted e) {
             return head + "  analysis " + e.verdict() + " " + e.measurements() + " health " + e.health();
+        } else if (event instanceof DeploymentEvent.ApprovalRequested e) {
+            return head + "⏸ awaiting approval before step " + e.step() + " (rolls back after "
+                    + dev.cutover.internal.PlanRenderer.duration(e.timeout()) + ")";
         } else if (event instanceof DeploymentEvent.DeploymentPaused e) {
             return head + "⏸ paused: " + e.reason();
         } else if (event instanceof DeploymentEvent.DeploymentResumed e) {

@@ -72,7 +72,18 @@ public sealed interface DeploymentEvent {
         }
     }
 
-    /** The deployment waits for a person: paused, inconclusive analysis, breaker open, or approval. */
+    /**
+     * The rollout reached a step that needs a person's approval ({@code Environment.requireApproval()}):
+     * it waits for {@code approve()} and rolls back after {@code timeout}.
+     *
+     * @param step    the step waiting (1-based)
+     * @param timeout how long it waits before rolling back
+     */
+    record ApprovalRequested(String deploymentId, String target, Instant at, int step, java.time.Duration timeout)
+            implements DeploymentEvent {
+    }
+
+    /** The deployment waits for a person: paused, inconclusive analysis or a provider outage ({@link ApprovalRequested} for approval). */
     record DeploymentPaused(String deploymentId, String target, Instant at, String reason) implements DeploymentEvent {
     }
 

@@ -141,8 +141,8 @@ public final class PlanRenderer {
         return sb.toString();
     }
 
-    /** {@code 5m}, {@code 1h30m}, {@code 45s}. */
-    static String duration(Duration d) {
+    /** {@code 5m}, {@code 1h30m}, {@code 45s}: how Cutover prints every duration (plans, progress lines). */
+    public static String duration(Duration d) {
         return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
