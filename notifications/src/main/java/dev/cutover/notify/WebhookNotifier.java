@@ -281,41 +281,7 @@ public final class WebhookNotifier implements DeploymentListener, Provider, Auto
     }
 
     static String json(Map<String, Object> fields) {
-        StringBuilder sb = new StringBuilder("{");
-        for (Map.Entry<String, Object> e : fields.entrySet()) {
-            if (sb.length() > 1) {
-                sb.append(',');
-            }
-            quote(sb, e.getKey()).append(':');
-            if (e.getValue() instanceof Number n) {
-                sb.append(n);
-            } else {
-                quote(sb, String.valueOf(e.getValue()));
-            }
-        }
-        return sb.append('}').toString();
-    }
-
-    private static StringBuilder quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"');
+        return dev.cutover.internal.Json.write(fields); // Cutover's own JSON writer (core), not a public API
     }
 
     /** A post the webhook did not accept; retryable for timeouts, connection failures, 408, 429 and 5xx. */
