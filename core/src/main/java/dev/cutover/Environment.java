@@ -54,7 +54,7 @@ public final class Environment {
 
     /** Starts an environment description; the name must be 1–63 lowercase letters, digits and hyphens. */
     public static Builder named(String name) {
-        return new Builder(Objects.requireNonNull(name, "name"));
+        return new Builder(Problems.nonNull(name, "environment.name", "name the environment, e.g. Environment.named(\"prod\")"));
     }
 
     public Builder toBuilder() {
@@ -166,9 +166,9 @@ public final class Environment {
         e.overrides.forEach((service, o) -> {
             String problem = Names.checkName(service);
             if (problem != null) {
-                p.add(at + ".overrides." + service, service, problem);
+                p.add(Problems.entry(at + ".overrides", service), service, problem);
             }
-            ServiceOverride.validate(o, at + ".overrides." + service, p);
+            ServiceOverride.validate(o, Problems.entry(at + ".overrides", service), p);
         });
     }
 
@@ -232,31 +232,31 @@ public final class Environment {
 
         /** The AWS region, e.g. {@code us-east-1}. Required. */
         public Builder region(String region) {
-            this.region = Objects.requireNonNull(region, "region");
+            this.region = Problems.nonNull(region, "environment.region", "give an AWS region, e.g. \"us-east-1\"");
             return this;
         }
 
         /** The ECS cluster (default: the environment name). */
         public Builder cluster(String cluster) {
-            this.cluster = Objects.requireNonNull(cluster, "cluster");
+            this.cluster = Problems.nonNull(cluster, "environment.cluster", "give the ECS cluster's name, or leave it out to use the environment's name");
             return this;
         }
 
         /** Routes traffic through this App Mesh mesh. */
         public Builder mesh(String mesh) {
-            this.mesh = Objects.requireNonNull(mesh, "mesh");
+            this.mesh = Problems.nonNull(mesh, "environment.mesh", "give the App Mesh mesh's name, or leave it out for ECS Service Connect");
             return this;
         }
 
         /** The Cloud Map private DNS namespace (default {@code <name>.local}). */
         public Builder namespace(String namespace) {
-            this.namespace = Objects.requireNonNull(namespace, "namespace");
+            this.namespace = Problems.nonNull(namespace, "environment.namespace", "give a DNS name, or leave it out for <name>.local");
             return this;
         }
 
         /** Chooses how traffic moves; by default App Mesh when a mesh is set, else ECS Service Connect. */
         public Builder trafficMode(TrafficMode mode) {
-            this.trafficMode = Objects.requireNonNull(mode, "mode");
+            this.trafficMode = Problems.nonNull(mode, "environment.trafficMode", "use one of " + java.util.Arrays.toString(TrafficMode.values()));
             return this;
         }
 
@@ -266,13 +266,18 @@ public final class Environment {
         }
 
         public Builder override(String service, ServiceOverride override) {
-            overrides.put(Objects.requireNonNull(service, "service"), Objects.requireNonNull(override, "override"));
+            Problems.nonNull(service, "environment.overrides name", "name the service the override is for, e.g. .override(\"orders\", ...)");
+            overrides.put(service, Problems.nonNull(override, Problems.entry("environment.overrides", service),
+                    "pass a ServiceOverride or a lambda, e.g. o -> o.instances(6)"));
             return this;
         }
 
         public Builder override(String service, Consumer<ServiceOverride.Builder> override) {
-            ServiceOverride.Builder b = overrides.containsKey(service) ? overrides.get(service).toBuilder() : ServiceOverride.builder();
-            Objects.requireNonNull(override, "override").accept(b);
+            Problems.nonNull(service, "environment.overrides name", "name the service the override is for, e.g. .override(\"orders\", ...)");
+            String at = Problems.entry("environment.overrides", service);
+            Problems.nonNull(override, at, "pass a lambda, e.g. o -> o.instances(6)");
+            ServiceOverride.Builder b = (overrides.containsKey(service) ? overrides.get(service).toBuilder() : ServiceOverride.builder()).at(at);
+            override.accept(b);
             return override(service, b.build());
         }
 
@@ -284,12 +289,12 @@ public final class Environment {
 
         /** A release must have succeeded in {@code environment} with the same image before it comes here. */
         public Builder promotedFrom(String environment) {
-            this.promotedFrom = Objects.requireNonNull(environment, "environment");
+            this.promotedFrom = Problems.nonNull(environment, "environment.promotedFrom", "name the environment a release must pass first, e.g. \"stage\"");
             return this;
         }
 
         public Builder promotedFrom(Environment environment) {
-            return promotedFrom(Objects.requireNonNull(environment, "environment").name());
+            return promotedFrom(Problems.nonNull(environment, "environment.promotedFrom", "pass the environment a release must pass first").name());
         }
 
         /** A person must approve (see {@code Deployment.approve()}) before a rollout takes 100% of traffic. */
@@ -300,7 +305,7 @@ public final class Environment {
 
         /** How long to wait for approval before rolling back (default 1 h). */
         public Builder approvalTimeout(Duration timeout) {
-            this.approvalTimeout = Objects.requireNonNull(timeout, "timeout");
+            this.approvalTimeout = Problems.nonNull(timeout, "environment.approvalTimeout", "give more than 0 and at most 7 days, e.g. Duration.ofHours(1)");
             return this;
         }
 

@@ -3,17 +3,25 @@ package dev.cutover;
 import dev.cutover.internal.Problems;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A container health check, with ECS's limits: interval 5–300 s, timeout 2–60 s and below the
  * interval, retries 1–10, start period 0–300 s. The check is an HTTP GET of {@link #path()} on the
- * service's port.
+ * service's port; the path holds only URL path characters (no query string) and is quoted in the
+ * container's health command, so it is never read by a shell.
  *
  * <pre>{@code
  * HealthCheck h = HealthCheck.builder().path("/health").interval(Duration.ofSeconds(10)).build();
  * }</pre>
  */
 public final class HealthCheck {
+
+    /**
+     * An absolute URL path as RFC 3986 section 3.3 defines it ({@code pchar} and {@code /}), less the
+     * apostrophe, which the container's health command uses to quote the URL.
+     */
+    private static final Pattern URL_PATH = Pattern.compile("(/([A-Za-z0-9\\-._~!$&()*+,;=:@]|%[0-9A-Fa-f]{2})*)+");
 
     private final String path;
     private final Duration interval;
@@ -39,7 +47,7 @@ public final class HealthCheck {
     }
 
     public Builder toBuilder() {
-        return new Builder().path(path).interval(interval).timeout(timeout).retries(retries).startPeriod(startPeriod);
+        return new Builder().at("healthCheck").path(path).interval(interval).timeout(timeout).retries(retries).startPeriod(startPeriod);
     }
 
     public String path() {
@@ -64,8 +72,10 @@ public final class HealthCheck {
 
     static void validate(HealthCheck h, String at, Problems p) {
         p.check(h.path.startsWith("/"), at + ".path", h.path, "must start with '/', e.g. /health");
-        p.check(h.path.length() <= 1024 && h.path.chars().noneMatch(Character::isWhitespace), at + ".path", h.path,
-                "must be at most 1024 characters without spaces");
+        p.check(h.path.length() <= 1024, at + ".path", h.path, "must be at most 1024 characters");
+        p.check(URL_PATH.matcher(h.path).matches(), at + ".path", h.path,
+                "may hold only URL path characters (RFC 3986 section 3.3: letters, digits, -._~!$&()*+,;=:@/ and %XX "
+                        + "escapes); no query (?), fragment (#), spaces, quotes or backslashes");
         // compare Durations, not toMillis(): a huge Duration must be a problem, not an ArithmeticException
         p.check(wholeSecondsBetween(h.interval, 5, 300), at + ".interval", h.interval,
                 "must be whole seconds from 5 s to 300 s (ECS's limit)");
@@ -108,22 +118,29 @@ public final class HealthCheck {
         private Duration timeout = Duration.ofSeconds(5);
         private int retries = 3;
         private Duration startPeriod = Duration.ZERO;
+        private String at = "healthCheck";
 
         private Builder() {
         }
 
+        /** Where this builder's fields sit, for the messages of its null checks. */
+        Builder at(String at) {
+            this.at = at;
+            return this;
+        }
+
         public Builder path(String path) {
-            this.path = Objects.requireNonNull(path, "path");
+            this.path = Problems.nonNull(path, at + ".path", "give the URL path to GET, e.g. \"/health\"");
             return this;
         }
 
         public Builder interval(Duration interval) {
-            this.interval = Objects.requireNonNull(interval, "interval");
+            this.interval = Problems.nonNull(interval, at + ".interval", "give 5-300 whole seconds, e.g. Duration.ofSeconds(30)");
             return this;
         }
 
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            this.timeout = Problems.nonNull(timeout, at + ".timeout", "give 2-60 whole seconds, e.g. Duration.ofSeconds(5)");
             return this;
         }
 
@@ -133,7 +150,7 @@ public final class HealthCheck {
         }
 
         public Builder startPeriod(Duration startPeriod) {
-            this.startPeriod = Objects.requireNonNull(startPeriod, "startPeriod");
+            this.startPeriod = Problems.nonNull(startPeriod, at + ".startPeriod", "give 0-300 whole seconds (Duration.ZERO for none)");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.cutover;
 
+import dev.cutover.internal.EcsLimits;
 import dev.cutover.internal.Problems;
 import java.time.Duration;
 import java.util.List;
@@ -20,13 +21,18 @@ import java.util.Objects;
 public record Hook(List<String> command, Duration timeout) {
 
     public Hook {
-        command = List.copyOf(Objects.requireNonNull(command, "command"));
-        Objects.requireNonNull(timeout, "timeout");
+        Problems.nonNull(command, "hook.command", "give the command and its arguments, e.g. Hook.command(\"./migrate\", \"up\")");
+        for (int i = 0; i < command.size(); i++) {
+            Problems.nonNull(command.get(i), "hook.command[" + i + "]", "every word of the command is a string; use \"\" or leave it out");
+        }
+        command = List.copyOf(command);
+        Problems.nonNull(timeout, "hook.timeout", "give how long the task may run, e.g. Duration.ofMinutes(10)");
     }
 
     /** A hook running {@code command} with a 10-minute timeout. */
     public static Hook command(String... command) {
-        return new Hook(List.of(command), Duration.ofMinutes(10));
+        Problems.nonNull(command, "hook.command", "give the command and its arguments, e.g. Hook.command(\"./migrate\", \"up\")");
+        return new Hook(java.util.Arrays.asList(command), Duration.ofMinutes(10));
     }
 
     /** This hook with another timeout. */
@@ -37,6 +43,7 @@ public record Hook(List<String> command, Duration timeout) {
     static void validate(Hook h, String at, Problems p) {
         p.check(!h.command.isEmpty() && h.command.stream().noneMatch(String::isEmpty), at + ".command",
                 h.command, "must have at least one non-empty word");
+        EcsLimits.checkHookCommand(h.command, at, p);
         p.check(h.timeout.compareTo(Duration.ofSeconds(1)) >= 0 && h.timeout.compareTo(Duration.ofHours(24)) <= 0,
                 at + ".timeout", h.timeout, "must be from 1 s to 24 h");
     }

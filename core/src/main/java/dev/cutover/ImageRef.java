@@ -89,19 +89,19 @@ public final class ImageRef {
         }
         int before = errors.size();
         if (registry != null && !DOMAIN.matcher(registry).matches()) {
-            errors.add("registry '" + registry + "' is not a valid host[:port]");
+            errors.add("registry '" + dev.cutover.internal.Problems.cut(registry) + "' is not a valid host[:port]");
         }
         if (!PATH.matcher(path).matches()) {
-            errors.add("repository '" + path + "' must be lowercase letters, digits and separators (. _ __ -) in /-separated components");
+            errors.add("repository '" + dev.cutover.internal.Problems.cut(path) + "' must be lowercase letters, digits and separators (. _ __ -) in /-separated components");
         }
         if (name.length() > 255) {
             errors.add("name is " + name.length() + " characters long; at most 255 are allowed");
         }
         if (tag != null && !TAG.matcher(tag).matches()) {
-            errors.add("tag '" + tag + "' must be 1-128 of letters, digits, '_', '.', '-' and not start with '.' or '-'");
+            errors.add("tag '" + dev.cutover.internal.Problems.cut(tag) + "' must be 1-128 of letters, digits, '_', '.', '-' and not start with '.' or '-'");
         }
         if (digest != null && !DIGEST.matcher(digest).matches()) {
-            errors.add("digest '" + digest + "' must be sha256: followed by 64 lowercase hex digits");
+            errors.add("digest '" + dev.cutover.internal.Problems.cut(digest) + "' must be sha256: followed by 64 lowercase hex digits");
         }
         return errors.size() == before ? new ImageRef(registry, path, tag, digest) : null;
     }

@@ -29,7 +29,7 @@ public final class Release {
 
     /** Starts a release of {@code service}. */
     public static Builder of(Service service) {
-        return new Builder(Objects.requireNonNull(service, "service"));
+        return new Builder(Problems.nonNull(service, "release.service", "pass a built Service, e.g. Release.of(Service.named(\"orders\")...build())"));
     }
 
     public Builder toBuilder() {
@@ -87,13 +87,13 @@ public final class Release {
 
         /** The target environment. Required. */
         public Builder to(Environment environment) {
-            this.environment = Objects.requireNonNull(environment, "environment");
+            this.environment = Problems.nonNull(environment, "release.environment", "pass a built Environment, e.g. .to(Environment.named(\"stage\")...build())");
             return this;
         }
 
         /** The rollout strategy (default {@link Strategies#allAtOnce()}). */
         public Builder strategy(Strategy strategy) {
-            this.strategy = Objects.requireNonNull(strategy, "strategy");
+            this.strategy = Problems.nonNull(strategy, "release.strategy", "pass a strategy, e.g. Strategies.canary(), or leave it out for all-at-once");
             return this;
         }
 

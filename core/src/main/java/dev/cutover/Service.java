@@ -1,5 +1,6 @@
 package dev.cutover;
 
+import dev.cutover.internal.EcsLimits;
 import dev.cutover.internal.Fargate;
 import dev.cutover.internal.Names;
 import dev.cutover.internal.Problems;
@@ -84,7 +85,7 @@ public final class Service {
 
     /** Starts a service description; the name must be 1–63 lowercase letters, digits and hyphens. */
     public static Builder named(String name) {
-        return new Builder(Objects.requireNonNull(name, "name"));
+        return new Builder(Problems.nonNull(name, "service.name", "name the service, e.g. Service.named(\"orders\")"));
     }
 
     /** A builder holding this service's values. */
@@ -221,31 +222,37 @@ public final class Service {
                     "must be 6-1048576 MiB on EC2");
         }
         s.env.forEach((k, v) -> {
-            if (!p.check(Names.isEnvVarName(k), at + ".env." + k, null,
+            String path = Problems.entry(at + ".env", k);
+            if (!p.check(Names.isEnvVarName(k), path, null,
                     "is not a valid variable name; use letters, digits and '_', not starting with a digit")) {
                 return;
             }
             if (Names.looksSecret(k)) {
-                p.add(at + ".env." + k, "(hidden)", "looks like a secret; never put a secret value in env, "
+                p.checkHidden(false, path, "looks like a secret; never put a secret value in env, "
                         + "use .secret(\"" + k + "\", \"<secrets-manager-name-or-arn>\")");
             }
             if (s.secrets.containsKey(k)) {
-                p.add(at + ".env." + k, null, "is both an env variable and a secret; keep only one");
+                p.add(path, null, "is both an env variable and a secret; keep only one");
             }
         });
         s.secrets.forEach((k, ref) -> {
-            p.check(Names.isEnvVarName(k), at + ".secrets." + k, null,
+            String path = Problems.entry(at + ".secrets", k);
+            p.check(Names.isEnvVarName(k), path, null,
                     "is not a valid variable name; use letters, digits and '_', not starting with a digit");
-            p.check(SecretRefs.isValid(ref), at + ".secrets." + k, ref,
+            // never echoed: what was given where a reference belongs may be the secret itself
+            p.checkHidden(SecretRefs.isValid(ref), path,
                     "must be a Secrets Manager secret name (letters, digits, /_+=.@-) or ARN "
-                            + "(arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json-key>[:<stage>[:<version>]]])");
+                            + "(arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json-key>[:<stage>[:<version>]]]); "
+                            + "the value given is not shown, in case it is the secret itself");
         });
         s.config.forEach((k, v) -> {
-            p.check(k.length() <= 256 && CONFIG_KEY.matcher(k).matches(), at + ".config." + k, null,
+            String path = Problems.entry(at + ".config", k);
+            p.check(k.length() <= 256 && CONFIG_KEY.matcher(k).matches(), path, null,
                     "keys are 1-256 of letters, digits, '_', '.', '-' in '/'-separated segments");
             p.check(v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_CONFIG_VALUE_BYTES,
-                    at + ".config." + k, "(" + v.length() + " chars)", "values are at most 512 KiB (Consul's KV limit)");
+                    path, "(" + v.length() + " chars)", "values are at most 512 KiB (Consul's KV limit)");
         });
+        EcsLimits.checkContainerSize(s.imageText, s.env, s.secrets, at, p);
         HealthCheck.validate(s.healthCheck, at + ".healthCheck", p);
         if (s.scaling != null) {
             Scaling.validate(s.scaling, at + ".scaling", p);
@@ -344,12 +351,12 @@ public final class Service {
 
         /** The image reference: {@code [registry[:port]/]repository:tag[@sha256:<digest>]}. */
         public Builder image(String image) {
-            this.image = Objects.requireNonNull(image, "image");
+            this.image = Problems.nonNull(image, "service.image", "pass \"registry/repository:tag\" or a digest-pinned reference");
             return this;
         }
 
         public Builder image(ImageRef image) {
-            this.image = Objects.requireNonNull(image, "image").toString();
+            this.image = Problems.nonNull(image, "service.image", "pass an ImageRef or \"registry/repository:tag\"").toString();
             return this;
         }
 
@@ -373,72 +380,87 @@ public final class Service {
 
         /** Fargate (default) or EC2. */
         public Builder launchType(LaunchType launchType) {
-            this.launchType = Objects.requireNonNull(launchType, "launchType");
+            this.launchType = Problems.nonNull(launchType, "service.launchType", "use LaunchType.FARGATE or LaunchType.EC2");
             return this;
         }
 
         /** Adds one plain environment variable. */
         public Builder env(String name, String value) {
-            env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            Problems.nonNull(name, "service.env name", "name the variable, e.g. .env(\"LOG_LEVEL\", \"info\")");
+            env.put(name, Problems.nonNull(value, Problems.entry("service.env", name),
+                    "give a value (\"\" for an empty one) or leave the variable out"));
             return this;
         }
 
         /** Replaces all plain environment variables. */
         public Builder env(Map<String, String> env) {
-            Objects.requireNonNull(env, "env");
-            this.env.clear();
-            env.forEach(this::env);
+            putAll(this.env, env, "service.env", "the variable", this::env);
             return this;
         }
 
         /** Adds one secret: the variable {@code name} gets the value of the Secrets Manager secret {@code reference}. */
         public Builder secret(String name, String reference) {
-            secrets.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(reference, "reference"));
+            Problems.nonNull(name, "service.secrets name", "name the variable, e.g. .secret(\"DB_PASSWORD\", \"prod/orders/db\")");
+            secrets.put(name, Problems.nonNull(reference, Problems.entry("service.secrets", name),
+                    "give the Secrets Manager secret's name or ARN, or leave the secret out"));
             return this;
         }
 
         /** Replaces all secrets. */
         public Builder secrets(Map<String, String> secrets) {
-            Objects.requireNonNull(secrets, "secrets");
-            this.secrets.clear();
-            secrets.forEach(this::secret);
+            putAll(this.secrets, secrets, "service.secrets", "the variable", this::secret);
             return this;
         }
 
         /** Adds one configuration entry, kept in the environment's config store. */
         public Builder config(String key, String value) {
-            config.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            Problems.nonNull(key, "service.config key", "name the key, e.g. .config(\"feature/checkout\", \"on\")");
+            config.put(key, Problems.nonNull(value, Problems.entry("service.config", key),
+                    "give a value (\"\" for an empty one) or leave the entry out"));
             return this;
         }
 
         /** Replaces all configuration entries. */
         public Builder config(Map<String, String> config) {
-            Objects.requireNonNull(config, "config");
-            this.config.clear();
-            config.forEach(this::config);
+            putAll(this.config, config, "service.config", "the key", this::config);
             return this;
         }
 
+        /** Replaces {@code target} by {@code entries}, failing at once (before any change) on a null map, key or value. */
+        private static void putAll(Map<String, String> target, Map<String, String> entries, String path, String what,
+                java.util.function.BiConsumer<String, String> put) {
+            Problems.nonNull(entries, path, "pass an empty map (Map.of()) to remove every entry");
+            entries.forEach((k, v) -> {
+                Problems.nonNull(k, path + " name", "every entry needs " + what + "'s name; remove the null key");
+                Problems.nonNull(v, Problems.entry(path, k), "give a value or leave the entry out");
+            });
+            target.clear();
+            entries.forEach(put);
+        }
+
         public Builder healthCheck(HealthCheck healthCheck) {
-            this.healthCheck = Objects.requireNonNull(healthCheck, "healthCheck");
+            this.healthCheck = Problems.nonNull(healthCheck, "service.healthCheck",
+                    "pass a HealthCheck (HealthCheck.defaults() is GET /health)");
             return this;
         }
 
         public Builder healthCheck(Consumer<HealthCheck.Builder> healthCheck) {
-            HealthCheck.Builder b = this.healthCheck.toBuilder();
-            Objects.requireNonNull(healthCheck, "healthCheck").accept(b);
-            this.healthCheck = b.buildUnchecked();
+            Problems.nonNull(healthCheck, "service.healthCheck", "pass a lambda, e.g. h -> h.path(\"/health\")");
+            HealthCheck.Builder b = this.healthCheck.toBuilder().at("service.healthCheck");
+            healthCheck.accept(b);
+            this.healthCheck = b.at("healthCheck").buildUnchecked();
             return this;
         }
 
         public Builder scaling(Scaling scaling) {
-            this.scaling = Objects.requireNonNull(scaling, "scaling");
+            this.scaling = Problems.nonNull(scaling, "service.scaling", "pass a Scaling, or call noScaling() to remove it");
             return this;
         }
 
         public Builder scaling(Consumer<Scaling.Builder> scaling) {
+            Problems.nonNull(scaling, "service.scaling", "pass a lambda, e.g. s -> s.min(2).max(10)");
             Scaling.Builder b = this.scaling == null ? Scaling.builder() : this.scaling.toBuilder();
-            Objects.requireNonNull(scaling, "scaling").accept(b);
+            scaling.accept(b);
             this.scaling = b.buildUnchecked();
             return this;
         }
@@ -457,27 +479,28 @@ public final class Service {
 
         /** The discovery (DNS) name, if it differs from the service name. */
         public Builder discoveryName(String discoveryName) {
-            this.discoveryName = Objects.requireNonNull(discoveryName, "discoveryName");
+            this.discoveryName = Problems.nonNull(discoveryName, "service.discoveryName",
+                    "give a DNS label, or leave it out to use the service name");
             return this;
         }
 
         public Builder preDeploy(Hook hook) {
-            this.preDeploy = Objects.requireNonNull(hook, "hook");
+            this.preDeploy = Problems.nonNull(hook, "service.preDeploy", "pass a Hook, e.g. Hook.command(\"./migrate\", \"up\")");
             return this;
         }
 
         public Builder smokeTest(Hook hook) {
-            this.smokeTest = Objects.requireNonNull(hook, "hook");
+            this.smokeTest = Problems.nonNull(hook, "service.smokeTest", "pass a Hook, e.g. Hook.command(\"./smoke\")");
             return this;
         }
 
         public Builder taskRole(String roleArn) {
-            this.taskRole = Objects.requireNonNull(roleArn, "roleArn");
+            this.taskRole = Problems.nonNull(roleArn, "service.taskRole", "give an IAM role ARN, or leave it out");
             return this;
         }
 
         public Builder executionRole(String roleArn) {
-            this.executionRole = Objects.requireNonNull(roleArn, "roleArn");
+            this.executionRole = Problems.nonNull(roleArn, "service.executionRole", "give an IAM role ARN, or leave it out");
             return this;
         }
 

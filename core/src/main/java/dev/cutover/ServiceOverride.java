@@ -102,9 +102,10 @@ public final class ServiceOverride {
 
     static void validate(ServiceOverride o, String at, Problems p) {
         o.env.forEach((k, v) -> {
-            if (p.check(Names.isEnvVarName(k), at + ".env." + k, null,
+            String path = Problems.entry(at + ".env", k);
+            if (p.check(Names.isEnvVarName(k), path, null,
                     "is not a valid variable name; use letters, digits and '_', not starting with a digit")) {
-                p.check(!Names.looksSecret(k), at + ".env." + k, "(hidden)", "looks like a secret; never put a secret "
+                p.checkHidden(!Names.looksSecret(k), path, "looks like a secret; never put a secret "
                         + "value in env, use .secret(\"" + k + "\", \"<secrets-manager-name-or-arn>\") on the service");
             }
         });
@@ -163,8 +164,15 @@ public final class ServiceOverride {
         private Scaling scaling;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> config = new LinkedHashMap<>();
+        private String at = "override";
 
         private Builder() {
+        }
+
+        /** Where this builder's fields sit, for the messages of its null checks. */
+        Builder at(String at) {
+            this.at = at;
+            return this;
         }
 
         public Builder instances(int instances) {
@@ -183,24 +191,27 @@ public final class ServiceOverride {
         }
 
         public Builder scaling(Scaling scaling) {
-            this.scaling = Objects.requireNonNull(scaling, "scaling");
+            this.scaling = Problems.nonNull(scaling, at + ".scaling", "pass a Scaling, or leave it out to keep the service's");
             return this;
         }
 
         public Builder scaling(Consumer<Scaling.Builder> scaling) {
+            Problems.nonNull(scaling, at + ".scaling", "pass a lambda, e.g. s -> s.min(6).max(30)");
             Scaling.Builder b = this.scaling == null ? Scaling.builder() : this.scaling.toBuilder();
-            Objects.requireNonNull(scaling, "scaling").accept(b);
+            scaling.accept(b);
             this.scaling = b.buildUnchecked();
             return this;
         }
 
         public Builder env(String name, String value) {
-            env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            Problems.nonNull(name, at + ".env name", "name the variable, e.g. .env(\"LOG_LEVEL\", \"debug\")");
+            env.put(name, Problems.nonNull(value, Problems.entry(at + ".env", name), "give a value (\"\" for an empty one) or leave the variable out"));
             return this;
         }
 
         public Builder config(String key, String value) {
-            config.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            Problems.nonNull(key, at + ".config key", "name the key, e.g. .config(\"feature/checkout\", \"on\")");
+            config.put(key, Problems.nonNull(value, Problems.entry(at + ".config", key), "give a value (\"\" for an empty one) or leave the entry out"));
             return this;
         }
 

@@ -52,6 +52,11 @@ class ValidationProperties {
         };
     }
 
+    /** The path of a map entry, as issue 10 item 7 writes it: {@code service.env["LOG_LEVEL"]}. */
+    static String entry(String map, String key) {
+        return map + "[\"" + key + "\"]";
+    }
+
     static final List<Integer> FARGATE_CPUS = List.of(256, 512, 1024, 2048, 4096, 8192, 16384);
 
     static List<int[]> fargatePairs() {
@@ -509,7 +514,7 @@ class ValidationProperties {
     }
 
     static Arbitrary<Fault> envNameFaults() {
-        return invalidEnvVarNames().map(n -> Fault.of("env var name '" + n + "'", d -> d.env.put(n, "x"), "service.env." + n));
+        return invalidEnvVarNames().map(n -> Fault.of("env var name '" + n + "'", d -> d.env.put(n, "x"), entry("service.env", n)));
     }
 
     @Provide
@@ -531,7 +536,7 @@ class ValidationProperties {
 
     static Arbitrary<Fault> secretLiteralFaults() {
         return Combinators.combine(secretLookingNames(), secretValues())
-                .as((n, v) -> Fault.of("secret-looking literal " + n, d -> d.env.put(n, v), "service.env." + n));
+                .as((n, v) -> Fault.of("secret-looking literal " + n, d -> d.env.put(n, v), entry("service.env", n)));
     }
 
     static Arbitrary<Fault> envAndSecretFaults() {
@@ -539,7 +544,7 @@ class ValidationProperties {
                 .as((n, ref) -> Fault.of(n + " as env and secret", d -> {
                     d.env.put(n, "plain");
                     d.secrets.put(n, ref);
-                }, "service.env." + n));
+                }, entry("service.env", n)));
     }
 
     @Provide
@@ -564,7 +569,7 @@ class ValidationProperties {
     @Provide
     static Arbitrary<Fault> secretRefFaults() {
         return Combinators.combine(envVarNames("R_"), invalidSecretRefs())
-                .as((n, ref) -> Fault.of("secret ref '" + ref + "'", d -> d.secrets.put(n, ref), "service.secrets." + n));
+                .as((n, ref) -> Fault.of("secret ref '" + ref + "'", d -> d.secrets.put(n, ref), entry("service.secrets", n)));
     }
 
     static Arbitrary<Duration> outside(long fromSeconds, long toSeconds) {
@@ -849,9 +854,9 @@ class ValidationProperties {
                     assertThat(p.toString()).doesNotContain(value);
                     assertThat(String.valueOf(p.value())).doesNotContain(value);
                 });
-                assertThat(e.problems()).filteredOn(p -> p.path().equals("service.env." + name))
+                assertThat(e.problems()).filteredOn(p -> p.path().equals(entry("service.env", name)))
                         .singleElement().satisfies(p -> assertThat(p.message()).contains(".secret(\"" + name + "\""));
-                assertThat(e.problems()).extracting(Problem::path).containsOnly("service.env." + name);
+                assertThat(e.problems()).extracting(Problem::path).containsOnly(entry("service.env", name));
             });
         }
     }
@@ -899,6 +904,222 @@ class ValidationProperties {
         assertReportedExactly(d, f);
     }
 
+
+    // ------------------------------------------------------------------------------------------
+    // Issue 10 item 7: nulls, overflowing durations, thresholds that cannot pass, ECS sizes,
+    // URL-path-only health checks, readable and secret-free echoes
+    // ------------------------------------------------------------------------------------------
+
+    /** Characters RFC 3986 §3.3 allows in a path segment (pchar), less the apostrophe Cutover quotes with. */
+    static final String PCHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&()*+,;=:@";
+
+    static boolean isUrlPath(String path) {
+        if (path.isEmpty() || path.charAt(0) != '/' || path.length() > 1024) {
+            return false;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0 || Character.digit(path.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            } else if (c != '/' && PCHARS.indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Provide
+    static Arbitrary<String> anyHealthPaths() {
+        Arbitrary<String> urlish = Arbitraries.strings().withChars(PCHARS + "/%?#'\" \\`<>{}|^[]\t\n").ofMaxLength(40)
+                .map(t -> "/" + t);
+        Arbitrary<String> anything = Arbitraries.strings().all().ofMaxLength(20).map(t -> "/" + t);
+        Arbitrary<String> attacks = Arbitraries.of("/h;touch$IFS/x", "/h?a=1&b=2", "/h&id", "/h$(id)", "/h`id`", "/h'x", "/h|id",
+                "/h%2", "/h%zz", "/h%2F", "/ok/path-1_~.html", "/a:b@c", "/h\nid");
+        return Arbitraries.oneOf(urlish, anything, attacks);
+    }
+
+    @Property(tries = 1000)
+    @Label("health-check path: only URL path characters (RFC 3986 pchar and '/'), reported at service.healthCheck.path")
+    void healthPathsAreUrlPaths(@ForAll("anyHealthPaths") String path) {
+        Set<String> paths = problemPaths(() -> Service.named("orders").image("repo/orders:1.0.0").healthCheck(h -> h.path(path)).build());
+        assertThat(paths).as(path).isEqualTo(isUrlPath(path) ? Set.of() : Set.of("service.healthCheck.path"));
+    }
+
+    /** Every Duration setter of the DSL, as a way to build a release with {@code d} in that field, and the field's path. */
+    record DurationField(String path, java.util.function.BiFunction<Draft, Duration, Release.Builder> apply) {
+        @Override
+        public String toString() {
+            return path;
+        }
+    }
+
+    static final List<DurationField> DURATION_FIELDS = List.of(
+            new DurationField("service.healthCheck.interval", (d, x) -> { d.interval = x; return d.release(); }),
+            new DurationField("service.healthCheck.timeout", (d, x) -> { d.timeout = x; return d.release(); }),
+            new DurationField("service.healthCheck.startPeriod", (d, x) -> { d.startPeriod = x; return d.release(); }),
+            new DurationField("service.preDeploy.timeout", (d, x) -> Release.of(d.service().preDeploy(Hook.command("./migrate").timeout(x))
+                    .buildUnchecked()).to(d.environment().buildUnchecked()).strategy(d.strategy)),
+            new DurationField("service.smokeTest.timeout", (d, x) -> Release.of(d.service().smokeTest(Hook.command("./smoke").timeout(x))
+                    .buildUnchecked()).to(d.environment().buildUnchecked()).strategy(d.strategy)),
+            new DurationField("environment.approvalTimeout", (d, x) -> Release.of(d.service().buildUnchecked())
+                    .to(d.environment().requireApproval().approvalTimeout(x).buildUnchecked()).strategy(d.strategy)),
+            new DurationField("strategy.bake", (d, x) -> { d.strategy = Strategies.canary().bake(x); return d.release(); }),
+            new DurationField("strategy.interval", (d, x) -> { d.strategy = Strategies.linear().interval(x); return d.release(); }),
+            new DurationField("strategy.previewBake", (d, x) -> { d.strategy = Strategies.blueGreen().previewBake(x); return d.release(); }),
+            new DurationField("strategy.analysis.interval", (d, x) -> {
+                d.strategy = Strategies.canary().analysis(a -> a.interval(x));
+                return d.release();
+            }),
+            new DurationField("strategy.analysis.initialDelay", (d, x) -> {
+                d.strategy = Strategies.canary().analysis(a -> a.initialDelay(x));
+                return d.release();
+            }),
+            new DurationField("strategy.analysis.progressDeadline", (d, x) -> {
+                d.strategy = Strategies.canary().analysis(a -> a.progressDeadline(x));
+                return d.release();
+            }),
+            new DurationField("strategy.analysis.gates[0].threshold", (d, x) -> {
+                d.strategy = Strategies.canary().analysis(a -> a.p99LatencyBelow(x));
+                return d.release();
+            }));
+
+    @Provide
+    static Arbitrary<Duration> extremeDurations() {
+        return Arbitraries.oneOf(
+                Arbitraries.of(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999), Duration.ofSeconds(Long.MIN_VALUE),
+                        Duration.ofSeconds(Long.MAX_VALUE / 1000 + 1), Duration.ofSeconds(Long.MIN_VALUE / 1000 - 1),
+                        Duration.ofNanos(Long.MAX_VALUE).plusNanos(1), Duration.ofMillis(Long.MAX_VALUE).plusMillis(1),
+                        Duration.ofNanos(-1), Duration.ZERO),
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs().between(0, 999_999_999)).as(Duration::ofSeconds));
+    }
+
+    @Property(tries = 600)
+    @Label("durations that overflow (or are absurd) are problems at their path, never an ArithmeticException")
+    void overflowingDurationsAreProblems(@ForAll("validDrafts") Draft d, @ForAll("extremeDurations") Duration x) {
+        for (DurationField field : DURATION_FIELDS) {
+            Release.Builder b = field.apply().apply(d.copy(), x);
+            Set<String> paths = problemPaths(b::build);
+            assertThat(paths).as("%s = %s", field, x).isSubsetOf(new TreeSet<>(List.of(field.path(), "service.healthCheck.timeout",
+                    "strategy.analysis.gates[0].threshold")));
+            boolean huge = x.compareTo(Duration.ofDays(7)) > 0 || x.isNegative();
+            if (huge) {
+                assertThat(paths).as("%s = %s", field, x).contains(field.path());
+            }
+        }
+    }
+
+    @Property
+    @Label("a gate threshold that can never pass (<= 0 for 'below', an error rate >= 1 for 'above') is a problem")
+    void thresholdsThatCanNeverPass(@ForAll("validDrafts") Draft d, @ForAll("gateThresholds") double t) {
+        String at = "strategy.analysis.gates[0].threshold";
+        Map<dev.cutover.analysis.MetricGate, Boolean> gates = Map.of(
+                dev.cutover.analysis.MetricGate.errorRateBelow(t), t <= 0 || t > 1,
+                gate(dev.cutover.analysis.MetricQuery.Kind.ERROR_RATE, dev.cutover.analysis.MetricGate.Comparison.ABOVE, t), t < 0 || t >= 1,
+                gate(dev.cutover.analysis.MetricQuery.Kind.LATENCY_P99, dev.cutover.analysis.MetricGate.Comparison.BELOW, t),
+                t <= 0 || t > 86_400_000,
+                gate(dev.cutover.analysis.MetricQuery.Kind.REQUEST_RATE, dev.cutover.analysis.MetricGate.Comparison.BELOW, t), t <= 0,
+                new dev.cutover.analysis.MetricGate("custom", dev.cutover.analysis.MetricQuery.custom("avg:x{*}"),
+                        dev.cutover.analysis.MetricGate.Comparison.BELOW, t), false);
+        gates.forEach((g, never) -> {
+            Draft x = d.copy();
+            x.strategy = Strategies.canary().analysis(a -> a.gate(g));
+            assertThat(releasePaths(x)).as("%s", g).isEqualTo(never ? Set.of(at) : Set.of());
+        });
+    }
+
+    static dev.cutover.analysis.MetricGate gate(dev.cutover.analysis.MetricQuery.Kind kind,
+            dev.cutover.analysis.MetricGate.Comparison comparison, double t) {
+        return dev.cutover.analysis.MetricGate.of(kind.name(), dev.cutover.analysis.MetricQuery.of(kind), comparison, t);
+    }
+
+    @Property(tries = 200)
+    @Label("ECS sizes: env and secrets fit a 64 KiB task definition; a hook's command fits RunTask's 8192-character overrides")
+    void ecsSizes(@ForAll("validDrafts") Draft d, @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 120) int kib,
+            @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 12_000) int commandChars) {
+        Draft x = d.copy();
+        x.env.clear();
+        x.secrets.clear();
+        String value = "v".repeat(1024 - 32);   // one KiB per variable with its JSON frame
+        for (int i = 0; i < kib; i++) {
+            x.env.put("V" + i, value);
+        }
+        long bytes = x.image.length() + x.env.entrySet().stream()
+                .mapToLong(e -> e.getKey().length() + e.getValue().length() + "{\"name\":\"\",\"value\":\"\"},".length()).sum();
+        boolean fits = bytes <= 56 * 1024;   // 64 KiB less the 8 KiB Cutover keeps for its own parts
+        assertThat(releasePaths(x)).as("%d bytes", bytes).isEqualTo(fits ? Set.of() : Set.of("service.env"));
+
+        String[] words = {"./migrate", "x".repeat(commandChars)};
+        long json = "{\"containerOverrides\":[{\"name\":\"app\",\"command\":[]}]}".length() + words[0].length() + 3 + commandChars + 3;
+        Set<String> hookPaths = problemPaths(() -> d.copy().service().preDeploy(Hook.command(words)).build());
+        assertThat(hookPaths).as("%d chars", json).isEqualTo(json <= 8192 ? Set.of() : Set.of("service.preDeploy.command"));
+    }
+
+    @Provide
+    static Arbitrary<String> validEnvVarNames() {
+        return envVarNames("V");
+    }
+
+    @Provide
+    static Arbitrary<String> notReferences() {
+        return invalidSecretRefs().filter(r -> r.length() >= 12);
+    }
+
+    @Property(tries = 300)
+    @Label("a null names its field path and the fix: service.env[\"<name>\"] must not be null; ...")
+    void nullsNameTheirPath(@ForAll("validEnvVarNames") String name) {
+        Map<String, Runnable> calls = new LinkedHashMap<>();
+        calls.put(entry("service.env", name), () -> Service.named("orders").env(name, null));
+        calls.put(entry("service.secrets", name), () -> Service.named("orders").secret(name, null));
+        calls.put(entry("service.config", name), () -> Service.named("orders").config(name, null));
+        Map<String, String> withNull = new java.util.HashMap<>();
+        withNull.put("OK", "1");
+        withNull.put(name, null);
+        calls.put(entry("service.env", name) + " ", () -> Service.named("orders").env(withNull));
+        calls.put(entry("environment.overrides[\"orders\"].env", name), () -> Environment.named("prod")
+                .override("orders", o -> o.env(name, null)));
+        calls.put("service.healthCheck.path", () -> Service.named("orders").healthCheck(h -> h.path(null)));
+        calls.put("hook.command[1]", () -> Hook.command("./migrate", null));
+        calls.forEach((path, call) -> assertThatThrownBy(call::run).as(path).isInstanceOf(NullPointerException.class)
+                .hasMessageStartingWith(path.strip() + " must not be null; "));
+        // a map with a null entry changes nothing: the builder is left as it was
+        Service.Builder b = Service.named("orders").image("repo/orders:1.0.0").env("KEEP", "1");
+        assertThatThrownBy(() -> b.env(withNull)).isInstanceOf(NullPointerException.class);
+        assertThat(b.build().env()).containsOnlyKeys("KEEP");
+    }
+
+    @Provide
+    static Arbitrary<String> longValues() {
+        return Arbitraries.strings().all().ofMinLength(65).ofMaxLength(20_000);
+    }
+
+    @Property(tries = 300)
+    @Label("echoed values are cut to a readable length; a value where a secret reference belongs is never echoed")
+    void echoesAreShortAndNeverSecret(@ForAll("validDrafts") Draft d, @ForAll("longValues") String value,
+            @ForAll("notReferences") String notARef) {
+        Draft x = d.copy();
+        x.image = "Repo/" + value;                 // an invalid image, echoed
+        x.secrets.put("DB_PASSWORD", notARef);      // not a reference: may be the secret itself
+        try {
+            x.release().build();
+            throw new AssertionError("expected a ValidationException");
+        } catch (ValidationException e) {
+            for (Problem p : e.problems()) {
+                assertThat(p.value() == null ? "" : p.value()).hasSizeLessThanOrEqualTo(64);
+            }
+            assertThat(e.problems()).filteredOn(p -> p.path().equals(entry("service.secrets", "DB_PASSWORD")))
+                    .singleElement().satisfies(p -> assertThat(p.value()).isEqualTo("(hidden)"));
+            assertThat(e.getMessage()).doesNotContain(notARef).doesNotContain(value);
+        }
+    }
+
+    @Provide
+    static Arbitrary<Double> gateThresholds() {
+        return Arbitraries.oneOf(Arbitraries.doubles().between(-1e6, 1e6), Arbitraries.of(0.0, -0.0, Double.MIN_VALUE, 1.0,
+                -Double.MIN_VALUE, 0.5, 1e-9, -1e-9, 2.0));
+    }
 
     @Property(tries = 400)
     @Label("several faults in one specification are all reported at once, and nothing else is")

@@ -125,8 +125,26 @@ public final class Analysis {
                 check(problems, g.threshold() >= 0 && g.threshold() <= 1, at + ".gates[" + i + "].threshold",
                         g.threshold(), "an error rate is a fraction from 0.0 to 1.0 (0.01 = 1%)");
             }
+            // a rate or a latency is never negative: "below 0" (or "below 0 ms") can never pass, and
+            // "an error rate above 1" neither; such a gate would roll back every release
+            boolean nonNegative = g.query().kind() != MetricQuery.Kind.CUSTOM;
+            if (nonNegative && g.comparison() == MetricGate.Comparison.BELOW) {
+                check(problems, !(g.threshold() <= 0), at + ".gates[" + i + "].threshold", g.threshold(),
+                        "can never pass: a measured " + g.name() + " is never below " + g.threshold() + "; give a limit above 0");
+            }
+            boolean latency = g.query().kind() == MetricQuery.Kind.LATENCY_P99 || g.query().kind() == MetricQuery.Kind.LATENCY_P95;
+            if (latency) {
+                check(problems, !(g.threshold() > MAX_LATENCY_MS), at + ".gates[" + i + "].threshold", g.threshold(),
+                        "must be at most 24 h (86400000 ms); a longer latency limit could never fail");
+            }
+            if (g.query().kind() == MetricQuery.Kind.ERROR_RATE && g.comparison() == MetricGate.Comparison.ABOVE) {
+                check(problems, !(g.threshold() >= 1), at + ".gates[" + i + "].threshold", g.threshold(),
+                        "can never pass: an error rate is never above 1.0");
+            }
         }
     }
+
+    private static final double MAX_LATENCY_MS = 86_400_000;
 
     private static boolean positiveAtMost(Duration d, Duration max) {
         return !d.isNegative() && !d.isZero() && d.compareTo(max) <= 0;

@@ -45,7 +45,8 @@ public record MetricGate(String name, MetricQuery query, Comparison comparison, 
     /** 99th percentile latency must stay below {@code latency}. */
     public static MetricGate p99LatencyBelow(Duration latency) {
         return new MetricGate("p99 latency", MetricQuery.of(MetricQuery.Kind.LATENCY_P99), Comparison.BELOW,
-                latency.toNanos() / 1_000_000.0);
+                // seconds and nanos apart: toNanos() overflows for durations past 292 years
+                latency.getSeconds() * 1000.0 + latency.getNano() / 1_000_000.0);
     }
 
     /** Whether {@code value} passes this gate. */

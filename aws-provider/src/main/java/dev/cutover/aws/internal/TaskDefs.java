@@ -42,7 +42,8 @@ public final class TaskDefs {
     static final String LABEL_SECRET = "cutover.secret.";
     static final String LABEL_DEFAULT_ROLES = "cutover.default-roles";
     static final String LABEL_VERSION = "cutover.version";
-    private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:\\d+(\\S*)");
+    /** The URL in a health command, quoted ({@link #shellQuoted}) or as older revisions wrote it, unquoted. */
+    private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:\\d+([^'\\s]*)");
 
     private TaskDefs() {
     }
@@ -120,7 +121,7 @@ public final class TaskDefs {
         }
         dev.cutover.HealthCheck h = s.healthCheck();
         HealthCheck health = HealthCheck.builder()
-                .command("CMD-SHELL", "curl -fs http://localhost:" + s.port() + h.path() + " || exit 1")
+                .command("CMD-SHELL", "curl -fs " + shellQuoted("http://localhost:" + s.port() + h.path()) + " || exit 1")
                 .interval((int) h.interval().toSeconds()).timeout((int) h.timeout().toSeconds()).retries(h.retries())
                 .startPeriod((int) h.startPeriod().toSeconds()).build();
         Map<String, String> logOptions = new LinkedHashMap<>();
@@ -224,6 +225,16 @@ public final class TaskDefs {
                     int i = image == null ? -1 : image.lastIndexOf(':');
                     return i < 0 ? "latest" : image.substring(i + 1);
                 });
+    }
+
+    /**
+     * {@code text} as one single-quoted POSIX shell word: the health command runs under the
+     * container's shell ({@code CMD-SHELL}), and the path must never be read as shell syntax
+     * ({@code /h;touch$IFS/x}, {@code /h?a=1&b=2}). Core admits only URL path characters without an
+     * apostrophe; an apostrophe is still closed, escaped and reopened here.
+     */
+    static String shellQuoted(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
     }
 
     private static int nz(Integer v, int dflt) {
