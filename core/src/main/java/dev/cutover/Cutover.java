@@ -544,12 +544,16 @@ public final class Cutover implements AutoCloseable {
     /**
      * Takes the lock of a deployment whose process died. The lock is taken in the dead holder's name
      * (the journaled deployer), so a lock manager that knows that owner hands it over at once; one
-     * that does not (a session-based lock) is waited for until the dead holder's lease runs out.
-     * Another deployment's lock is never taken over.
+     * that does not (a session-based lock) is waited for until the dead holder's lease runs out —
+     * as long as the lock manager says such a lock can outlive its holder ({@link
+     * LockManager#releaseDelay}: for Consul twice the session TTL plus the lock-delay), and one poll
+     * more. Another deployment's lock is never taken over.
      */
     private LockManager.LockHandle takeOver(String key, String journaledDeployer, String deploymentId) {
         String owner = (journaledDeployer == null ? rt.deployer : journaledDeployer) + "/" + deploymentId;
-        java.time.Instant giveUp = rt.scheduler.clock().instant().plus(rt.lockLease.multipliedBy(2));
+        Duration releaseDelay = rt.locks().releaseDelay(rt.lockLease);
+        Duration budget = releaseDelay.compareTo(rt.lockLease) > 0 ? releaseDelay : rt.lockLease;
+        java.time.Instant giveUp = rt.scheduler.clock().instant().plus(budget.plus(rt.lockLease));
         while (true) {
             try {
                 return rt.locks().acquire(key, owner, rt.lockLease);

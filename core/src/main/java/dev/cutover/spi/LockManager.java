@@ -15,6 +15,16 @@ public interface LockManager {
      */
     LockHandle acquire(String key, String owner, Duration lease);
 
+    /**
+     * The longest a lock taken with {@code lease} can stay unavailable after its holder died (its
+     * last renewal): a resume waits this long for a dead deployment's lock before it gives up. By
+     * default the lease; a lock manager whose locks outlive the lease (a Consul session lives up to
+     * twice its TTL, then its lock-delay holds the lock) says so.
+     */
+    default Duration releaseDelay(Duration lease) {
+        return lease;
+    }
+
     /** A held lock. */
     interface LockHandle extends AutoCloseable {
 

@@ -68,7 +68,7 @@ public final class ConsulLocks implements LockManager {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(lease, "lease");
         String kvKey = keys.lockKey("AcquireLock", key);
-        Duration ttl = lease.compareTo(MIN_TTL) < 0 ? MIN_TTL : lease.compareTo(MAX_TTL) > 0 ? MAX_TTL : lease;
+        Duration ttl = ttl(lease);
         Instant since = calls.clock().instant();
         ObjectNode json = ConfigEntries.JSON.createObjectNode().put("owner", owner).put("since", since.toString());
         String value = json.toString();
@@ -92,12 +92,28 @@ public final class ConsulLocks implements LockManager {
             if (held.isPresent() && held.get().getSession().isPresent()) {
                 throw new LockHeldException(key, holder.owner, holder.since);
             }
-            // free again (released meanwhile) or within Consul's lock-delay after a holder's session ended
-            last = new LockHeldException(key, holder == null ? "(unknown)" : holder.owner
-                    + " (its session ended; Consul's lock-delay of " + lockDelay.toSeconds() + "s still applies)",
-                    holder == null ? since : holder.since);
+            // free again (released meanwhile) or within Consul's lock-delay after a holder's session ended;
+            // the holder stays the holder's name alone, so a resume still recognises its own dead deployment
+            last = new LockHeldException(key, holder == null ? "(unknown)" : holder.owner,
+                    holder == null ? since : holder.since, "its session ended and Consul's lock-delay of "
+                            + lockDelay.toSeconds() + " s still applies; try again after it");
         }
         throw last;
+    }
+
+    /**
+     * Consul invalidates a TTL session at the latest after twice its TTL ("sessions may not be reaped
+     * for up to double this TTL", Consul HTTP API, /session/create, TTL), and then keeps the locks it
+     * held for the lock-delay ("Consul prevents any of the previously held locks from being
+     * re-acquired for the lock-delay interval", Consul docs, Sessions and distributed locks overview).
+     */
+    @Override
+    public Duration releaseDelay(Duration lease) {
+        return ttl(lease).multipliedBy(2).plus(lockDelay);
+    }
+
+    private static Duration ttl(Duration lease) {
+        return lease.compareTo(MIN_TTL) < 0 ? MIN_TTL : lease.compareTo(MAX_TTL) > 0 ? MAX_TTL : lease;
     }
 
     private String createSession(String key, Duration ttl) {

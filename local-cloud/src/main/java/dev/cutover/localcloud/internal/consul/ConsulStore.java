@@ -55,6 +55,12 @@ final class ConsulStore {
 
     private final TreeMap<String, KvEntry> kv = new TreeMap<>();
     private final Map<String, Long> tombstones = new HashMap<>();
+    /**
+     * Keys whose holder's session was invalidated, until when no session may acquire them: "When a
+     * session invalidation takes place, Consul prevents any of the previously held locks from being
+     * re-acquired for the lock-delay interval" (Consul docs, "Sessions and distributed locks
+     * overview", https://developer.hashicorp.com/consul/docs/automate/session); a release does not arm it.
+     */
     private final Map<String, Instant> lockDelays = new HashMap<>();
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final Map<String, Check> checks = new LinkedHashMap<>();
