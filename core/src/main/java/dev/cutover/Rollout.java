@@ -626,7 +626,7 @@ final class Rollout implements Deployment {
         if (old != null && !isRunning(old)) {
             // the previous revision was retired (e.g. a crash after the rollback window): start it again first
             journal("intent", Map.of("action", "restart", "revision", refText(old)));
-            RevisionRef restarted = rt.compute().restartRevision(old, release.service().instances());
+            RevisionRef restarted = rt.compute().restartRevision(old, startCount(newRevision));
             journal("done", Map.of("action", "restart", "revision", refText(restarted)));
             synchronized (this) {
                 oldRevision = restarted;

@@ -118,6 +118,22 @@ class AwsRollbackScalingPromotionTest {
     }
 
     @Test
+    void withServiceConnectRollbackRestoresThePreviousReleaseToo() {
+        Environment test = AwsFixture.serviceConnectEnv();
+        try (Deployer d = world.deployer(p -> p.environment(test),
+                c -> c.journal(new FileJournalStore(journalDir)).rollbackWindow(Duration.ofMinutes(1)))) {
+            Release v1 = Release.of(scaled("1.0.0", 2, 10).env("LOG_LEVEL", "info").build()).to(test).build();
+            deploy(d, v1);
+            deploy(d, Release.of(scaled("2.0.0", 1, 4).build()).to(test).build());
+
+            Deployment back = d.cutover().rollback("orders", "test");
+            assertThat(back.await()).as(back.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+            Plan after = d.cutover().plan(v1);
+            assertThat(after.isEmpty()).as(after.toString()).isTrue();
+        }
+    }
+
+    @Test
     void aNewProcessRollsBackFromAFileJournalAndAnInMemoryJournalSaysHowToKeepHistory() {
         Release v1 = release(scaled("1.0.0", 2, 10).env("LOG_LEVEL", "info"));
         try (Deployer first = deployer(journalDir)) {
