@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,8 +52,7 @@ public final class ShapeTable {
         this.operations = table.path("operations");
         this.shapes = table.path("shapes");
         this.origin = table.path("_origin");
-        for (Iterator<Map.Entry<String, JsonNode>> it = operations.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> op = it.next();
+        for (Map.Entry<String, JsonNode> op : operations.properties()) {
             routes.add(RestRoute.of(op.getKey(), op.getValue()));
         }
         // the most literal template wins when two match (e.g. /tags vs /{label})
@@ -117,8 +115,7 @@ public final class ShapeTable {
         if (shape == null) {
             return input;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = shape.path("members").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> m = it.next();
+        for (Map.Entry<String, JsonNode> m : shape.path("members").properties()) {
             String location = m.getValue().path("location").asText("");
             String wire = m.getValue().path("locationName").asText(m.getKey());
             JsonNode target = shapes.path(m.getValue().path("shape").asText());
@@ -195,8 +192,7 @@ public final class ShapeTable {
                 out.add("Value null at '" + child(path, name) + "' failed to satisfy constraint: Member must not be null");
             }
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : value.properties()) {
             JsonNode member = members.get(f.getKey());
             if (member == null || f.getValue().isNull()) {
                 continue; // AWS ignores members its model does not know
@@ -286,8 +282,7 @@ public final class ShapeTable {
         JsonNode keyShape = shapes.path(shape.path("key").asText());
         String valueShapeName = shape.path("value").asText();
         JsonNode valueShape = shapes.path(valueShapeName);
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : value.properties()) {
             List<String> keyBroken = new ArrayList<>();
             stringConstraints(keyShape, e.getKey(), keyBroken);
             if (!keyBroken.isEmpty()) {
@@ -372,7 +367,7 @@ public final class ShapeTable {
         }
         if (value.isObject()) {
             Map<String, String> items = new java.util.LinkedHashMap<>();
-            value.fields().forEachRemaining(e -> items.put(e.getKey(), render(e.getValue())));
+            value.properties().forEach(e -> items.put(e.getKey(), render(e.getValue())));
             return items.toString();
         }
         return value.asText();
