@@ -991,7 +991,7 @@ public final class Cutover implements AutoCloseable {
     /** The deployment meters; recording never throws. */
     static final class Metrics {
         private final MeterRegistry meters;
-        private final Map<String, AtomicInteger> weightGauges = new ConcurrentHashMap<>();
+        private final Map<String, WeightGauge> weightGauges = new ConcurrentHashMap<>();
 
         Metrics(MeterRegistry meters) {
             this.meters = meters;
@@ -1023,24 +1023,47 @@ public final class Cutover implements AutoCloseable {
             safe(() -> Counter.builder("cutover.rollbacks").tags(tags(r)).tag("reason", reason).register(meters).increment());
         }
 
+        /**
+         * Sets the weight gauge of every revision in {@code weights}; a revision no longer in them
+         * (retired) loses its gauge, so no series stays at 0 forever.
+         */
         void weights(Release r, Map<String, Integer> weights) {
             safe(() -> {
                 for (Map.Entry<String, Integer> e : weights.entrySet()) {
                     String key = r.key() + "|" + e.getKey();
-                    AtomicInteger holder = weightGauges.computeIfAbsent(key, k -> {
+                    WeightGauge holder = weightGauges.computeIfAbsent(key, k -> {
                         AtomicInteger a = new AtomicInteger();
-                        meters.gauge("cutover.traffic.weight", Tags.of("service", r.service().name(),
-                                "environment", r.environment().name(), "revision", e.getKey()), a);
-                        return a;
+                        io.micrometer.core.instrument.Gauge g = io.micrometer.core.instrument.Gauge
+                                .builder("cutover.traffic.weight", a, AtomicInteger::get)
+                                .tags("service", r.service().name(), "environment", r.environment().name(), "revision", e.getKey())
+                                .baseUnit("percent").description("the share of the service's traffic a revision receives")
+                                .register(meters);
+                        return new WeightGauge(a, g);
                     });
-                    holder.set(e.getValue());
+                    holder.value().set(e.getValue());
                 }
-                weightGauges.forEach((k, v) -> {
+                weightGauges.entrySet().removeIf(entry -> {
+                    String k = entry.getKey();
                     if (k.startsWith(r.key() + "|") && !weights.containsKey(k.substring(r.key().length() + 1))) {
-                        v.set(0);
+                        meters.remove(entry.getValue().gauge());
+                        return true;
                     }
+                    return false;
                 });
             });
+        }
+
+        /** A retired revision serves nothing any more: its weight gauge goes away. */
+        void retired(Release r, String revision) {
+            safe(() -> {
+                WeightGauge g = weightGauges.remove(r.key() + "|" + revision);
+                if (g != null) {
+                    meters.remove(g.gauge());
+                }
+            });
+        }
+
+        private record WeightGauge(AtomicInteger value, io.micrometer.core.instrument.Gauge gauge) {
         }
 
         private static void safe(Runnable r) {

@@ -600,6 +600,7 @@ final class Rollout implements Deployment {
         rt.discovery().ifPresent(d -> d.revisionRetired(r));
         rt.compute().retire(r);
         journal("done", Map.of("action", "retire", "revision", refText(r)));
+        rt.metrics().retired(release, r.id());
     }
 
     private void applyPostChanges() {

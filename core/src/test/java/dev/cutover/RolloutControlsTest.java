@@ -307,7 +307,10 @@ class RolloutControlsTest extends RolloutHarness {
         assertThat(meters.find("cutover.deployment.duration").tag("outcome", "succeeded").timer().count()).isEqualTo(1);
         assertThat(meters.find("cutover.rollbacks").tag("reason", "analysis").counter().count()).isEqualTo(1.0);
         assertThat(meters.find("cutover.traffic.weight").tag("revision", serving.id()).gauge().value()).isEqualTo(100.0);
-        assertThat(meters.find("cutover.traffic.weight").tag("revision", old.id()).gauge().value()).isZero();
+        time.runUntil(() -> meters.find("cutover.traffic.weight").tag("revision", old.id()).gauge() == null); // retirement done
+        assertThat(meters.find("cutover.traffic.weight").tag("revision", old.id()).gauge())
+                .as("a retired revision's weight gauge is removed, not left at 0").isNull();
+        assertThat(meters.find("cutover.traffic.weight").gauges()).hasSize(1);
         assertThat(meters.find("cutover.provider.calls").tag("operation", "SetWeights").tag("outcome", "success").timer()
                 .count()).isPositive();
         assertThat(tags).isNotEmpty();
