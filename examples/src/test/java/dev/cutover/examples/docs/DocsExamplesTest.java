@@ -42,6 +42,7 @@ class DocsExamplesTest {
     @Test
     void gettingStartedFirstDeployment() {
         // snippet:start
+        VirtualScheduler time = Scheduler.virtual(Instant.parse("2026-01-01T00:00:00Z"));   // dev.cutover.time
         Service orders = Service.named("orders")
             .image("123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:1.4.2")
             .port(8080).cpu(256).memoryMiB(512).instances(2)
