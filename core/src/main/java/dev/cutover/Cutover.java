@@ -371,9 +371,10 @@ public final class Cutover implements AutoCloseable {
      */
     public Deployment apply(Plan plan) {
         Objects.requireNonNull(plan, "plan");
-        if (!instanceId.equals(plan.owner())) {
+        if (!instanceId.equals(plan.owner()) && !plan.isReviewed()) {
             throw new IllegalArgumentException("plan " + plan.id() + " was made by another Cutover instance; "
-                    + "plan again with this one (plans carry the state their own instance observed)");
+                    + "plan again with this one, or write it with plan.write(path) and apply Plan.read(path), "
+                    + "which checks that the world and the changes are still those written");
         }
         Release release = plan.release();
         String id = newDeploymentId(release);
@@ -396,6 +397,17 @@ public final class Cutover implements AutoCloseable {
                     changed.add("observed state");
                 }
                 throw new StalePlanException(plan.id(), changed);
+            }
+            if (plan.isReviewed()) {
+                // a plan from a file: the same world must give exactly the reviewed changes, or nothing is applied
+                List<Change> fresh = describeTraffic(release, Diff.diff(DesiredState.of(release), now, candidates));
+                Plan replanned = new Plan(plan.id(), instanceId, release, fresh, plan.observedFingerprint(), plan.createdAt(),
+                        plan.requiredPermissions());
+                if (!Json.write(Json.parseObject(replanned.toJson()).get("changes")).equals(plan.reviewedChanges())) {
+                    throw new StalePlanException(plan.id(), List.of("the changes planned now differ from the reviewed ones "
+                            + "although the observed state is the same (other providers or provider settings?)"));
+                }
+                plan = replanned;
             }
             Map<String, String> started = new LinkedHashMap<>();
             started.put("target", release.key());
