@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * A deployer killed at every provider call boundary of a multi-call step — start revision (task
  * definition, Cloud Map service, virtual node, ECS service, scalable target) and retire (ECS service,
- * scalable target, virtual node, Cloud Map service) — then resumed by a new process: the cloud ends
+ * scalable target, virtual node, Cloud Map service), the retire of the old revision after promotion
+ * and the retire of a bad new revision in a rollback — then resumed by a new process: the cloud ends
  * with exactly the serving revision's resources and all traffic on it.
  */
 class AwsCrashResumeNoOrphansTest {
@@ -41,8 +42,11 @@ class AwsCrashResumeNoOrphansTest {
     private record Run(AwsWorld world, CrashingProvider crash, InMemoryJournalStore journal, Deployer deployer) {
     }
 
-    private Run setUp() {
+    private Run setUp(boolean badNext) {
         AwsWorld world = new AwsWorld();
+        if (badNext) {
+            world.cloud.images().behave("repo/orders:2.0.0", b -> b.crashOnStart(true));
+        }
         InMemoryJournalStore journal = new InMemoryJournalStore();
         CrashingProvider[] crash = new CrashingProvider[1];
         Deployer d = world.deployer(p -> { }, aws -> crash[0] = new CrashingProvider(aws),
@@ -54,21 +58,23 @@ class AwsCrashResumeNoOrphansTest {
 
     /**
      * The crash points: after each provider call from the one before a step's intent is journaled to
-     * the last one of the step (start-revision, and each retire), counted from the dry run.
+     * the last one of the step (start-revision, and each retire; with a bad new revision only the
+     * retires of its rollback), counted from a dry run.
      */
-    private List<Integer> crashPoints() {
-        Run dry = setUp();
+    private List<Integer> crashPoints(boolean badNext) {
+        Run dry = setUp(badNext);
         try {
             dry.crash().record();
             Deployment d = dry.deployer().cutover().apply(dry.deployer().cutover().plan(next()));
-            assertThat(d.await()).as(d.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+            assertThat(d.await()).as(d.statusReason())
+                    .isEqualTo(badNext ? DeploymentStatus.ROLLED_BACK : DeploymentStatus.SUCCEEDED);
             List<Integer> points = new ArrayList<>();
             int call = 0;
             boolean inStep = false;
             for (String c : dry.crash().calls()) {
                 if (c.startsWith(CrashingProvider.JOURNAL)) {
                     String what = c.substring(CrashingProvider.JOURNAL.length());
-                    if (what.equals("intent start-revision") || what.equals("intent retire")) {
+                    if (what.equals("intent retire") || what.equals("intent start-revision") && !badNext) {
                         inStep = true;
                         if (call > 0 && !points.contains(call)) {
                             points.add(call); // dies right before the step's first call
@@ -92,13 +98,20 @@ class AwsCrashResumeNoOrphansTest {
 
     @TestFactory
     Stream<DynamicTest> aCrashAtEveryProviderCallOfStartRevisionAndRetireLeavesOnlyTheServingRevision() {
-        List<Integer> points = crashPoints();
+        List<Integer> points = crashPoints(false);
         assertThat(points).as("start-revision and retire make calls").hasSizeGreaterThan(8);
-        return points.stream().map(n -> DynamicTest.dynamicTest("crash after provider call " + n, () -> crashAndResume(n)));
+        return points.stream().map(n -> DynamicTest.dynamicTest("crash after provider call " + n, () -> crashAndResume(n, false)));
     }
 
-    private void crashAndResume(int n) {
-        Run run = setUp();
+    @TestFactory
+    Stream<DynamicTest> aCrashAtEveryProviderCallOfARollbacksRetireLeavesOnlyThePreviousRevision() {
+        List<Integer> points = crashPoints(true);
+        assertThat(points).as("the rollback's retire makes calls").hasSizeGreaterThan(3);
+        return points.stream().map(n -> DynamicTest.dynamicTest("crash after provider call " + n, () -> crashAndResume(n, true)));
+    }
+
+    private void crashAndResume(int n, boolean badNext) {
+        Run run = setUp(badNext);
         try (AwsWorld world = run.world()) {
             run.crash().crashAfter(n);
             Deployment d = run.deployer().cutover().apply(run.deployer().cutover().plan(next()));
@@ -116,6 +129,9 @@ class AwsCrashResumeNoOrphansTest {
                 Map<String, Integer> weights = second.aws().traffic().orElseThrow().weights("stage", "orders");
                 assertThat(weights).as("100% on exactly one revision").hasSize(1).containsValue(100);
                 String serving = weights.keySet().iterator().next();
+                if (badNext) {
+                    assertThat(serving).as("the bad revision never keeps traffic").isEqualTo("stage-orders:1");
+                }
                 String node = Names.perRevision(serving);
 
                 world.cloud.faults().reset();
