@@ -36,6 +36,7 @@ public final class Environment {
     private final String promotedFrom;
     private final boolean requireApproval;
     private final Duration approvalTimeout;
+    private final Logs logs;
 
     private Environment(Builder b) {
         this.name = b.name;
@@ -50,6 +51,7 @@ public final class Environment {
         this.promotedFrom = b.promotedFrom;
         this.requireApproval = b.requireApproval;
         this.approvalTimeout = b.approvalTimeout;
+        this.logs = b.logs;
     }
 
     /** Starts an environment description; the name must be 1–63 lowercase letters, digits and hyphens. */
@@ -69,6 +71,7 @@ public final class Environment {
         b.promotedFrom = promotedFrom;
         b.requireApproval = requireApproval;
         b.approvalTimeout = approvalTimeout;
+        b.logs = logs;
         return b;
     }
 
@@ -128,7 +131,13 @@ public final class Environment {
     /** The service as this environment runs it: overrides applied. */
     public Service effective(Service service) {
         ServiceOverride o = overrides.get(service.name());
-        return o == null ? service : o.applyTo(service);
+        Service s = o == null ? service : o.applyTo(service);
+        return logs == null || s.logs().isPresent() ? s : s.toBuilder().logs(logs).buildUnchecked();
+    }
+
+    /** Where the container logs of this environment's services go, unless a service chooses itself. */
+    public Optional<Logs> logs() {
+        return Optional.ofNullable(logs);
     }
 
     static void validate(Environment e, String at, Problems p) {
@@ -170,6 +179,9 @@ public final class Environment {
             }
             ServiceOverride.validate(o, Problems.entry(at + ".overrides", service), p);
         });
+        if (e.logs != null) {
+            LogsCheck.validate(e.logs, at + ".logs", p);
+        }
     }
 
     @Override
@@ -178,13 +190,13 @@ public final class Environment {
                 && cluster.equals(e.cluster) && Objects.equals(mesh, e.mesh) && namespace.equals(e.namespace)
                 && trafficMode == e.trafficMode && overrides.equals(e.overrides) && requireImageDigest == e.requireImageDigest
                 && Objects.equals(promotedFrom, e.promotedFrom) && requireApproval == e.requireApproval
-                && approvalTimeout.equals(e.approvalTimeout);
+                && approvalTimeout.equals(e.approvalTimeout) && Objects.equals(logs, e.logs);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, region, cluster, mesh, namespace, trafficMode, overrides, requireImageDigest, promotedFrom,
-                requireApproval, approvalTimeout);
+                requireApproval, approvalTimeout, logs);
     }
 
     @Override
@@ -209,6 +221,9 @@ public final class Environment {
         if (requireApproval) {
             sb.append(", requireApproval(timeout ").append(approvalTimeout).append(')');
         }
+        if (logs != null) {
+            sb.append(", logs=").append(logs.describe());
+        }
         return sb.append(']').toString();
     }
 
@@ -225,6 +240,7 @@ public final class Environment {
         private String promotedFrom;
         private boolean requireApproval;
         private Duration approvalTimeout = Duration.ofHours(1);
+        private Logs logs;
 
         private Builder(String name) {
             this.name = name;
@@ -306,6 +322,12 @@ public final class Environment {
         /** How long to wait for approval before rolling back (default 1 h). */
         public Builder approvalTimeout(Duration timeout) {
             this.approvalTimeout = Problems.nonNull(timeout, "environment.approvalTimeout", "give more than 0 and at most 7 days, e.g. Duration.ofHours(1)");
+            return this;
+        }
+
+        /** Where the container logs of every service go, unless a service sets its own (default: CloudWatch Logs via awslogs). */
+        public Builder logs(Logs logs) {
+            this.logs = Objects.requireNonNull(logs, "environment.logs");
             return this;
         }
 

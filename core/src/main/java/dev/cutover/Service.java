@@ -59,6 +59,8 @@ public final class Service {
     private final Hook smokeTest;
     private final String taskRole;
     private final String executionRole;
+    private final List<Sidecar> sidecars;
+    private final Logs logs;
 
     private Service(Builder b) {
         this.name = b.name;
@@ -81,6 +83,8 @@ public final class Service {
         this.smokeTest = b.smokeTest;
         this.taskRole = b.taskRole;
         this.executionRole = b.executionRole;
+        this.sidecars = List.copyOf(b.sidecars);
+        this.logs = b.logs;
     }
 
     /** Starts a service description; the name must be 1–63 lowercase letters, digits and hyphens. */
@@ -107,6 +111,8 @@ public final class Service {
         b.smokeTest = smokeTest;
         b.taskRole = taskRole;
         b.executionRole = executionRole;
+        b.sidecars.addAll(sidecars);
+        b.logs = logs;
         return b;
     }
 
@@ -188,6 +194,16 @@ public final class Service {
     /** The IAM role ECS uses to pull the image and read secrets, if any. */
     public Optional<String> executionRole() {
         return Optional.ofNullable(executionRole);
+    }
+
+    /** The containers that run next to the service's own in every task, in declaration order. */
+    public List<Sidecar> sidecars() {
+        return sidecars;
+    }
+
+    /** Where the container logs go, if the service (or its environment) chose; else the provider's default. */
+    public Optional<Logs> logs() {
+        return Optional.ofNullable(logs);
     }
 
     static void validate(Service s, String at, Problems p) {
@@ -278,6 +294,10 @@ public final class Service {
             p.check(ROLE_ARN.matcher(s.executionRole).matches(), at + ".executionRole", s.executionRole,
                     "must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>");
         }
+        Sidecar.validate(s.sidecars, at + ".sidecars", s.cpu, s.memoryMiB, p);
+        if (s.logs != null) {
+            LogsCheck.validate(s.logs, at + ".logs", p);
+        }
     }
 
     @Override
@@ -287,13 +307,14 @@ public final class Service {
                 && secrets.equals(s.secrets) && config.equals(s.config) && healthCheck.equals(s.healthCheck)
                 && Objects.equals(scaling, s.scaling) && instances == s.instances && discoveryName.equals(s.discoveryName)
                 && Objects.equals(preDeploy, s.preDeploy) && Objects.equals(smokeTest, s.smokeTest)
-                && Objects.equals(taskRole, s.taskRole) && Objects.equals(executionRole, s.executionRole);
+                && Objects.equals(taskRole, s.taskRole) && Objects.equals(executionRole, s.executionRole)
+                && sidecars.equals(s.sidecars) && Objects.equals(logs, s.logs);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, imageText, port, cpu, memoryMiB, launchType, env, secrets, config, healthCheck, scaling,
-                instances, discoveryName, preDeploy, smokeTest, taskRole, executionRole);
+                instances, discoveryName, preDeploy, smokeTest, taskRole, executionRole, sidecars, logs);
     }
 
     @Override
@@ -322,6 +343,10 @@ public final class Service {
         if (smokeTest != null) {
             sb.append(", smokeTest=").append(smokeTest);
         }
+        sidecars.forEach(c -> sb.append(", sidecar ").append(c.name()).append('=').append(c.image()));
+        if (logs != null) {
+            sb.append(", logs=").append(logs.describe());
+        }
         return sb.append(']').toString();
     }
 
@@ -344,6 +369,8 @@ public final class Service {
         private Hook smokeTest;
         private String taskRole;
         private String executionRole;
+        private final List<Sidecar> sidecars = new ArrayList<>();
+        private Logs logs;
 
         private Builder(String name) {
             this.name = name;
@@ -501,6 +528,34 @@ public final class Service {
 
         public Builder executionRole(String roleArn) {
             this.executionRole = Problems.nonNull(roleArn, "service.executionRole", "give an IAM role ARN, or leave it out");
+            return this;
+        }
+
+        /** Adds a container that runs next to the service's own in every task. */
+        public Builder sidecar(Sidecar sidecar) {
+            sidecars.add(Objects.requireNonNull(sidecar, "service.sidecars[" + sidecars.size() + "]"));
+            return this;
+        }
+
+        /** Adds a sidecar named {@code name}, described by the lambda: {@code .sidecar("agent", s -> s.image("datadog/agent:7"))}. */
+        public Builder sidecar(String name, Consumer<Sidecar.Builder> sidecar) {
+            Sidecar.Builder b = Sidecar.named(Objects.requireNonNull(name, "service.sidecars[" + sidecars.size() + "].name"));
+            Objects.requireNonNull(sidecar, "sidecar").accept(b);
+            sidecars.add(b.buildUnchecked());
+            return this;
+        }
+
+        /** Replaces all sidecars. */
+        public Builder sidecars(List<Sidecar> sidecars) {
+            Objects.requireNonNull(sidecars, "service.sidecars");
+            this.sidecars.clear();
+            sidecars.forEach(this::sidecar);
+            return this;
+        }
+
+        /** Where the container logs go (default: the environment's choice, else CloudWatch Logs via awslogs). */
+        public Builder logs(Logs logs) {
+            this.logs = Objects.requireNonNull(logs, "service.logs");
             return this;
         }
 

@@ -70,7 +70,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         String region = b.region != null ? b.region : new DefaultAwsRegionProviderChain().getRegion().id();
         this.settings = new AwsSettings(region, b.accountId, b.logGroupPrefix, b.createLogGroup, b.taskRole, b.executionRole,
                 b.revisionRetention, b.keepWarm, b.subnets, b.securityGroups, b.assignPublicIp, b.vpcId, b.pollInterval,
-                b.operationTimeout);
+                b.operationTimeout, b.envoyImage);
         this.clients = new AwsClients(region, b.credentials != null ? b.credentials : DefaultCredentialsProvider.builder().build(),
                 b.endpointOverride, b.httpClient);
         this.calls = new AwsCalls(ProviderContext.direct(b.clock));
@@ -173,6 +173,23 @@ public final class AwsProvider implements Provider, AutoCloseable {
         return Permissions.of(settings, runtime.layouts().of(plan.release().environment().name()), plan.release(), plan.changes());
     }
 
+    /**
+     * What the task role of the plan's service must allow (not the deployer's permissions): in App
+     * Mesh mode {@code appmesh:StreamAggregatedResources} on the service's virtual nodes, which
+     * Envoy needs to read its configuration. Render with {@link #policyJson(List)}.
+     */
+    public List<PolicyStatement> taskRolePermissions(Plan plan) {
+        return dev.cutover.aws.internal.RolePolicies.taskRole(settings, plan.release());
+    }
+
+    /**
+     * What the task execution role of the plan's service must allow: writing its CloudWatch log
+     * group, pulling its private ECR images, reading the secrets the task definition injects.
+     */
+    public List<PolicyStatement> executionRolePermissions(Plan plan) {
+        return dev.cutover.aws.internal.RolePolicies.executionRole(settings, plan.release());
+    }
+
     /** The statements of {@link #requiredPermissions(Plan)} as an IAM policy document (JSON). */
     public static String policyJson(List<PolicyStatement> statements) {
         return Permissions.json(statements);
@@ -232,6 +249,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         private Sleeper sleeper = Sleeper.wallClock();
         private final List<Environment> environments = new ArrayList<>();
         private int observeConcurrency = 4;
+        private String envoyImage = dev.cutover.aws.internal.TaskDefs.DEFAULT_ENVOY_IMAGE;
 
         private Builder() {
         }
@@ -308,6 +326,21 @@ public final class AwsProvider implements Provider, AutoCloseable {
         /** The execution role (image pull, logs, secrets) of services that declare none. */
         public Builder executionRole(String roleArn) {
             this.executionRole = Objects.requireNonNull(roleArn, "roleArn");
+            return this;
+        }
+
+        /**
+         * The Envoy image of the proxy container every task runs in App Mesh mode (default: AWS's
+         * published {@code public.ecr.aws/appmesh/aws-appmesh-envoy} image). An image from a
+         * private ECR repository needs the execution role on Fargate.
+         */
+        public Builder envoyImage(String image) {
+            Objects.requireNonNull(image, "envoyImage");
+            if (image.isBlank() || image.length() > 255 || image.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("envoyImage must be an image reference (registry/repository:tag), was '"
+                        + image + "'");
+            }
+            this.envoyImage = image;
             return this;
         }
 

@@ -25,6 +25,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  *   <tr><td>{@code aws.account-id}</td><td>account id for ARNs</td></tr>
  *   <tr><td>{@code aws.log-group-prefix}, {@code aws.create-log-group}</td><td>awslogs settings</td></tr>
  *   <tr><td>{@code aws.task-role}, {@code aws.execution-role}</td><td>default role ARNs</td></tr>
+ *   <tr><td>{@code aws.envoy-image}</td><td>the App Mesh Envoy image</td></tr>
  *   <tr><td>{@code aws.revision-retention}</td><td>task definition revisions kept (default 5)</td></tr>
  *   <tr><td>{@code aws.keep-warm}</td><td>ISO-8601 duration ({@code PT15M}) or seconds</td></tr>
  *   <tr><td>{@code aws.subnets}, {@code aws.security-groups}</td><td>comma-separated ids</td></tr>
@@ -63,6 +64,7 @@ public final class AwsProviderFactory implements ProviderFactory {
         config.find("aws.create-log-group").map(v -> bool("aws.create-log-group", v)).ifPresent(b::createLogGroup);
         config.find("aws.task-role").ifPresent(b::taskRole);
         config.find("aws.execution-role").ifPresent(b::executionRole);
+        config.find("aws.envoy-image").ifPresent(b::envoyImage);
         config.find("aws.revision-retention").map(v -> integer("aws.revision-retention", v)).ifPresent(b::revisionRetention);
         config.find("aws.keep-warm").map(v -> duration("aws.keep-warm", v)).ifPresent(b::keepWarm);
         config.find("aws.subnets").map(AwsProviderFactory::list).ifPresent(b::subnets);

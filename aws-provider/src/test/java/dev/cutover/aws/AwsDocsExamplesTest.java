@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.Cutover;
 import dev.cutover.Environment;
+import dev.cutover.Logs;
 import dev.cutover.Plan;
 import dev.cutover.Release;
+import dev.cutover.Service;
+import dev.cutover.Sidecar;
 import dev.cutover.localcloud.LocalCloud;
 import dev.cutover.localcloud.SimClock;
 import dev.cutover.time.Scheduler;
@@ -67,6 +70,23 @@ class AwsDocsExamplesTest {
             cutover.close();
             aws.close();
         }
+    }
+
+    @Test
+    void sidecarsAndLogs() {
+        // snippet:start
+        Service orders = Service.named("orders").image("repo/orders:1.4.2")
+            .sidecar("datadog-agent", s -> s.image("public.ecr.aws/datadog/agent:7").memoryMiB(256)
+                .env("ECS_FARGATE", "true").essential(false))
+            .build();
+        // snippet:end
+        // snippet:start
+        Environment prod = Environment.named("prod").region("us-east-1").cluster("main")
+            .logs(Logs.datadog("prod/datadog/api-key").site("datadoghq.eu").source("java").tag("team", "shop"))
+            .build();
+        // snippet:end
+        assertThat(orders.sidecars()).extracting(Sidecar::name).containsExactly("datadog-agent");
+        assertThat(Release.of(orders).to(prod).build().service().logs()).containsInstanceOf(Logs.Datadog.class);
     }
 
     @Test

@@ -7,11 +7,13 @@ import dev.cutover.Environment;
 import dev.cutover.HealthCheck;
 import dev.cutover.Hook;
 import dev.cutover.LaunchType;
+import dev.cutover.Logs;
 import dev.cutover.Linear;
 import dev.cutover.Release;
 import dev.cutover.Rolling;
 import dev.cutover.Scaling;
 import dev.cutover.Service;
+import dev.cutover.Sidecar;
 import dev.cutover.ServiceOverride;
 import dev.cutover.Strategy;
 import dev.cutover.TrafficMode;
@@ -89,7 +91,65 @@ public final class ReleaseCodec {
         s.smokeTest().ifPresent(h -> m.put("smokeTest", hook(h)));
         s.taskRole().ifPresent(r -> m.put("taskRole", r));
         s.executionRole().ifPresent(r -> m.put("executionRole", r));
+        if (!s.sidecars().isEmpty()) {
+            List<Object> sidecars = new ArrayList<>();
+            s.sidecars().forEach(c -> sidecars.add(sidecar(c)));
+            m.put("sidecars", sidecars);
+        }
+        s.logs().ifPresent(l -> m.put("logs", logs(l)));
         return m;
+    }
+
+    private static Map<String, Object> sidecar(Sidecar c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", c.name());
+        m.put("image", c.image());
+        m.put("cpu", c.cpu());
+        m.put("memoryMiB", c.memoryMiB().orElse(0));
+        m.put("env", c.env());
+        m.put("essential", c.essential());
+        Map<String, Object> deps = new LinkedHashMap<>();
+        c.dependsOn().forEach((k, v) -> deps.put(k, v.name()));
+        m.put("dependsOn", deps);
+        return m;
+    }
+
+    private static Sidecar toSidecar(Map<String, Object> m) {
+        Sidecar.Builder b = Sidecar.named(str(m, "name")).image(str(m, "image")).cpu(integer(m, "cpu"))
+                .memoryMiB(integer(m, "memoryMiB")).env(strings(m, "env")).essential(Boolean.TRUE.equals(m.get("essential")));
+        strings(m, "dependsOn").forEach((k, v) -> b.dependsOn(k, Sidecar.Condition.valueOf(v)));
+        return b.build();
+    }
+
+    /** A log configuration; the Datadog API key is a secret reference, never a value. */
+    private static Map<String, Object> logs(Logs logs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (logs instanceof Logs.AwsLogs a) {
+            m.put("type", "awslogs");
+            m.put("group", a.group());
+            m.put("streamPrefix", a.streamPrefix());
+            m.put("region", a.region());
+        } else if (logs instanceof Logs.Datadog d) {
+            m.put("type", "datadog");
+            m.put("apiKeySecret", d.apiKeySecret());
+            m.put("site", d.site());
+            m.put("source", d.source());
+            m.put("tags", d.tags());
+            m.put("routerImage", d.routerImage());
+        }
+        return m;
+    }
+
+    private static Logs toLogs(Map<String, Object> m) {
+        String type = str(m, "type");
+        if (type.equals("awslogs")) {
+            return new Logs.AwsLogs(str(m, "group"), str(m, "streamPrefix"), str(m, "region"));
+        }
+        if (type.equals("datadog")) {
+            return new Logs.Datadog(str(m, "apiKeySecret"), str(m, "site"), str(m, "source"), strings(m, "tags"),
+                    str(m, "routerImage"));
+        }
+        throw new IllegalArgumentException("unknown log configuration type '" + type + "'");
     }
 
     private static Service toService(Map<String, Object> m) {
@@ -116,6 +176,16 @@ public final class ReleaseCodec {
         }
         if (m.get("executionRole") != null) {
             b.executionRole(str(m, "executionRole"));
+        }
+        if (m.get("sidecars") != null) {
+            for (Object o : list(m, "sidecars")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> c = (Map<String, Object>) o;
+                b.sidecar(toSidecar(c));
+            }
+        }
+        if (m.get("logs") != null) {
+            b.logs(toLogs(obj(m, "logs")));
         }
         return b.build();
     }
@@ -180,6 +250,7 @@ public final class ReleaseCodec {
         Map<String, Object> overrides = new LinkedHashMap<>();
         e.overrides().forEach((service, o) -> overrides.put(service, override(o)));
         m.put("overrides", overrides);
+        e.logs().ifPresent(l -> m.put("logs", logs(l)));
         return m;
     }
 
@@ -189,6 +260,9 @@ public final class ReleaseCodec {
                 .approvalTimeout(duration(m, "approvalTimeout"));
         if (m.get("mesh") != null) {
             b.mesh(str(m, "mesh"));
+        }
+        if (m.get("logs") != null) {
+            b.logs(toLogs(obj(m, "logs")));
         }
         if (Boolean.TRUE.equals(m.get("requireImageDigest"))) {
             b.requireImageDigest();

@@ -99,6 +99,8 @@ public final class DesiredState {
         s.secrets().forEach((k, v) -> m.put("secret." + k, Attribute.secret(v)));
         s.taskRole().ifPresent(r -> m.put("taskRole", Attribute.of(r)));
         s.executionRole().ifPresent(r -> m.put("executionRole", Attribute.of(r)));
+        s.sidecars().forEach(c -> m.put("sidecar." + c.name(), Attribute.of(c.describe())));
+        s.logs().ifPresent(l -> m.put("logs", Attribute.of(l.describe())));
         return m;
     }
 

@@ -63,7 +63,7 @@ class ReleaseCodecProperties {
      */
     @Example
     void theCodecKnowsEveryFieldOfWhatItRecords() {
-        Map<Class<?>, Integer> known = Map.of(Service.class, 19, Environment.class, 12, ServiceOverride.class, 6,
+        Map<Class<?>, Integer> known = Map.of(Service.class, 21, Environment.class, 13, ServiceOverride.class, 6,
                 HealthCheck.class, 5, Scaling.class, 3, Analysis.class, 8, MetricGate.class, 4, Hook.class, 2);
         known.forEach((type, count) -> assertThat(Arrays.stream(type.getDeclaredFields())
                 .filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName).toList())
@@ -100,7 +100,10 @@ class ReleaseCodecProperties {
                         b.secret("DB_PASSWORD", "prod/orders/db").config("feature.x", "on")
                                 .preDeploy(Hook.command("./migrate", "up").timeout(Duration.ofMinutes(3)))
                                 .smokeTest(Hook.command("curl", "-f", "localhost:8080/health"))
-                                .discoveryName("orders-api").taskRole("arn:aws:iam::123456789012:role/orders");
+                                .discoveryName("orders-api").taskRole("arn:aws:iam::123456789012:role/orders")
+                                .sidecar("agent", s -> s.image("datadog/agent:7").cpu(64).memoryMiB(128).env("DD_SITE", "eu")
+                                        .essential(false).dependsOn("app", dev.cutover.Sidecar.Condition.START))
+                                .logs(dev.cutover.Logs.datadog("prod/datadog/api-key").source("java").tag("team", "shop"));
                     }
                     return b.build();
                 });
@@ -116,7 +119,8 @@ class ReleaseCodecProperties {
                         b.serviceConnect();
                     }
                     if (policies) {
-                        b.promotedFrom("stage").requireApproval().approvalTimeout(Duration.ofHours(2));
+                        b.promotedFrom("stage").requireApproval().approvalTimeout(Duration.ofHours(2))
+                                .logs(dev.cutover.Logs.awslogs().group("/shop/prod").streamPrefix("web"));
                     }
                     if (overrideInstances != null) {
                         b.override("orders", ServiceOverride.builder().instances(overrideInstances).cpu(1024).memoryMiB(2048)

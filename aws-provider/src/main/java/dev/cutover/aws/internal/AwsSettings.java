@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param vpcId             the VPC of the Cloud Map private DNS namespaces
  * @param pollInterval      how often asynchronous operations are polled
  * @param operationTimeout  how long an asynchronous Cloud Map operation may take
+ * @param envoyImage        the Envoy image of the App Mesh proxy container
  */
 public record AwsSettings(String region, String accountId, String logGroupPrefix, boolean createLogGroup, String taskRole,
         String executionRole, int revisionRetention, Duration keepWarm, List<String> subnets, List<String> securityGroups,
-        boolean assignPublicIp, String vpcId, Duration pollInterval, Duration operationTimeout) {
+        boolean assignPublicIp, String vpcId, Duration pollInterval, Duration operationTimeout, String envoyImage) {
 
     public AwsSettings {
         Objects.requireNonNull(region, "region");
@@ -36,6 +37,15 @@ public record AwsSettings(String region, String accountId, String logGroupPrefix
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(operationTimeout, "operationTimeout");
         Objects.requireNonNull(keepWarm, "keepWarm");
+        Objects.requireNonNull(envoyImage, "envoyImage");
+    }
+
+    /** Settings with AWS's published Envoy image. */
+    public AwsSettings(String region, String accountId, String logGroupPrefix, boolean createLogGroup, String taskRole,
+            String executionRole, int revisionRetention, Duration keepWarm, List<String> subnets, List<String> securityGroups,
+            boolean assignPublicIp, String vpcId, Duration pollInterval, Duration operationTimeout) {
+        this(region, accountId, logGroupPrefix, createLogGroup, taskRole, executionRole, revisionRetention, keepWarm, subnets,
+                securityGroups, assignPublicIp, vpcId, pollInterval, operationTimeout, TaskDefs.DEFAULT_ENVOY_IMAGE);
     }
 
     /** {@code arn:aws:<service>:<region>:<account>:<resource>}. */

@@ -511,6 +511,84 @@ public final class EcsCompute implements Compute {
     /** Finds a registered revision with exactly the release's content (newest first), or registers one. */
     TaskDefinition ensureTaskDefinition(Release release) {
         String family = Names.family(release.environment().name(), release.service().name());
+        for (int attempt = 1; ; attempt++) {
+            TaskDefinition td = reusableTaskDefinition(release, family);
+            if (td != null) {
+                return td;
+            }
+            td = registerTaskDefinition(release, family, attempt);
+            if (td != null) {
+                return td;
+            }
+        }
+    }
+
+    /**
+     * Registers the release's task definition. In App Mesh mode the Envoy container names the
+     * virtual node of the revision being registered ({@code <family>-<n>}), so the provider
+     * predicts {@code n} (the family's highest revision, active or not, plus one); when another
+     * registration took that number, the definition is deregistered and null returned so the caller
+     * looks again (at most three times).
+     */
+    private TaskDefinition registerTaskDefinition(Release release, String family, int attempt) {
+        Set<String> refs = TaskDefs.secretReferences(release);
+        Map<String, String> arns = refs.isEmpty() ? Map.of() : secrets.resolve(release.environment().name(), refs);
+        Layout layout = rt.layouts().of(release.environment().name());
+        String nodeArn = null;
+        int predicted = 0;
+        if (layout.meshMode()) {
+            predicted = latestRevision(family) + 1;
+            String meshArn = rt.appMesh("DescribeMesh", () -> rt.clients().appMesh().describeMesh(b -> b.meshName(layout.mesh()))
+                    .mesh().metadata().arn());
+            nodeArn = meshArn + "/virtualNode/" + Names.perRevision(Names.revisionId(family, predicted));
+        }
+        var request = TaskDefs.render(release, rt.settings(), arns, nodeArn);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        TaskDefinition td = rt.ecs("RegisterTaskDefinition", () -> {
+            // RegisterTaskDefinition takes no client token: before a retry, read whether the failed attempt
+            // registered the revision after all (its response lost), so a retry never registers a second one
+            Optional<TaskDefinition> applied = attempts.getAndIncrement() == 0 ? Optional.empty() : newestIfMatching(family, release);
+            return applied.orElseGet(() -> rt.clients().ecs().registerTaskDefinition(request).taskDefinition());
+        });
+        if (nodeArn != null && td.revision() != predicted) {
+            LOG.warn("{}: registered {}:{} but its Envoy names revision {}; deregistering it and registering again",
+                    release.key(), family, td.revision(), predicted);
+            String arn = td.taskDefinitionArn();
+            rt.ecs("DeregisterTaskDefinition", () -> rt.clients().ecs().deregisterTaskDefinition(b -> b.taskDefinition(arn)));
+            if (attempt >= 3) {
+                throw new IllegalStateException(release.key() + ": could not register a task definition whose Envoy names its "
+                        + "own revision after " + attempt + " attempts (another process registers revisions of " + family + ")");
+            }
+            return null;
+        }
+        rt.remember(td);
+        LOG.info("{}: registered task definition {}:{}", release.key(), td.family(), td.revision());
+        return td;
+    }
+
+    /** The highest revision number of a family, ACTIVE or INACTIVE (ECS never reuses a number); 0 when none. */
+    private int latestRevision(String family) {
+        int latest = 0;
+        for (TaskDefinitionStatus status : List.of(TaskDefinitionStatus.ACTIVE, TaskDefinitionStatus.INACTIVE)) {
+            String token = null;
+            do {
+                String next = token;
+                var page = rt.ecs("ListTaskDefinitions", () -> rt.clients().ecs().listTaskDefinitions(ListTaskDefinitionsRequest
+                        .builder().familyPrefix(family).status(status).sort(SortOrder.DESC).nextToken(next).maxResults(100).build()));
+                Integer found = page.taskDefinitionArns().stream().filter(a -> familyOfArn(a).equals(family))
+                        .map(a -> Integer.parseInt(a.substring(a.lastIndexOf(':') + 1))).findFirst().orElse(null);
+                if (found != null) {
+                    latest = Math.max(latest, found);
+                    break;
+                }
+                token = page.nextToken();
+            } while (token != null);
+        }
+        return latest;
+    }
+
+    /** A registered revision with exactly the release's content (newest first), or null. */
+    private TaskDefinition reusableTaskDefinition(Release release, String family) {
         for (String arn : activeTaskDefinitions(family, Math.max(1, rt.settings().revisionRetention()))) {
             TaskDefinition td = rt.taskDefinition(arn);
             if (rt.layouts().isMeshEra(release.environment().name(), Names.revisionId(td.family(), td.revision()))
@@ -522,19 +600,7 @@ public final class EcsCompute implements Compute {
                 return td;
             }
         }
-        Map<String, String> arns = release.service().secrets().isEmpty() ? Map.of()
-                : secrets.resolve(release.environment().name(), release.service().secrets().values());
-        var request = TaskDefs.render(release, rt.settings(), arns);
-        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-        TaskDefinition td = rt.ecs("RegisterTaskDefinition", () -> {
-            // RegisterTaskDefinition takes no client token: before a retry, read whether the failed attempt
-            // registered the revision after all (its response lost), so a retry never registers a second one
-            Optional<TaskDefinition> applied = attempts.getAndIncrement() == 0 ? Optional.empty() : newestIfMatching(family, release);
-            return applied.orElseGet(() -> rt.clients().ecs().registerTaskDefinition(request).taskDefinition());
-        });
-        rt.remember(td);
-        LOG.info("{}: registered task definition {}:{}", release.key(), td.family(), td.revision());
-        return td;
+        return null;
     }
 
     /** The family's newest ACTIVE task definition if it has the release's content (SDK calls made inside a guarded call). */

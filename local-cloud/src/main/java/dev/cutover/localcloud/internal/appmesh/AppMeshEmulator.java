@@ -200,13 +200,15 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
      * resolved to what the simulator routes to: the ARN of the Cloud Map service its
      * {@code serviceDiscovery.awsCloudMap} names (which ECS services list in
      * {@code serviceRegistries}), or the first label of its DNS hostname (an ECS service name), or
-     * else the node's own name.
+     * else the node's own name. Each target is proxied by its virtual node's ARN: only tasks running
+     * that node's Envoy (APPMESH proxy configuration) answer mesh traffic.
      */
     public TrafficSplitter trafficSplitter(CloudMapEmulator cloudMap) {
         Objects.requireNonNull(cloudMap, "cloudMap");
         return () -> {
             Map<String, Map<String, Integer>> byRouter = new LinkedHashMap<>();
             Map<String, Discovery> discovery = new LinkedHashMap<>();
+            Map<String, String> nodeArns = new LinkedHashMap<>();
             synchronized (this) {
                 for (Mesh m : meshes.values()) {
                     for (Map.Entry<String, Map<String, Res>> e : m.routes.entrySet()) {
@@ -215,6 +217,9 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
                                     weights.merge(t.virtualNode(), t.weight(), Integer::sum);
                                     Res node = m.nodes.get(t.virtualNode());
                                     discovery.put(m.res.name + "/" + t.virtualNode(), node == null ? null : discoveryOf(node));
+                                    if (node != null) {
+                                        nodeArns.put(m.res.name + "/" + t.virtualNode(), node.arn);
+                                    }
                                 }));
                         if (!weights.isEmpty()) {
                             byRouter.put(m.res.name + "/" + e.getKey(), weights);
@@ -226,11 +231,17 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
             for (Map.Entry<String, Map<String, Integer>> e : byRouter.entrySet()) {
                 String mesh = e.getKey().substring(0, e.getKey().indexOf('/'));
                 Map<String, Integer> targets = new LinkedHashMap<>();
+                Map<String, String> proxies = new LinkedHashMap<>();
                 e.getValue().forEach((node, weight) -> {
                     Discovery d = discovery.get(mesh + "/" + node);
-                    targets.merge(targetOf(cloudMap, node, d), weight, Integer::sum);
+                    String target = targetOf(cloudMap, node, d);
+                    targets.merge(target, weight, Integer::sum);
+                    String arn = nodeArns.get(mesh + "/" + node);
+                    if (arn != null) {
+                        proxies.put(target, arn);
+                    }
                 });
-                splits.add(new TrafficSplitter.Split(e.getKey(), targets));
+                splits.add(new TrafficSplitter.Split(e.getKey(), targets, proxies));
             }
             return splits;
         };

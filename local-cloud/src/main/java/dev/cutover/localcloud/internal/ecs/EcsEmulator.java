@@ -1170,7 +1170,7 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
                             int serving = scheduler.count(d, "RUNNING");
                             String image = d.taskDef.firstEssentialImage();
                             revisions.add(new RevisionView(d.taskDef.familyRevision(), d.taskDef.arn, image, serving,
-                                    d.weight, images.behaviorOf(image)));
+                                    d.weight, images.behaviorOf(image), d.taskDef.appMeshNodes));
                         }
                         revisions.sort(Comparator.comparing(RevisionView::taskDefinition));
                         out.add(new ServiceView(region.name, c.name, s.name, s.arn, registries, revisions));

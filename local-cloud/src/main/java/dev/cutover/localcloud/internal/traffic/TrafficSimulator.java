@@ -82,6 +82,7 @@ public final class TrafficSimulator implements Traffic {
         Set<TrafficSource.ServiceView> behindSplits = new HashSet<>();
         for (TrafficSplitter.Split split : splits) {
             List<TrafficSource.ServiceView> targets = new ArrayList<>();
+            List<String> proxies = new ArrayList<>();
             List<Integer> weights = new ArrayList<>();
             int total = 0;
             for (Map.Entry<String, Integer> w : split.weights().entrySet()) {
@@ -90,6 +91,7 @@ public final class TrafficSimulator implements Traffic {
                     behindSplits.add(target);
                     if (w.getValue() != null && w.getValue() > 0) {
                         targets.add(target);
+                        proxies.add(split.proxiedBy().get(w.getKey()));
                         weights.add(w.getValue());
                         total += w.getValue();
                     }
@@ -102,14 +104,14 @@ public final class TrafficSimulator implements Traffic {
                 while (pick >= weights.get(k)) {
                     pick -= weights.get(k++);
                 }
-                send(second, targets.get(k));
+                send(second, targets.get(k), proxies.get(k));
             }
         }
         for (TrafficSource.ServiceView service : services) {
             if (!behindSplits.contains(service)) {
                 int n = count(rates.getOrDefault(service.name(), defaultRate));
                 for (int i = 0; i < n; i++) {
-                    send(second, service);
+                    send(second, service, null);
                 }
             }
         }
@@ -129,7 +131,13 @@ public final class TrafficSimulator implements Traffic {
         return whole + (random.nextDouble() < rate - whole ? 1 : 0);
     }
 
-    private void send(long second, TrafficSource.ServiceView service) {
+    /**
+     * One request to a service. {@code proxy}, when not null, is the virtual node ARN whose Envoy
+     * the answering tasks must run: App Mesh steers traffic only through the Envoy proxy in each
+     * task (App Mesh user guide, "Envoy"; ECS developer guide, "App Mesh" proxy configuration), so
+     * a task without it is not part of the mesh and the request fails with 503.
+     */
+    private void send(long second, TrafficSource.ServiceView service, String proxy) {
         TrafficSource.RevisionView revision = pickRevision(service);
         if (revision == null) {
             return;
@@ -137,7 +145,8 @@ public final class TrafficSimulator implements Traffic {
         ImageBehavior b = revision.behavior();
         boolean error;
         double millis;
-        if (revision.servingTasks() == 0 || b.crashOnStart() || b.healthChecksFail()) {
+        if (revision.servingTasks() == 0 || b.crashOnStart() || b.healthChecksFail()
+                || proxy != null && !revision.appMeshNodes().contains(proxy)) {
             error = true; // nothing healthy behind the weight: the proxy answers 503 at once
             millis = 1;
         } else {

@@ -18,9 +18,21 @@ public interface TrafficSource {
      * @param servingTasks   RUNNING tasks of this revision
      * @param weight         the percentage of the service's traffic the revision gets (native
      *                       canary/linear/blue-green), or {@code NaN} to split by serving-task share
+     * @param appMeshNodes   the virtual node ARNs whose Envoy proxy the revision's tasks run
+     *                       ({@code APPMESH} proxy configuration), empty for none
      */
     record RevisionView(String taskDefinition, String taskDefinitionArn, String image, int servingTasks,
-            double weight, ImageBehavior behavior) {
+            double weight, ImageBehavior behavior, Set<String> appMeshNodes) {
+
+        public RevisionView {
+            appMeshNodes = Set.copyOf(appMeshNodes);
+        }
+
+        /** A revision whose tasks run no App Mesh proxy. */
+        public RevisionView(String taskDefinition, String taskDefinitionArn, String image, int servingTasks, double weight,
+                ImageBehavior behavior) {
+            this(taskDefinition, taskDefinitionArn, image, servingTasks, weight, behavior, Set.of());
+        }
     }
 
     /** One ECS service with its revisions. */
