@@ -190,9 +190,11 @@ public final class Sidecar {
                 }
             });
         }
-        p.check(cpuSum <= taskCpu, at, cpuSum + " cpu", "the sidecars reserve more cpu than the task's " + taskCpu);
-        p.check(memorySum < taskMemoryMiB || memorySum == 0, at, memorySum + " MiB",
-                "the sidecars reserve all of the task's " + taskMemoryMiB + " MiB; leave room for the service's container");
+        if (sidecars.size() > 1) { // one sidecar's own checks already cover its size
+            p.check(cpuSum <= taskCpu, at, cpuSum + " cpu", "the sidecars reserve more cpu than the task's " + taskCpu);
+            p.check(memorySum < taskMemoryMiB || memorySum == 0, at, memorySum + " MiB",
+                    "the sidecars reserve all of the task's " + taskMemoryMiB + " MiB; leave room for the service's container");
+        }
         String cycle = cycle(sidecars);
         if (cycle != null) {
             p.add(at, cycle, "the sidecars depend on each other in a cycle; ECS would never start them");
