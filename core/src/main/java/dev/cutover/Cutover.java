@@ -287,17 +287,26 @@ public final class Cutover implements AutoCloseable {
                 throw new MissingCapabilityException(c, "the release needs a " + r.id().type().label());
             }
         }
-        if (!release.service().secrets().isEmpty() && !rt.offers(Capability.SECRETS)) {
+        if (!secretReferences(release).isEmpty() && !rt.offers(Capability.SECRETS)) {
             throw new MissingCapabilityException(Capability.SECRETS, "the service references secrets");
         }
     }
 
+    /** The service's secret references and the Datadog API key reference of its log configuration. */
+    private static java.util.Set<String> secretReferences(Release release) {
+        java.util.Set<String> refs = new java.util.LinkedHashSet<>(release.service().secrets().values());
+        if (release.service().logs().orElse(null) instanceof Logs.Datadog d) {
+            refs.add(d.apiKeySecret());
+        }
+        return refs;
+    }
+
     private void resolveSecrets(Release release) {
-        if (release.service().secrets().isEmpty()) {
+        java.util.Set<String> refs = secretReferences(release);
+        if (refs.isEmpty()) {
             return;
         }
-        rt.provider(Capability.SECRETS).secrets().orElseThrow()
-                .resolve(release.environment().name(), release.service().secrets().values());
+        rt.provider(Capability.SECRETS).secrets().orElseThrow().resolve(release.environment().name(), refs);
     }
 
     private Map<ResourceId, Resource> observe(List<ResourceId> ids) {

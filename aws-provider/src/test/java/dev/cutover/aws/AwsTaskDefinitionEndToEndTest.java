@@ -243,6 +243,15 @@ class AwsTaskDefinitionEndToEndTest {
     }
 
     @Test
+    void aDatadogKeySecretThatDoesNotExistIsRefusedAtPlanTime() {
+        try (AwsWorld.Deployer d = world.deployer()) {
+            Service orders = AwsFixture.orders("1.0.0").toBuilder().logs(Logs.datadog("stage/datadog/missing")).build();
+            assertThatThrownBy(() -> d.cutover().plan(Release.of(orders).to(STAGE).build()))
+                    .isInstanceOf(dev.cutover.spi.SecretNotFoundException.class).hasMessageContaining("stage/datadog/missing");
+        }
+    }
+
+    @Test
     void anEnvironmentChoosesTheAwslogsGroupAndPrefixOfItsServices() {
         try (AwsWorld.Deployer d = world.deployer()) {
             Environment stage = STAGE.toBuilder().logs(Logs.awslogs().group("/shop/stage").streamPrefix("web")).build();
