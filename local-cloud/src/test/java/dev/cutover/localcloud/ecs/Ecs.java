@@ -44,6 +44,30 @@ final class Ecs {
                 .taskDefinition().taskDefinitionArn();
     }
 
+    /** Registers a Fargate definition whose tasks run the App Mesh Envoy proxy for {@code virtualNodeArn}. */
+    static String registerWithEnvoy(EcsClient ecs, String family, String image, String virtualNodeArn) {
+        ContainerDefinition envoy = ContainerDefinition.builder().name("envoy").image("public.ecr.aws/appmesh/aws-appmesh-envoy:v1")
+                .essential(true).user("1337")
+                .environment(software.amazon.awssdk.services.ecs.model.KeyValuePair.builder().name("APPMESH_RESOURCE_ARN")
+                        .value(virtualNodeArn).build())
+                .healthCheck(h -> h.command("CMD-SHELL", "curl -s http://localhost:9901/server_info | grep state | grep -q LIVE"))
+                .build();
+        return ecs.registerTaskDefinition(r -> r.family(family)
+                .requiresCompatibilities(software.amazon.awssdk.services.ecs.model.Compatibility.FARGATE)
+                .networkMode(NetworkMode.AWSVPC).cpu("256").memory("512")
+                .proxyConfiguration(p -> p.type("APPMESH").containerName("envoy").properties(
+                        kv("IgnoredUID", "1337"), kv("ProxyIngressPort", "15000"), kv("ProxyEgressPort", "15001"),
+                        kv("AppPorts", "8080")))
+                .containerDefinitions(ContainerDefinition.builder().name("app").image(image).essential(true)
+                        .healthCheck(h -> h.command("CMD-SHELL", "curl -f http://localhost/health").interval(10).retries(3))
+                        .build(), envoy))
+                .taskDefinition().taskDefinitionArn();
+    }
+
+    private static software.amazon.awssdk.services.ecs.model.KeyValuePair kv(String name, String value) {
+        return software.amazon.awssdk.services.ecs.model.KeyValuePair.builder().name(name).value(value).build();
+    }
+
     static Service create(EcsClient ecs, String cluster, String name, String taskDef, int desired,
             DeploymentConfiguration config) {
         return ecs.createService(r -> r.cluster(cluster).serviceName(name).taskDefinition(taskDef).desiredCount(desired)

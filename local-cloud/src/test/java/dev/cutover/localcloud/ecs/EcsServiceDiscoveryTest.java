@@ -119,17 +119,20 @@ class EcsServiceDiscoveryTest extends EcsTestBase {
     @Test
     void appMeshRouteWeightsSteerTrafficBetweenEcsRevisionsThroughCloudMap() {
         cloud.images().behave("registry.local/orders:2.0", ImageBehavior.builder().errorRate(0.2).build());
-        String td1 = Ecs.register(ecs, "orders", "registry.local/orders:1.0");
-        String td2 = Ecs.register(ecs, "orders", "registry.local/orders:2.0");
-        createService("orders-1", td1, 2, cloudMapService("orders-1"));
-        createService("orders-2", td2, 2, cloudMapService("orders-2"));
         try (AppMeshClient mesh = Sdk.appMesh(cloud)) {
             mesh.createMesh(r -> r.meshName("shop"));
+            java.util.Map<String, String> nodeArns = new java.util.HashMap<>();
             for (String node : List.of("orders-1", "orders-2")) {
-                mesh.createVirtualNode(r -> r.meshName("shop").virtualNodeName(node).spec(s -> s
+                nodeArns.put(node, mesh.createVirtualNode(r -> r.meshName("shop").virtualNodeName(node).spec(s -> s
                         .listeners(l -> l.portMapping(p -> p.port(8080).protocol("http")))
-                        .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("shop.local").serviceName(node)))));
+                        .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("shop.local").serviceName(node)))))
+                        .virtualNode().metadata().arn());
             }
+            // mesh traffic reaches only tasks that run the node's Envoy (APPMESH proxy configuration)
+            String td1 = Ecs.registerWithEnvoy(ecs, "orders", "registry.local/orders:1.0", nodeArns.get("orders-1"));
+            String td2 = Ecs.registerWithEnvoy(ecs, "orders", "registry.local/orders:2.0", nodeArns.get("orders-2"));
+            createService("orders-1", td1, 2, cloudMapService("orders-1"));
+            createService("orders-2", td2, 2, cloudMapService("orders-2"));
             mesh.createVirtualRouter(r -> r.meshName("shop").virtualRouterName("orders")
                     .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(8080).protocol("http")))));
             mesh.createRoute(r -> r.meshName("shop").virtualRouterName("orders").routeName("main")
