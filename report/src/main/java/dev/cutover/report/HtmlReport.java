@@ -1,4 +1,4 @@
-package dev.cutover.examples.report;
+package dev.cutover.report;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

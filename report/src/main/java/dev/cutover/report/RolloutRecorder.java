@@ -1,4 +1,4 @@
-package dev.cutover.examples.report;
+package dev.cutover.report;
 
 import dev.cutover.event.DeploymentEvent;
 import dev.cutover.event.DeploymentListener;
