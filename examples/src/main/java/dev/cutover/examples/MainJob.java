@@ -318,7 +318,7 @@ public final class MainJob {
 
     private static Path writeReport(LocalCloud cloud, String apiKey, String appKey, RolloutRecorder recorder,
             MainJobOutcome outcome, Path file) {
-        HtmlReport report = new HtmlReport("Cutover main job — orders on the local cloud");
+        HtmlReport report = HtmlReport.titled("Cutover main job — orders on the local cloud");
         report.paragraph("Every rollout of the run: the traffic weight of each revision as Cutover shifted it, and the "
                 + "error rate and p99 latency of each revision as the local Datadog query API answered them. "
                 + "Times are simulated.");

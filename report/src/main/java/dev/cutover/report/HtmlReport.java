@@ -22,7 +22,7 @@ import java.util.Set;
  * revision as Datadog answered them — and a red line at the moment of the rollback.
  *
  * <pre>{@code
- * HtmlReport report = new HtmlReport("Cutover main job");
+ * HtmlReport report = HtmlReport.titled("Cutover main job");
  * report.add(new HtmlReport.Chart("stage: orders 1.4.3 (canary)", rollout, errorRates, p99s));
  * report.table("History of stage/orders", List.of("id", "outcome"), rows);
  * report.write(Path.of("target/cutover-report.html"));
@@ -58,13 +58,32 @@ public final class HtmlReport {
     private static final int LEFT = 70;
     private static final int RIGHT = 150;
     private static final int GAP = 34;
+    /** The margin above the panels, where the rollback label goes. */
+    private static final int TOP = 22;
 
     private final String title;
     private final StringBuilder body = new StringBuilder();
     private int charts;
 
-    public HtmlReport(String title) {
+    private HtmlReport(String title) {
         this.title = Objects.requireNonNull(title, "title");
+    }
+
+    /** An empty report with a page title. */
+    public static HtmlReport titled(String title) {
+        return new HtmlReport(title);
+    }
+
+    /**
+     * A report of every rollout a recorder saw (or {@link RolloutRecorder#fromJournal rebuilt from a
+     * journal}), one chart each, without metric series (those panels say "no data").
+     */
+    public static HtmlReport of(String title, RolloutRecorder recorder) {
+        HtmlReport report = new HtmlReport(title);
+        for (RolloutRecorder.Rollout r : recorder.rollouts()) {
+            report.add(new Chart(r.target() + " — " + r.version() + " (" + r.strategy() + ")", r, Map.of(), Map.of()));
+        }
+        return report;
     }
 
     /** Adds a paragraph. */
@@ -105,12 +124,14 @@ public final class HtmlReport {
 
     /** Writes the page; creates the parent folder. */
     public Path write(Path file) {
-        String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)
+        String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + esc(title)
                 + "</title>\n<style>\n"
                 + "body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:24px;color:#222;max-width:1000px}\n"
                 + "h1{font-size:22px}h2{font-size:17px;margin-top:28px}.meta{color:#555}.rollback{color:#b00020;font-weight:600}\n"
                 + "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}\n"
-                + "th{background:#f3f3f3}svg{background:#fff;border:1px solid #ddd}svg text{font:11px sans-serif;fill:#333}\n"
+                + "th{background:#f3f3f3}svg{background:#fff;border:1px solid #ddd;width:100%;height:auto;max-width:860px}"
+                + "svg text{font:11px sans-serif;fill:#333}\n"
                 + "</style></head><body>\n<h1>" + esc(title) + "</h1>\n" + body + "</body></html>\n";
         try {
             if (file.toAbsolutePath().getParent() != null) {
@@ -145,29 +166,38 @@ public final class HtmlReport {
         for (String rev : revisions) {
             color.put(rev, COLORS[i++ % COLORS.length]);
         }
-        int height = 3 * PANEL + 3 * GAP + 30;
+        int height = TOP + 3 * PANEL + 3 * GAP + 40;
+        String idBase = "chart-" + Integer.toHexString(System.identityHashCode(chart));
         StringBuilder s = new StringBuilder();
         s.append("<svg width=\"").append(W).append("\" height=\"").append(height)
-                .append("\" viewBox=\"0 0 ").append(W).append(' ').append(height).append("\" role=\"img\">\n");
+                .append("\" viewBox=\"0 0 ").append(W).append(' ').append(height).append("\" role=\"img\" aria-labelledby=\"")
+                .append(idBase).append("-t ").append(idBase).append("-d\">\n<title id=\"").append(idBase).append("-t\">")
+                .append(esc(chart.title())).append("</title>\n<desc id=\"").append(idBase).append("-d\">")
+                .append(esc(describe(r, revisions))).append("</desc>\n");
         Map<String, List<Point>> weightSeries = weightSeries(r, t1);
         panel(s, 0, "traffic weight %", weightSeries, color, t0, t1, 100, true);
         panel(s, 1, "error rate %", scale(chart.errorRate(), 100), color, t0, t1, max(chart.errorRate(), 100, 5), false);
         panel(s, 2, "p99 latency ms", chart.latency(), color, t0, t1, max(chart.latency(), 1, 100), false);
-        int axisY = 3 * (PANEL + GAP) - GAP + 16;
+        int axisY = TOP + 3 * (PANEL + GAP) - GAP + 26; // below the bottom panel's "0", never on it
         long seconds = (t1 - t0) / 1000;
         for (int k = 0; k <= 5; k++) {
             double x = LEFT + (W - LEFT - RIGHT) * k / 5.0;
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">+%s</text>\n", x, axisY,
+            String anchor = k == 0 ? "start" : k == 5 ? "end" : "middle";
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">+%s</text>\n", x, axisY, anchor,
                     clock(Duration.ofSeconds(seconds * k / 5))));
         }
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">time since start (simulated)</text>\n", LEFT, axisY + 14));
         r.rolledBackAt().ifPresent(at -> {
             double x = x(at.toEpochMilli(), t0, t1);
-            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"4\" x2=\"%.1f\" y2=\"%d\" stroke=\"#b00020\" "
-                    + "stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n<text x=\"%.1f\" y=\"12\" fill=\"#b00020\" "
-                    + "style=\"fill:#b00020;font-weight:bold\">rollback</text>\n", x, x, 3 * (PANEL + GAP) - GAP, x + 4));
+            // the label sits in the margin above the panels, on the side of the line that stays inside the plot
+            // area, so it never covers a panel's title or the legend on the right
+            boolean right = x + 60 <= W - RIGHT;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#b00020\" "
+                    + "stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n<text x=\"%.1f\" y=\"14\" text-anchor=\"%s\" "
+                    + "style=\"fill:#b00020;font-weight:bold\">rollback</text>\n", x, TOP - 4, x, TOP + 3 * (PANEL + GAP) - GAP,
+                    right ? x + 4 : x - 4, right ? "start" : "end"));
         });
-        int ly = 20;
+        int ly = TOP + 20;
         for (Map.Entry<String, String> e : color.entrySet()) {
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"%d\">%s</text>\n", W - RIGHT + 14, ly - 10, e.getValue(), W - RIGHT + 30, ly,
@@ -179,7 +209,8 @@ public final class HtmlReport {
 
     private static void panel(StringBuilder s, int index, String label, Map<String, List<Point>> series,
             Map<String, String> color, long t0, long t1, double top, boolean step) {
-        int y0 = index * (PANEL + GAP) + 8;
+        int y0 = TOP + index * (PANEL + GAP) + 8;
+        s.append("<g role=\"group\" aria-label=\"").append(esc(label)).append("\">\n");
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" stroke=\"#ccc\"/>\n",
                 LEFT, y0, W - LEFT - RIGHT, PANEL));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>\n", LEFT + 4, y0 + 13,
@@ -215,8 +246,27 @@ public final class HtmlReport {
                 lastY = y;
             }
             s.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(color.get(rev))
-                    .append("\" stroke-width=\"2\"/>\n");
+                    .append("\" stroke-width=\"2\"><title>").append(esc(rev + " — " + label)).append("</title></path>\n");
         });
+        s.append("</g>\n");
+    }
+
+    /** The chart in words, for screen readers: what ran, how traffic moved, how it ended. */
+    private static String describe(RolloutRecorder.Rollout r, Set<String> revisions) {
+        StringBuilder d = new StringBuilder(r.target() + ", " + r.version() + " with " + r.strategy() + ": ");
+        List<RolloutRecorder.WeightChange> w = r.weights();
+        if (w.isEmpty()) {
+            d.append("no traffic shift recorded");
+        } else {
+            d.append("traffic ");
+            for (int i = 0; i < w.size(); i++) {
+                d.append(i == 0 ? "" : ", then ").append(new java.util.TreeMap<>(w.get(i).weights()));
+            }
+        }
+        r.rolledBackAt().ifPresent(at -> d.append("; rolled back: ").append(r.rollbackReason()));
+        d.append("; outcome ").append(r.outcome().isEmpty() ? "unknown" : r.outcome()).append(". Revisions: ")
+                .append(String.join(", ", revisions)).append('.');
+        return d.toString();
     }
 
     /** Turns weight changes into step series per revision, ending at {@code t1}. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -129,6 +130,61 @@ public final class RolloutRecorder implements DeploymentListener {
             r = rollouts.computeIfAbsent(event.deploymentId(), id -> new Rollout(id, event.target()));
         }
         r.on(event);
+    }
+
+    /**
+     * Rebuilds what every deployment in {@code journal} did — version, strategy, each traffic shift,
+     * the rollback and the outcome, at the times they were journaled — so a report can be drawn from
+     * history in another process. The journal does not keep metric values: charts drawn from it get
+     * them from the metric source, or show "no data".
+     */
+    public static RolloutRecorder fromJournal(dev.cutover.journal.JournalStore journal) {
+        Objects.requireNonNull(journal, "journal");
+        RolloutRecorder recorder = new RolloutRecorder();
+        for (String id : journal.deployments()) {
+            List<dev.cutover.journal.JournalEntry> entries = journal.read(id);
+            if (entries.isEmpty() || !"started".equals(entries.get(0).type())) {
+                continue;
+            }
+            dev.cutover.journal.JournalEntry first = entries.get(0);
+            Rollout r = new Rollout(id, first.get("target") == null ? first.get("environment") + "/" + first.get("service")
+                    : first.get("target"));
+            synchronized (r) {
+                r.started = first.at();
+                String image = first.get("image") == null ? "" : first.get("image");
+                r.version = image.contains(":") ? image.substring(image.lastIndexOf(':') + 1) : image;
+                r.strategy = first.get("strategy") == null ? "" : first.get("strategy");
+                for (dev.cutover.journal.JournalEntry e : entries) {
+                    if ("done".equals(e.type()) && "shift".equals(e.get("action"))) {
+                        r.weights.add(new WeightChange(e.at(), parseWeights(e.get("weights"))));
+                    } else if ("intent".equals(e.type()) && "rollback".equals(e.get("action")) && r.rolledBackAt == null) {
+                        r.rolledBackAt = e.at();
+                        r.rollbackReason = e.get("reason") == null ? "" : e.get("reason");
+                    } else if ("finished".equals(e.type())) {
+                        r.finished = e.at();
+                        r.outcome = e.get("outcome") == null ? "" : e.get("outcome");
+                        r.detail = e.get("detail") == null ? "" : e.get("detail");
+                    }
+                }
+            }
+            recorder.rollouts.put(id, r);
+        }
+        return recorder;
+    }
+
+    /** {@code a=90,b=10} as the journal writes weights (revisions at 0 left out). */
+    private static Map<String, Integer> parseWeights(String text) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return m;
+        }
+        for (String part : text.split(",")) {
+            int eq = part.lastIndexOf('=');
+            if (eq > 0) {
+                m.put(part.substring(0, eq), Integer.parseInt(part.substring(eq + 1).trim()));
+            }
+        }
+        return m;
     }
 
     /** The rollout of one deployment, if any event of it arrived. */
