@@ -47,8 +47,14 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  * Cutover cutover = Cutover.builder().provider(aws).build();
  * }</pre>
  *
- * <p>Against the local cloud: {@code .endpointOverride(cloud.endpoint())} with static credentials,
- * and {@code .clock(cloud.clock()).sleeper(cloud.clock()::advance)} so waits run in virtual time.
+ * <p>Against the local cloud, take the whole wiring from {@code cutover-junit}: {@code @CutoverTest}
+ * in a JUnit 5 test, or {@code LocalCutover.builder().start()} elsewhere, gives a local cloud and a
+ * {@code Cutover} over this provider on one virtual timeline. Wiring it by hand needs all three of:
+ * {@code .endpointOverride(cloud.endpoint())} with static credentials; the provider's
+ * {@code .clock(time.clock()).sleeper(time::sleep)} from the same {@code VirtualScheduler time} that
+ * {@code Cutover.builder().scheduler(time)} gets; and {@code time.onAdvance(...)} advancing the
+ * cloud's {@code SimClock} — a provider on the cloud's clock under Cutover's default (system)
+ * scheduler never sees time move, and its deployments stall.
  *
  * <p>The SDK's own retries are off: every call goes through Cutover's guarded executor (see
  * {@link ProviderContext#call}), under the API family whose AWS rate limit {@link #rateLimits()}
