@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
  * at most once, never two engines acting on one service. Everything runs in virtual time, so a
  * seed's outcome depends on the seed alone.
  *
- * <p>{@code -Dcutover.chaos.seeds=N} runs N seeds (default 500, split over the modes);
+ * <p>{@code -Dcutover.chaos.seeds=N} runs N seeds (default 100, split over the modes; 500 and more behind the flag);
  * {@code -Dcutover.chaos.first=S} starts at seed S (to replay one seed: {@code -Dcutover.chaos.seeds=1
  * -Dcutover.chaos.first=S}).
  */
 class AwsChaosTest {
 
-    static final int SEEDS = Integer.getInteger("cutover.chaos.seeds", 500);
+    static final int SEEDS = Integer.getInteger("cutover.chaos.seeds", 100);
     static final long FIRST = Long.getLong("cutover.chaos.first", 1);
     /** Seeds per local cloud: each seed's service stays in its world, so a world serves a bounded number. */
     static final int PER_WORLD = 25;
@@ -107,6 +107,11 @@ class AwsChaosTest {
         java.util.Map<String, Long> status = new java.util.TreeMap<>();
         outcomes.forEach(o -> status.merge(String.valueOf(o.status()), 1L, Long::sum));
         s.append("  final status: ").append(status);
+        java.util.Map<String, List<Long>> excluded = new java.util.TreeMap<>();
+        outcomes.stream().filter(o -> !o.plan().excluded().isEmpty())
+                .forEach(o -> excluded.computeIfAbsent(o.plan().excluded(), k -> new ArrayList<>()).add(o.plan().seed()));
+        excluded.forEach((what, seeds) -> s.append(String.format(Locale.ROOT,
+                "%n  left out for a known defect (docs/reliability.md): %s in %d seeds %s", what, seeds.size(), seeds)));
         return s.toString();
     }
 }
