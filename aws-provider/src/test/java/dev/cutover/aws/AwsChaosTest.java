@@ -34,7 +34,7 @@ class AwsChaosTest {
     /** Whether some seeds take the deployer's lock away mid-rollout ({@code -Dcutover.chaos.lockLoss=false} to leave it out). */
     static final boolean LOCK_LOSS = Boolean.parseBoolean(System.getProperty("cutover.chaos.lockLoss", "true"));
     /** One seed in this many whose deployer is killed runs it in a child JVM killed with SIGKILL (0: none). */
-    static final int CHILD_EVERY = Integer.getInteger("cutover.chaos.childEvery", 50);
+    static final int CHILD_EVERY = Integer.getInteger("cutover.chaos.childEvery", 10);
 
     @Test
     void everySeedEndsOnOneHealthyRevisionWithNothingLeftBehind() {
