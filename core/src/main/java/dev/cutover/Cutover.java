@@ -424,7 +424,7 @@ public final class Cutover implements AutoCloseable {
             started.put("service", release.service().name());
             started.put("environment", release.environment().name());
             started.put("region", release.environment().region());
-            started.putAll(layoutOf(release.environment()));
+            started.putAll(layoutOf(release));
             started.put("image", release.service().image().toString());
             started.put("strategy", release.strategy().name());
             started.put("deployer", rt.deployer);
@@ -660,7 +660,7 @@ public final class Cutover implements AutoCloseable {
             started.put("service", service);
             started.put("environment", environment);
             started.put("region", release.environment().region());
-            started.putAll(layoutOf(release.environment()));
+            started.putAll(layoutOf(release));
             started.put("image", release.service().image().toString());
             started.put("strategy", "rollback");
             started.put("deployer", rt.deployer);
@@ -695,12 +695,22 @@ public final class Cutover implements AutoCloseable {
     }
 
     /** The environment layout a journal keeps, so resume and rollback in a new process address the same resources. */
-    private static Map<String, String> layoutOf(Environment env) {
+    private static Map<String, String> layoutOf(Release release) {
+        Environment env = release.environment();
         Map<String, String> m = new LinkedHashMap<>();
         m.put("cluster", env.cluster());
         m.put("namespace", env.namespace());
         env.mesh().ifPresent(mesh -> m.put("mesh", mesh));
         m.put("traffic", env.trafficMode().name());
+        Network n = env.network(release.service().name()); // the service's tasks' network, for a restart in a new process
+        n.vpc().ifPresent(vpc -> m.put("network.vpc", vpc));
+        if (!n.subnets().isEmpty()) {
+            m.put("network.subnets", String.join(",", n.subnets()));
+        }
+        if (!n.securityGroups().isEmpty()) {
+            m.put("network.securityGroups", String.join(",", n.securityGroups()));
+        }
+        n.assignPublicIp().ifPresent(ip -> m.put("network.assignPublicIp", String.valueOf(ip)));
         return m;
     }
 
@@ -719,7 +729,20 @@ public final class Cutover implements AutoCloseable {
         if (started.get("traffic") != null) {
             b.trafficMode(TrafficMode.valueOf(started.get("traffic")));
         }
-        return b.buildUnchecked();
+        Network.Builder n = Network.builder();
+        if (started.get("network.vpc") != null) {
+            n.vpc(started.get("network.vpc"));
+        }
+        if (started.get("network.subnets") != null) {
+            n.subnets(started.get("network.subnets").split(","));
+        }
+        if (started.get("network.securityGroups") != null) {
+            n.securityGroups(started.get("network.securityGroups").split(","));
+        }
+        if (started.get("network.assignPublicIp") != null) {
+            n.assignPublicIp(Boolean.parseBoolean(started.get("network.assignPublicIp")));
+        }
+        return b.network(n.build()).buildUnchecked();
     }
 
     /** The meter registry metrics go to. */

@@ -37,6 +37,7 @@ public final class Environment {
     private final boolean requireApproval;
     private final Duration approvalTimeout;
     private final Logs logs;
+    private final Network network;
 
     private Environment(Builder b) {
         this.name = b.name;
@@ -52,6 +53,7 @@ public final class Environment {
         this.requireApproval = b.requireApproval;
         this.approvalTimeout = b.approvalTimeout;
         this.logs = b.logs;
+        this.network = b.network;
     }
 
     /** Starts an environment description; the name must be 1–63 lowercase letters, digits and hyphens. */
@@ -72,6 +74,7 @@ public final class Environment {
         b.requireApproval = requireApproval;
         b.approvalTimeout = approvalTimeout;
         b.logs = logs;
+        b.network = network;
         return b;
     }
 
@@ -101,6 +104,20 @@ public final class Environment {
     /** How traffic moves between revisions: App Mesh when a mesh is set, else ECS Service Connect. */
     public TrafficMode trafficMode() {
         return trafficMode;
+    }
+
+    /**
+     * The VPC, subnets, security groups and public IP of this environment's tasks ({@link Network#inherit()}
+     * when not set: the provider's defaults apply).
+     */
+    public Network network() {
+        return network;
+    }
+
+    /** The network of {@code service}'s tasks here: its override's network over the environment's. */
+    public Network network(String service) {
+        ServiceOverride o = overrides.get(service);
+        return o == null || o.network().isEmpty() ? network : o.network().get().orElse(network);
     }
 
     /** Per-service overrides by service name. */
@@ -172,6 +189,7 @@ public final class Environment {
         p.check(!e.approvalTimeout.isNegative() && !e.approvalTimeout.isZero()
                         && e.approvalTimeout.compareTo(Duration.ofDays(7)) <= 0, at + ".approvalTimeout",
                 e.approvalTimeout, "must be more than 0 and at most 7 days");
+        Network.validate(e.network, at + ".network", p);
         e.overrides.forEach((service, o) -> {
             String problem = Names.checkName(service);
             if (problem != null) {
@@ -190,13 +208,14 @@ public final class Environment {
                 && cluster.equals(e.cluster) && Objects.equals(mesh, e.mesh) && namespace.equals(e.namespace)
                 && trafficMode == e.trafficMode && overrides.equals(e.overrides) && requireImageDigest == e.requireImageDigest
                 && Objects.equals(promotedFrom, e.promotedFrom) && requireApproval == e.requireApproval
-                && approvalTimeout.equals(e.approvalTimeout) && Objects.equals(logs, e.logs);
+                && approvalTimeout.equals(e.approvalTimeout) && Objects.equals(logs, e.logs)
+                && network.equals(e.network);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, region, cluster, mesh, namespace, trafficMode, overrides, requireImageDigest, promotedFrom,
-                requireApproval, approvalTimeout, logs);
+                requireApproval, approvalTimeout, logs, network);
     }
 
     @Override
@@ -209,6 +228,9 @@ public final class Environment {
             sb.append(", mesh=").append(mesh);
         }
         sb.append(", namespace=").append(namespace);
+        if (!network.isEmpty()) {
+            sb.append(", network=").append(network);
+        }
         if (!overrides.isEmpty()) {
             sb.append(", overrides=").append(overrides);
         }
@@ -241,9 +263,24 @@ public final class Environment {
         private boolean requireApproval;
         private Duration approvalTimeout = Duration.ofHours(1);
         private Logs logs;
+        private Network network = Network.inherit();
 
         private Builder(String name) {
             this.name = name;
+        }
+
+        /** The VPC, subnets, security groups and public IP of this environment's tasks (default: the provider's). */
+        public Builder network(Network network) {
+            this.network = Objects.requireNonNull(network, "network");
+            return this;
+        }
+
+        /** Like {@link #network(Network)}, editing what is set so far: {@code network(n -> n.subnets("subnet-0a1b2c3d"))}. */
+        public Builder network(Consumer<Network.Builder> network) {
+            Network.Builder b = this.network.toBuilder();
+            Objects.requireNonNull(network, "network").accept(b);
+            this.network = b.build();
+            return this;
         }
 
         /** The AWS region, e.g. {@code us-east-1}. Required. */

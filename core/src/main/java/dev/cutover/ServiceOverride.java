@@ -28,6 +28,7 @@ public final class ServiceOverride {
     private final Scaling scaling;
     private final Map<String, String> env;
     private final Map<String, String> config;
+    private final Network network;
 
     private ServiceOverride(Builder b) {
         this.instances = b.instances;
@@ -36,6 +37,7 @@ public final class ServiceOverride {
         this.scaling = b.scaling;
         this.env = Collections.unmodifiableMap(new TreeMap<>(b.env));
         this.config = Collections.unmodifiableMap(new TreeMap<>(b.config));
+        this.network = b.network;
     }
 
     public static Builder builder() {
@@ -50,6 +52,7 @@ public final class ServiceOverride {
         b.scaling = scaling;
         b.env.putAll(env);
         b.config.putAll(config);
+        b.network = network;
         return b;
     }
 
@@ -75,6 +78,11 @@ public final class ServiceOverride {
 
     public Map<String, String> config() {
         return config;
+    }
+
+    /** The subnets, security groups and public IP of this service's tasks, over the environment's {@link Network}. */
+    public Optional<Network> network() {
+        return Optional.ofNullable(network);
     }
 
     /** The service as this override changes it (not validated here; the release validates the result). */
@@ -112,18 +120,23 @@ public final class ServiceOverride {
         if (o.scaling != null) {
             Scaling.validate(o.scaling, at + ".scaling", p);
         }
+        if (o.network != null) {
+            Network.validate(o.network, at + ".network", p);
+            o.network.vpc().ifPresent(vpc -> p.add(at + ".network.vpc", vpc,
+                    "the VPC belongs to the environment; set it with .network(n -> n.vpc(...)) on the environment"));
+        }
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof ServiceOverride s && Objects.equals(instances, s.instances) && Objects.equals(cpu, s.cpu)
                 && Objects.equals(memoryMiB, s.memoryMiB) && Objects.equals(scaling, s.scaling) && env.equals(s.env)
-                && config.equals(s.config);
+                && config.equals(s.config) && Objects.equals(network, s.network);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(instances, cpu, memoryMiB, scaling, env, config);
+        return Objects.hash(instances, cpu, memoryMiB, scaling, env, config, network);
     }
 
     @Override
@@ -152,6 +165,10 @@ public final class ServiceOverride {
         }
         if (!config.isEmpty()) {
             sb.append(sep).append("config=").append(config.keySet());
+            sep = ", ";
+        }
+        if (network != null) {
+            sb.append(sep).append(network);
         }
         return sb.append(']').toString();
     }
@@ -165,8 +182,23 @@ public final class ServiceOverride {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> config = new LinkedHashMap<>();
         private String at = "override";
+        private Network network;
 
         private Builder() {
+        }
+
+        /** This service's subnets, security groups or public IP, over the environment's network. */
+        public Builder network(Network network) {
+            this.network = Objects.requireNonNull(network, at + ".network");
+            return this;
+        }
+
+        /** Like {@link #network(Network)}, editing what is set so far: {@code network(n -> n.assignPublicIp(true))}. */
+        public Builder network(Consumer<Network.Builder> network) {
+            Network.Builder b = this.network == null ? Network.builder() : this.network.toBuilder();
+            Objects.requireNonNull(network, at + ".network").accept(b);
+            this.network = b.build();
+            return this;
         }
 
         /** Where this builder's fields sit, for the messages of its null checks. */

@@ -47,6 +47,14 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  * Cutover cutover = Cutover.builder().provider(aws).build();
  * }</pre>
  *
+ * <p>Regions and networks belong to the environment: one provider serves environments in many
+ * Regions ({@code Environment.region}), with SDK clients per Region created on first use and
+ * closed with the provider; ARNs and IAM policies name the environment's Region. Subnets, security
+ * groups, public IP and the namespaces' VPC come from {@code Environment.network(...)} (overridable
+ * per service); the builder's {@link Builder#subnets}, {@link Builder#securityGroups},
+ * {@link Builder#assignPublicIp} and {@link Builder#vpcId} are the defaults for what an environment
+ * does not set, and {@link Builder#region} the Region of environments the provider has not seen.
+ *
  * <p>Against the local cloud, take the whole wiring from {@code cutover-junit}: {@code @CutoverTest}
  * in a JUnit 5 test, or {@code LocalCutover.builder().start()} elsewhere, gives a local cloud and a
  * {@code Cutover} over this provider on one virtual timeline. Wiring it by hand needs all three of:
@@ -78,7 +86,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
                 b.revisionRetention, b.keepWarm, b.subnets, b.securityGroups, b.assignPublicIp, b.vpcId, b.pollInterval,
                 b.operationTimeout, b.envoyImage);
         this.clients = new AwsClients(region, b.credentials != null ? b.credentials : DefaultCredentialsProvider.builder().build(),
-                b.endpointOverride, b.httpClient);
+                b.endpointOverride, b.httpClient, b.interceptors);
         this.calls = new AwsCalls(ProviderContext.direct(b.clock));
         this.runtime = new AwsRuntime(settings, clients, calls, b.sleeper);
         b.environments.forEach(runtime.layouts()::learn);
@@ -176,7 +184,23 @@ public final class AwsProvider implements Provider, AutoCloseable {
     @Override
     public List<PolicyStatement> requiredPermissions(Plan plan) {
         runtime.layouts().learn(plan.release());
-        return Permissions.of(settings, runtime.layouts().of(plan.release().environment().name()), plan.release(), plan.changes());
+        String env = plan.release().environment().name();
+        return Permissions.of(settings, runtime.layouts().of(env), plan.release(), plan.changes(),
+                runtime.layouts().migratingFrom(env, plan.release().service().name()).orElse(null));
+    }
+
+    /**
+     * The least-privilege statements that {@code Cutover.rollback}, {@code resume} and {@code abort}
+     * need for {@code release}'s service in its environment (they apply no plan): the planning reads,
+     * restarting a retained revision, moving traffic and retiring revisions; no task definition is
+     * registered and no role passed. Render with {@link #policyJson(List)}.
+     */
+    public List<PolicyStatement> operationsPermissions(dev.cutover.Release release) {
+        Objects.requireNonNull(release, "release");
+        runtime.layouts().learn(release);
+        String env = release.environment().name();
+        return Permissions.operations(settings, runtime.layouts().of(env), release,
+                runtime.layouts().migratingFrom(env, release.service().name()).orElse(null));
     }
 
     /**
@@ -206,7 +230,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         return calls.callCounts();
     }
 
-    /** The Region the provider's clients talk to. */
+    /** The default Region (of environments the provider has not seen); each environment's own Region wins. */
     public String region() {
         return settings.region();
     }
@@ -256,8 +280,18 @@ public final class AwsProvider implements Provider, AutoCloseable {
         private final List<Environment> environments = new ArrayList<>();
         private int observeConcurrency = 4;
         private String envoyImage = dev.cutover.aws.internal.TaskDefs.DEFAULT_ENVOY_IMAGE;
+        private final List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds an SDK execution interceptor to every client of every Region (e.g. to audit the calls
+         * made, as the tests do to check the plans' IAM policies against the calls).
+         */
+        public Builder addInterceptor(software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor) {
+            this.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
         }
 
         /**
@@ -272,7 +306,10 @@ public final class AwsProvider implements Provider, AutoCloseable {
             return this;
         }
 
-        /** The AWS Region (default: the SDK's region chain: {@code AWS_REGION}, profile, instance metadata). */
+        /**
+         * The default AWS Region, for environments the provider has not seen (default: the SDK's region
+         * chain: {@code AWS_REGION}, profile, instance metadata); an environment's {@code region} wins.
+         */
         public Builder region(String region) {
             this.region = Objects.requireNonNull(region, "region");
             return this;
@@ -369,27 +406,27 @@ public final class AwsProvider implements Provider, AutoCloseable {
             return this;
         }
 
-        /** The awsvpc subnets tasks run in (replaces). */
+        /** The awsvpc subnets of tasks whose environment's network sets none (replaces). */
         public Builder subnets(String... subnets) {
             this.subnets.clear();
             this.subnets.addAll(List.of(subnets));
             return this;
         }
 
-        /** The awsvpc security groups of tasks (replaces). */
+        /** The awsvpc security groups of tasks whose environment's network sets none (replaces). */
         public Builder securityGroups(String... groups) {
             this.securityGroups.clear();
             this.securityGroups.addAll(List.of(groups));
             return this;
         }
 
-        /** Whether Fargate tasks get a public IP (default false). */
+        /** Whether Fargate tasks get a public IP when their environment's network does not say (default false). */
         public Builder assignPublicIp(boolean assign) {
             this.assignPublicIp = assign;
             return this;
         }
 
-        /** The VPC the Cloud Map private DNS namespaces belong to. */
+        /** The VPC of Cloud Map private DNS namespaces whose environment's network names none. */
         public Builder vpcId(String vpcId) {
             this.vpcId = Objects.requireNonNull(vpcId, "vpcId");
             return this;

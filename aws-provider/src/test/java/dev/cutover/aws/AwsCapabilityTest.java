@@ -137,12 +137,11 @@ class AwsCapabilityTest {
         for (Resource r : DesiredState.of(release)) {
             changes.add(new Change(r.id(), Change.Action.CREATE, null, r, "new"));
         }
-        Layouts layouts = new Layouts();
+        var settings = new dev.cutover.aws.internal.AwsSettings("us-east-1", "123456789012", "/cutover", true, null, null, 5,
+                Duration.ofMinutes(15), List.of("subnet-1"), List.of(), false, "vpc-1", Duration.ofSeconds(5), Duration.ofMinutes(5));
+        Layouts layouts = new Layouts(settings);
         layouts.learn(release);
-        List<PolicyStatement> policy = Permissions.of(
-                new dev.cutover.aws.internal.AwsSettings("us-east-1", "123456789012", "/cutover", true, null, null, 5,
-                        Duration.ofMinutes(15), List.of("subnet-1"), List.of(), false, "vpc-1", Duration.ofSeconds(5),
-                        Duration.ofMinutes(5)), layouts.of("stage"), release, changes);
+        List<PolicyStatement> policy = Permissions.of(settings, layouts.of("stage"), release, changes);
 
         f.aws.apiCalls();
         f.observe(release);

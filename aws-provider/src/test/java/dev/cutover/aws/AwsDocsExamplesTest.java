@@ -100,4 +100,21 @@ class AwsDocsExamplesTest {
         assertThat(switched.cluster()).isEqualTo("main");
         assertThat(switched.trafficMode()).isNotEqualTo(stage.trafficMode());
     }
+
+    @Test
+    void regionsAndNetworksPerEnvironment() {
+        // snippet:start
+        Environment dublin = Environment.named("prod-eu").region("eu-west-1").cluster("main")
+            .network(n -> n.vpc("vpc-0e0e0e0e").subnets("subnet-0e1e2e3e", "subnet-0e4e5e6e").securityGroups("sg-0e1e2e3e"))
+            .override("edge", o -> o.network(n -> n.assignPublicIp(true).securityGroups("sg-0e9e9e9e")))
+            .build();
+        Environment virginia = Environment.named("prod-us").region("us-east-1").cluster("main")
+            .network(n -> n.vpc("vpc-0a0a0a0a").subnets("subnet-0a1a2a3a").securityGroups("sg-0a1a2a3a"))
+            .build();
+        // one AwsProvider deploys both, each into its own Region, subnets and security groups
+        // snippet:end
+        assertThat(dublin.network("edge").securityGroups()).containsExactly("sg-0e9e9e9e");
+        assertThat(dublin.network("edge").subnets()).containsExactly("subnet-0e1e2e3e", "subnet-0e4e5e6e");
+        assertThat(virginia.network("orders").assignPublicIp()).isEmpty();
+    }
 }

@@ -27,7 +27,7 @@ class AwsDocsSnippetsTest {
         List<String> blocks = blocks(Files.readString(DOC), Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL));
         List<String> snippets = blocks(Files.readString(SOURCE),
                 Pattern.compile("// snippet:start\\n(.*?)\\n\\s*// snippet:end", Pattern.DOTALL));
-        assertThat(blocks).as("java blocks in %s", DOC).hasSize(5);
+        assertThat(blocks).as("java blocks in %s", DOC).hasSize(6);
         assertThat(snippets).as("snippets in %s", SOURCE).containsAll(blocks);
     }
 

@@ -13,41 +13,23 @@ import dev.cutover.Release;
 import dev.cutover.Service;
 import dev.cutover.Strategies;
 import dev.cutover.localcloud.ImageBehavior;
-import dev.cutover.localcloud.LocalCloud;
-import dev.cutover.localcloud.SimClock;
-import dev.cutover.time.Scheduler;
-import dev.cutover.time.VirtualScheduler;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Cutover's plan/apply/rollout engine driving the AWS provider on the local cloud, all in virtual time. */
+/** Cutover's plan/apply/rollout engine driving the AWS provider on the local cloud, all in virtual time, on the
+ * shared {@link AwsWorld} harness (whose IAM audit checks every call against the plans' policies). */
 class AwsEndToEndTest {
 
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    private final VirtualScheduler time = Scheduler.virtual(T0);
-    private final SimClock cloudClock = SimClock.virtual(T0);
-    private final AwsFixture f;
-    private final Cutover cutover;
-
-    AwsEndToEndTest() {
-        time.onAdvance((from, to) -> {
-            if (to.isAfter(cloudClock.instant())) {
-                cloudClock.advance(Duration.between(cloudClock.instant(), to));
-            }
-        });
-        f = new AwsFixture(LocalCloud.builder().clock(cloudClock).start(), b -> b.clock(time.clock()).sleeper(time::sleep));
-        cutover = Cutover.builder().provider(f.aws).discoverProviders(false).scheduler(time).build();
-    }
+    private final AwsWorld world = new AwsWorld();
+    private final AwsWorld.Deployer deployer = world.deployer();
+    private final Cutover cutover = deployer.cutover();
 
     @AfterEach
     void close() {
-        cutover.close();
-        f.close();
-        cloudClock.close();
+        deployer.close();
+        world.close(); // also audits every call against the plans' IAM policies
     }
 
     private static Service orders(String version) {
@@ -55,7 +37,7 @@ class AwsEndToEndTest {
     }
 
     private DeploymentStatus deploy(Release release) {
-        Plan plan = cutover.plan(release);
+        Plan plan = deployer.plan(release);
         Deployment d = cutover.apply(plan);
         DeploymentStatus status = d.await();
         return status;
@@ -64,40 +46,40 @@ class AwsEndToEndTest {
     @Test
     void bootstrapThenCanaryTenFiftyHundredInMeshMode() {
         Environment stage = AwsFixture.meshEnv();
-        Plan first = cutover.plan(Release.of(orders("1.0.0")).to(stage).build());
+        Plan first = deployer.plan(Release.of(orders("1.0.0")).to(stage).build());
         assertThat(first.toString()).contains("cluster stage/main", "mesh stage/internal", "namespace stage/stage.local");
         assertThat(cutover.apply(first).await()).isEqualTo(DeploymentStatus.SUCCEEDED);
-        assertThat(cutover.plan(Release.of(orders("1.0.0")).to(stage).build()).isEmpty()).isTrue();
+        assertThat(deployer.plan(Release.of(orders("1.0.0")).to(stage).build()).isEmpty()).isTrue();
 
         Release next = Release.of(orders("2.0.0")).to(stage)
                 .strategy(canary().steps(10, 50, 100).bake(Duration.ofMinutes(5))).build();
-        Deployment d = cutover.apply(cutover.plan(next));
+        Deployment d = cutover.apply(deployer.plan(next));
         assertThat(d.await()).as(d.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
-        assertThat(f.aws.traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
-        assertThat(cutover.plan(next).isEmpty()).isTrue();
+        assertThat(deployer.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
+        assertThat(deployer.plan(next).isEmpty()).isTrue();
     }
 
     @Test
     void aFailingPreDeployMigrationShiftsNothing() {
         Environment stage = AwsFixture.meshEnv();
         assertThat(deploy(Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
-        f.cloud.images().behave("repo/orders:2.0.0", ImageBehavior.exitsWith(2));
+        world.cloud.images().behave("repo/orders:2.0.0", ImageBehavior.exitsWith(2));
         Release next = Release.of(orders("2.0.0").toBuilder().preDeploy(Hook.command("./migrate", "up")).build()).to(stage)
                 .strategy(canary()).build();
-        Deployment d = cutover.apply(cutover.plan(next));
+        Deployment d = cutover.apply(deployer.plan(next));
         assertThat(d.await()).isNotEqualTo(DeploymentStatus.SUCCEEDED);
-        assertThat(f.aws.traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:1", 100));
+        assertThat(deployer.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:1", 100));
     }
 
     @Test
     void aCrashingArtifactIsRolledBackWithAllTrafficOnTheOldRevision() {
         Environment stage = AwsFixture.meshEnv();
         assertThat(deploy(Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
-        f.cloud.images().behave("repo/orders:2.0.0", ImageBehavior.crashesOnStart());
-        Deployment d = cutover.apply(cutover.plan(Release.of(orders("2.0.0")).to(stage)
+        world.cloud.images().behave("repo/orders:2.0.0", ImageBehavior.crashesOnStart());
+        Deployment d = cutover.apply(deployer.plan(Release.of(orders("2.0.0")).to(stage)
                 .strategy(Strategies.blueGreen()).build()));
         assertThat(d.await()).isNotEqualTo(DeploymentStatus.SUCCEEDED);
-        assertThat(f.aws.traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:1", 100));
+        assertThat(deployer.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:1", 100));
     }
 
     @Test
@@ -106,19 +88,19 @@ class AwsEndToEndTest {
         assertThat(deploy(Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
         assertThat(deploy(Release.of(orders("2.0.0")).to(stage).strategy(Strategies.blueGreen()).build()))
                 .isEqualTo(DeploymentStatus.SUCCEEDED);
-        assertThat(f.aws.traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
+        assertThat(deployer.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
         assertThat(deploy(Release.of(orders("3.0.0")).to(stage).strategy(Strategies.rolling()).build()))
                 .isEqualTo(DeploymentStatus.SUCCEEDED);
-        assertThat(f.aws.traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:3", 100));
+        assertThat(deployer.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:3", 100));
     }
 
     @Test
     void serviceConnectModeDeploysThroughEcsNativeCanary() {
         Environment test = AwsFixture.serviceConnectEnv();
         assertThat(deploy(Release.of(orders("1.0.0")).to(test).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
-        Deployment d = cutover.apply(cutover.plan(Release.of(orders("2.0.0")).to(test)
+        Deployment d = cutover.apply(deployer.plan(Release.of(orders("2.0.0")).to(test)
                 .strategy(canary().steps(20, 100).bake(Duration.ofMinutes(5))).build()));
         assertThat(d.await()).as(d.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
-        assertThat(f.aws.traffic().orElseThrow().weights("test", "orders")).isEqualTo(Map.of("test-orders:2", 100));
+        assertThat(deployer.aws().traffic().orElseThrow().weights("test", "orders")).isEqualTo(Map.of("test-orders:2", 100));
     }
 }

@@ -56,7 +56,7 @@ class AwsOperationsEndToEndTest {
     }
 
     private static DeploymentStatus deploy(Deployer d, Release r) {
-        Deployment dep = d.cutover().apply(d.cutover().plan(r));
+        Deployment dep = d.cutover().apply(d.plan(r));
         DeploymentStatus s = dep.await();
         assertThat(s).as(dep.statusReason()).isNotNull();
         return s;
@@ -71,7 +71,7 @@ class AwsOperationsEndToEndTest {
 
         // started, intent/start-revision, revision-started, then per step intent/done shift: crash mid-canary
         journal.crashAfter(5);
-        Deployment d = first.cutover().apply(first.cutover().plan(canaryRelease("2.0.0", stage)));
+        Deployment d = first.cutover().apply(first.plan(canaryRelease("2.0.0", stage)));
         assertThatThrownBy(d::await).isInstanceOf(SimulatedCrash.class);
         Map<String, Integer> split = first.aws().traffic().orElseThrow().weights("stage", "orders");
         assertThat(split).as("traffic is split when the deployer dies").hasSize(2).containsKey("stage-orders:2");
@@ -104,7 +104,7 @@ class AwsOperationsEndToEndTest {
                 .serverErrors("appmesh", 0.15)
                 .serverErrors("servicediscovery", 0.15);
         List<Deployment> running = names.stream()
-                .map(n -> d.cutover().apply(d.cutover().plan(Release.of(named(n, "2.0.0")).to(stage)
+                .map(n -> d.cutover().apply(d.plan(Release.of(named(n, "2.0.0")).to(stage)
                         .strategy(canary().steps(10, 50, 100).bake(Duration.ofMinutes(2))).build())))
                 .toList();
         for (Deployment dep : running) {
@@ -123,7 +123,7 @@ class AwsOperationsEndToEndTest {
     void anAppMeshOutagePausesTheDeploymentSafelyAndItResumesAfterTheOutage() {
         Deployer d = world.deployer();
         assertThat(deploy(d, Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
-        Deployment dep = d.cutover().apply(d.cutover().plan(canaryRelease("2.0.0", stage)));
+        Deployment dep = d.cutover().apply(d.plan(canaryRelease("2.0.0", stage)));
         dep.await(Duration.ofMinutes(2));
         assertThat(dep.status()).isEqualTo(DeploymentStatus.RUNNING);
         var before = world.cloud.appMesh().routeWeights("internal", "stage-orders", "stage-orders");
@@ -149,7 +149,7 @@ class AwsOperationsEndToEndTest {
         Release bad = Release.of(orders("2.0.0")).to(stage).strategy(canary().steps(10, 50, 100).bake(Duration.ofMinutes(5))
                 .analysis(a -> a.gate(MetricGate.errorRateBelow(0.01)).initialDelay(Duration.ofMinutes(1))
                         .interval(Duration.ofMinutes(1)))).build();
-        Deployment dep = d.cutover().apply(d.cutover().plan(bad));
+        Deployment dep = d.cutover().apply(d.plan(bad));
         assertThat(dep.await()).isEqualTo(DeploymentStatus.ROLLED_BACK);
         assertThat(dep.statusReason()).containsIgnoringCase("error");
         assertThat(d.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:1", 100));
@@ -161,7 +161,7 @@ class AwsOperationsEndToEndTest {
         assertThat(deploy(d, Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
         Release v2 = canaryRelease("2.0.0", stage);
         assertThat(deploy(d, v2)).isEqualTo(DeploymentStatus.SUCCEEDED);
-        assertThat(d.cutover().plan(v2).isEmpty()).isTrue();
+        assertThat(d.plan(v2).isEmpty()).isTrue();
 
         try (AppMeshClient mesh = AppMeshClient.builder().endpointOverride(world.cloud.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(AwsFixture.CREDENTIALS).build()) {
@@ -174,7 +174,7 @@ class AwsOperationsEndToEndTest {
                             WeightedTarget.builder().virtualNode("stage-orders-1").weight(30).build(),
                             WeightedTarget.builder().virtualNode("stage-orders-2").weight(70).build())))));
         }
-        Plan drift = d.cutover().plan(v2);
+        Plan drift = d.plan(v2);
         assertThat(drift.isEmpty()).isFalse();
         Change route = drift.changes().stream().filter(c -> c.id().type() == ResourceType.ROUTE).findFirst().orElseThrow();
         assertThat(route.isNoOp()).isFalse();
@@ -189,10 +189,10 @@ class AwsOperationsEndToEndTest {
         assertThat(deploy(d, Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
 
         Environment switched = stage.toBuilder().serviceConnect().build(); // the one line
-        assertThatThrownBy(() -> d.cutover().plan(Release.of(orders("1.0.0")).to(switched)
+        assertThatThrownBy(() -> d.plan(Release.of(orders("1.0.0")).to(switched)
                 .strategy(canary().steps(10, 50, 100).bake(Duration.ofMinutes(5))).build()))
                 .as("ECS's native canary has one step").hasMessageContaining("strategy.steps");
-        Plan migration = d.cutover().plan(Release.of(orders("1.0.0")).to(switched)
+        Plan migration = d.plan(Release.of(orders("1.0.0")).to(switched)
                 .strategy(canary().steps(10, 100).bake(Duration.ofMinutes(5))).build());
         assertThat(migration.isEmpty()).isFalse();
         Change route = migration.changes().stream().filter(c -> c.id().type() == ResourceType.ROUTE).findFirst().orElseThrow();
@@ -208,14 +208,14 @@ class AwsOperationsEndToEndTest {
         assertThat(world.cloud.appMesh().serviceDiscovery("internal", "stage-orders-1")).as("virtual node").isEmpty();
         assertThat(world.cloud.appMesh().routeWeights("internal", "stage-orders", "stage-orders")).as("route").isEmpty();
         assertThat(world.cloud.cloudMap().findService("stage.local", "stage-orders-1")).as("Cloud Map service").isEmpty();
-        assertThat(d.cutover().plan(Release.of(orders("1.0.0")).to(switched).build()).isEmpty())
+        assertThat(d.plan(Release.of(orders("1.0.0")).to(switched).build()).isEmpty())
                 .as("after the migration the Service Connect environment plans as unchanged").isTrue();
     }
 
     @Test
     void awsValidationErrorsSurfaceAsCutoverErrorsNamingTheFieldAndTheAwsError() {
         Deployer d = world.deployer(p -> p.subnets(), c -> { });
-        Deployment dep = d.cutover().apply(d.cutover().plan(Release.of(orders("1.0.0")).to(stage).build()));
+        Deployment dep = d.cutover().apply(d.plan(Release.of(orders("1.0.0")).to(stage).build()));
         assertThat(dep.await()).isIn(DeploymentStatus.FAILED, DeploymentStatus.ROLLED_BACK);
         assertThat(dep.statusReason()).contains("CreateService", "InvalidParameterException", "Network Configuration")
                 .doesNotContain("\tat ", "software.amazon");

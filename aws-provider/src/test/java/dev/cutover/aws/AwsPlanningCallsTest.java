@@ -40,7 +40,7 @@ class AwsPlanningCallsTest {
 
                 d.aws().apiCalls();
                 long before = d.aws().apiCalls().getOrDefault("ecs:DescribeServices", 0L);
-                List<Plan> plans = d.cutover().plan(releases);
+                List<Plan> plans = d.plan(releases);
                 Map<String, Long> calls = d.aws().apiCalls();
                 long describe = calls.getOrDefault("ecs:DescribeServices", 0L) - before;
 
@@ -59,7 +59,7 @@ class AwsPlanningCallsTest {
     static void seedRunningServices(AwsWorld world, Deployer d, List<Release> releases) {
         // the first release goes through Cutover (bootstrap: cluster, namespace); the rest are copies of its shape
         Release first = releases.get(0);
-        assertThat(d.cutover().apply(d.cutover().plan(first)).await(Duration.ofHours(1))).isNotNull();
+        assertThat(d.cutover().apply(d.plan(first)).await(Duration.ofHours(1))).isNotNull();
         try (EcsClient ecs = EcsClient.builder().endpointOverride(world.cloud.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(AwsFixture.CREDENTIALS).build()) {
             var template = ecs.describeServices(b -> b.cluster("apps").services("test-" + first.service().name()))

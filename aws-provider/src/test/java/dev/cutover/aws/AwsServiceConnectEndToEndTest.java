@@ -38,7 +38,7 @@ class AwsServiceConnectEndToEndTest {
     void theDefaultCanaryIsRefusedAtPlanTimeNamingTheNearestNativeStrategyBeforeAnyWrite() {
         try (Deployer d = world.deployer()) {
             Release release = Release.of(orders("1.0.0")).to(test).strategy(canary()).build();
-            assertThatThrownBy(() -> d.cutover().plan(release)).isInstanceOfSatisfying(ValidationException.class, e -> {
+            assertThatThrownBy(() -> d.plan(release)).isInstanceOfSatisfying(ValidationException.class, e -> {
                 assertThat(e.problems()).extracting(Problem::path).containsExactly("strategy.steps");
                 assertThat(e.problems().get(0).message()).contains("Service Connect", "50%",
                         "canary().steps(10, 100).bake(Duration.ofMinutes(5))", "linear()", ".mesh(");
@@ -52,12 +52,12 @@ class AwsServiceConnectEndToEndTest {
     void strategiesEcsCannotRunAreRefusedWithWhatIsWrong() {
         try (Deployer d = world.deployer()) {
             Release steps = Release.of(orders("1.0.0")).to(test).strategy(canary().steps(5, 20, 60, 100)).build();
-            assertThatThrownBy(() -> d.cutover().plan(steps)).isInstanceOfSatisfying(ValidationException.class, e -> {
+            assertThatThrownBy(() -> d.plan(steps)).isInstanceOfSatisfying(ValidationException.class, e -> {
                 assertThat(e.problems()).extracting(Problem::path).containsExactly("strategy.steps");
                 assertThat(e.problems().get(0).message()).contains("20%, 60%", "canary().steps(5, 100)");
             });
             Release small = Release.of(orders("1.0.0")).to(test).strategy(linear().stepPercent(2)).build();
-            assertThatThrownBy(() -> d.cutover().plan(small)).isInstanceOfSatisfying(ValidationException.class, e -> {
+            assertThatThrownBy(() -> d.plan(small)).isInstanceOfSatisfying(ValidationException.class, e -> {
                 assertThat(e.problems()).extracting(Problem::path).containsExactly("strategy.stepPercent");
                 assertThat(e.problems().get(0).message()).contains("3%", "linear().stepPercent(3)");
             });
@@ -74,7 +74,7 @@ class AwsServiceConnectEndToEndTest {
             assertThat(deploy(d, Release.of(orders("3.0.0")).to(test)
                     .strategy(linear().stepPercent(25).interval(Duration.ofMinutes(1))).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
             assertThat(d.aws().traffic().orElseThrow().weights("test", "orders")).isEqualTo(Map.of("test-orders:3", 100));
-            assertThat(d.cutover().plan(Release.of(orders("3.0.0")).to(test)
+            assertThat(d.plan(Release.of(orders("3.0.0")).to(test)
                     .strategy(linear().stepPercent(25).interval(Duration.ofMinutes(1))).build()).isEmpty()).isTrue();
         }
     }
@@ -87,13 +87,13 @@ class AwsServiceConnectEndToEndTest {
             assertThat(deploy(d, first)).isEqualTo(DeploymentStatus.FAILED);
             assertThat(d.aws().compute().orElseThrow().revisions("test", "orders")).as("nothing of the broken revision runs")
                     .isEmpty();
-            var again = d.cutover().plan(first);
+            var again = d.plan(first);
             assertThat(again.isEmpty()).as(again.toString()).isFalse();
             assertThat(again.isRollout()).isTrue();
 
             world.cloud.images().behave("repo/orders:1.0.0", ImageBehavior.healthy());
             assertThat(deploy(d, first)).isEqualTo(DeploymentStatus.SUCCEEDED);
-            assertThat(d.cutover().plan(first).isEmpty()).isTrue();
+            assertThat(d.plan(first).isEmpty()).isTrue();
         }
     }
 }

@@ -24,9 +24,26 @@ final class AwsWorld implements AutoCloseable {
 
     final SimClock cloudClock = SimClock.virtual(T0);
     final LocalCloud cloud = LocalCloud.builder().clock(cloudClock).start();
+    /** Every call of every deployer, checked against the policies of the plans they made when the world closes. */
+    final IamAudit iam = new IamAudit();
 
-    /** A deployer: its scheduler, provider and Cutover. */
-    record Deployer(VirtualScheduler time, AwsProvider aws, Cutover cutover) implements AutoCloseable {
+    /** A deployer: its scheduler, provider and Cutover; plan through it so the IAM audit knows the plan's policy. */
+    record Deployer(VirtualScheduler time, AwsProvider aws, Cutover cutover, IamAudit iam) implements AutoCloseable {
+
+        /** Plans with this deployer's Cutover and records the plan's policy for the IAM audit. */
+        dev.cutover.Plan plan(dev.cutover.Release release) {
+            dev.cutover.Plan plan = cutover.plan(release);
+            iam.planned(aws, plan);
+            return plan;
+        }
+
+        /** Plans many releases at once, recording each plan's policy for the IAM audit. */
+        List<dev.cutover.Plan> plan(java.util.Collection<dev.cutover.Release> releases) {
+            List<dev.cutover.Plan> plans = cutover.plan(releases);
+            plans.forEach(p -> iam.planned(aws, p));
+            return plans;
+        }
+
         @Override
         public void close() {
             cutover.close();
@@ -61,12 +78,13 @@ final class AwsWorld implements AutoCloseable {
                 .region("us-east-1").endpointOverride(cloud.endpoint()).credentials(AwsFixture.CREDENTIALS)
                 .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
                 .executionRole(AwsFixture.EXECUTION_ROLE)
-                .clock(time.clock()).sleeper(time::sleep).observeConcurrency(1); // one virtual timeline, one thread
+                .clock(time.clock()).sleeper(time::sleep).observeConcurrency(1) // one virtual timeline, one thread
+                .addInterceptor(iam);
         provider.accept(pb);
         AwsProvider aws = pb.build();
         Cutover.Builder cb = Cutover.builder().provider(wrap.apply(aws)).discoverProviders(false).scheduler(time);
         cutover.accept(time, cb);
-        return new Deployer(time, aws, cb.build());
+        return new Deployer(time, aws, cb.build(), iam);
     }
 
     Deployer deployer() {
@@ -75,7 +93,7 @@ final class AwsWorld implements AutoCloseable {
 
     /** Plans and applies {@code release} with {@code d} and waits for the outcome. */
     static dev.cutover.DeploymentStatus deploy(Deployer d, dev.cutover.Release release) {
-        dev.cutover.Deployment dep = d.cutover().apply(d.cutover().plan(release));
+        dev.cutover.Deployment dep = d.cutover().apply(d.plan(release));
         dev.cutover.DeploymentStatus s = dep.await();
         org.assertj.core.api.Assertions.assertThat(s).as(dep.statusReason()).isNotNull();
         return s;
@@ -93,8 +111,12 @@ final class AwsWorld implements AutoCloseable {
 
     @Override
     public void close() {
-        cloud.close();
-        cloudClock.close();
+        try {
+            iam.verify();
+        } finally {
+            cloud.close();
+            cloudClock.close();
+        }
     }
 
     /** Thrown by {@link CrashingJournal}: the deployer process "dies". */

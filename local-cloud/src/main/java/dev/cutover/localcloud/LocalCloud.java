@@ -5,6 +5,8 @@ import dev.cutover.localcloud.internal.autoscaling.AutoScalingEmulator;
 import dev.cutover.localcloud.consul.ConsulEmulator;
 import dev.cutover.localcloud.consul.HealthOracle;
 import dev.cutover.localcloud.internal.aws.AwsServer;
+import dev.cutover.localcloud.internal.aws.Scoped;
+import dev.cutover.localcloud.internal.aws.ScopedCloudMap;
 import dev.cutover.localcloud.internal.cloudmap.CloudMapEmulator;
 import dev.cutover.localcloud.internal.datadog.DatadogEmulator;
 import dev.cutover.localcloud.internal.secretsmanager.SecretsManagerEmulator;
@@ -44,10 +46,12 @@ public final class LocalCloud implements AutoCloseable {
     private final ImageRegistry images = new ImageRegistry();
     private final TrafficSimulator traffic;
     private final EcsEmulator ecs;
-    private final CloudMapEmulator cloudMap;
-    private final AppMeshEmulator appMesh;
-    private final SecretsManagerEmulator secrets;
-    private final AutoScalingEmulator autoScaling;
+    // one instance per account and Region, as AWS keeps their resources (see Scoped)
+    private final Scoped<CloudMapEmulator> cloudMaps;
+    private final CloudMap cloudMap;
+    private final Scoped<AppMeshEmulator> appMeshes;
+    private final Scoped<SecretsManagerEmulator> secrets;
+    private final Scoped<AutoScalingEmulator> autoScalings;
     private final DatadogEmulator datadog;
     private final java.util.function.Consumer<Instant> simulation;
     private final HealthOracle ecsHealth;
@@ -76,19 +80,30 @@ public final class LocalCloud implements AutoCloseable {
         // services: register here (one line per emulator)
         this.ecsHealth = new dev.cutover.localcloud.internal.ecs.EcsHealthOracle(ecs);
         this.consul = ConsulEmulator.builder().clock(clock).seed(seed).healthOracle(ecsHealth).start();
-        aws.register(this.cloudMap = new CloudMapEmulator(clock, seed));
-        ecs.serviceRegistry(cloudMap);
-        aws.register(this.appMesh = new AppMeshEmulator(clock, seed));
-        traffic.addSplitter(appMesh.trafficSplitter(cloudMap));
-        aws.register(this.secrets = new SecretsManagerEmulator(clock, seed));
-        aws.register(this.autoScaling = new AutoScalingEmulator(clock, seed));
-        autoScaling.ecsServices(ecs::serviceCreatedAt);
-        autoScaling.scaler((resourceId, count) -> { // service/<cluster>/<service>: what a scaling activity updates
-            String[] parts = resourceId.split("/");
-            com.fasterxml.jackson.databind.node.ObjectNode update = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-                    .objectNode().put("cluster", parts[1]).put("service", parts[2]).put("desiredCount", count);
-            ecs.handle("UpdateService", update);
+        this.cloudMaps = new Scoped<>(sc -> new CloudMapEmulator(clock, seedOf(sc)).scope(sc));
+        aws.register(Scoped.json(cloudMaps));
+        this.cloudMap = new ScopedCloudMap(cloudMaps);
+        ecs.serviceRegistry(cloudMap); // ECS registers tasks in the Cloud Map of the registry ARN's Region and account
+        this.appMeshes = new Scoped<>(sc -> {
+            AppMeshEmulator mesh = new AppMeshEmulator(clock, seedOf(sc)).scope(sc);
+            traffic.addSplitter(mesh.trafficSplitter(cloudMaps.get(sc)));
+            return mesh;
         });
+        aws.register(Scoped.rest(appMeshes));
+        aws.register(Scoped.json(this.secrets = new Scoped<>(sc -> new SecretsManagerEmulator(clock, seedOf(sc))
+                .scope(sc))));
+        aws.register(Scoped.json(this.autoScalings = new Scoped<>(sc -> {
+            AutoScalingEmulator autoScaling = new AutoScalingEmulator(clock, seedOf(sc)).scope(sc);
+            // the ECS of the same account and Region: which services exist, and what a scaling activity updates
+            autoScaling.ecsServices((region, cluster, service) -> ecs.serviceCreatedAt(sc.account(), region, cluster, service));
+            autoScaling.scaler((resourceId, count) -> { // service/<cluster>/<service>
+                String[] parts = resourceId.split("/");
+                com.fasterxml.jackson.databind.node.ObjectNode update = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                        .objectNode().put("cluster", parts[1]).put("service", parts[2]).put("desiredCount", count);
+                ecs.handle("UpdateService", update, sc.context());
+            });
+            return autoScaling;
+        })));
         (this.datadog = new DatadogEmulator(clock, traffic)).mountOn(aws);
         aws.start();
     }
@@ -97,6 +112,11 @@ public final class LocalCloud implements AutoCloseable {
     @Override
     public String toString() {
         return "LocalCloud[aws=" + aws.endpoint() + ", consul=" + consul.endpoint() + ", " + clock + ", seed=" + seed + "]";
+    }
+
+    /** The seed of one account and Region's emulators: the cloud's own for the default scope. */
+    private long seedOf(Scoped.Scope scope) {
+        return scope.equals(Scoped.Scope.DEFAULT) ? seed : seed ^ scope.hashCode();
     }
 
     /** Starts a local cloud with a virtual clock on a random free port of 127.0.0.1. */
@@ -137,24 +157,42 @@ public final class LocalCloud implements AutoCloseable {
         return traffic;
     }
 
-    /** App Mesh's routes and weights, read from Java. See {@link AppMesh}. */
+    /** App Mesh's routes and weights in us-east-1 (account 000000000000), read from Java. See {@link AppMesh}. */
     public AppMesh appMesh() {
-        return appMesh;
+        return appMeshes.defaults();
     }
 
-    /** Cloud Map: register task instances from Java (what ECS does for serviceRegistries). See {@link CloudMap}. */
+    /** App Mesh of account 000000000000 in {@code region}. */
+    public AppMesh appMesh(String region) {
+        return appMeshes.get(new Scoped.Scope(Scoped.Scope.DEFAULT.account(), region));
+    }
+
+    /**
+     * Cloud Map: register task instances from Java (what ECS does for serviceRegistries); a service ARN
+     * reaches the Cloud Map of its Region and account, a name or id the one of us-east-1. See {@link CloudMap}.
+     */
     public CloudMap cloudMap() {
         return cloudMap;
     }
 
-    /** Secrets Manager: seed and resolve secrets from Java. See {@link Secrets}. */
+    /** Cloud Map of account 000000000000 in {@code region}. */
+    public CloudMap cloudMap(String region) {
+        return cloudMaps.get(new Scoped.Scope(Scoped.Scope.DEFAULT.account(), region));
+    }
+
+    /** Secrets Manager in us-east-1 (account 000000000000): seed and resolve secrets from Java. See {@link Secrets}. */
     public Secrets secrets() {
-        return secrets;
+        return secrets.defaults();
+    }
+
+    /** Secrets Manager of account 000000000000 in {@code region}. */
+    public Secrets secrets(String region) {
+        return secrets.get(new Scoped.Scope(Scoped.Scope.DEFAULT.account(), region));
     }
 
     /** Application Auto Scaling: registered capacity ranges. See {@link AutoScaling}. */
     public AutoScaling autoScaling() {
-        return autoScaling;
+        return autoScalings.defaults();
     }
 
     /** The Datadog intake and query API on this cloud's endpoint. See {@link Datadog}. */

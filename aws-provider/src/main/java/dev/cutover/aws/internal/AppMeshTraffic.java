@@ -69,7 +69,7 @@ public final class AppMeshTraffic implements Traffic {
                 continue;
             }
             if (id.type() == ResourceType.MESH) {
-                AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeMesh", () -> rt.clients().appMesh()
+                AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeMesh", () -> rt.clients(rt.layouts().of(id.environment())).appMesh()
                         .describeMesh(b -> b.meshName(id.name())).mesh()), NOT_FOUND)
                         .filter(m -> !"DELETED".equals(m.status().statusAsString()))
                         .ifPresent((MeshData m) -> out.add(new Resource(id, EcsCompute.attrs("name", m.meshName()), m.metadata().arn())));
@@ -87,7 +87,7 @@ public final class AppMeshTraffic implements Traffic {
             Layout layout = rt.layouts().of(env);
             Map<String, String> names = new LinkedHashMap<>();
             routeIds.forEach(id -> names.put(id.name(), Names.family(env, id.name())));
-            Map<String, Service> described = compute.describeServicesObserved(layout.cluster(), names.values());
+            Map<String, Service> described = compute.describeServicesObserved(layout, names.values());
             for (ResourceId id : routeIds) {
                 Service s = described.get(names.get(id.name()));
                 Map<String, Integer> w = s == null ? Map.of() : serviceConnectWeights(layout, id.name(), s);
@@ -114,12 +114,13 @@ public final class AppMeshTraffic implements Traffic {
     public void apply(Change change) {
         ResourceId id = change.id();
         if (id.type() == ResourceType.MESH) {
+            AwsClients.Regional clients = rt.clients(rt.layouts().of(id.environment()));
             if (change.action() == Change.Action.DELETE) {
-                AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteMesh", () -> rt.clients().appMesh()
+                AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteMesh", () -> clients.appMesh()
                         .deleteMesh(b -> b.meshName(id.name()))), NOT_FOUND);
             } else {
-                createIfMissing("DescribeMesh", () -> rt.clients().appMesh().describeMesh(b -> b.meshName(id.name())),
-                        "CreateMesh", () -> rt.clients().appMesh().createMesh(b -> b.meshName(id.name())
+                createIfMissing("DescribeMesh", () -> clients.appMesh().describeMesh(b -> b.meshName(id.name())),
+                        "CreateMesh", () -> clients.appMesh().createMesh(b -> b.meshName(id.name())
                                 .tags(t -> t.key("cutover:environment").value(id.environment()))));
             }
             return;
@@ -260,12 +261,12 @@ public final class AppMeshTraffic implements Traffic {
     /** Deletes a service's route, virtual service and virtual router in App Mesh {@code layout}. */
     void deleteMeshRoute(Layout layout, String service) {
         String router = Names.family(layout.environment(), service);
-        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteRoute", () -> rt.clients().appMesh().deleteRoute(b -> b
+        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteRoute", () -> rt.clients(layout).appMesh().deleteRoute(b -> b
                 .meshName(layout.mesh()).virtualRouterName(router).routeName(router))), NOT_FOUND);
-        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualService", () -> rt.clients().appMesh()
+        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualService", () -> rt.clients(layout).appMesh()
                 .deleteVirtualService(b -> b.meshName(layout.mesh()).virtualServiceName(Names.virtualService(
                         rt.layouts().discoveryName(layout.environment(), service), layout.namespace())))), NOT_FOUND);
-        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualRouter", () -> rt.clients().appMesh()
+        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualRouter", () -> rt.clients(layout).appMesh()
                 .deleteVirtualRouter(b -> b.meshName(layout.mesh()).virtualRouterName(router))), NOT_FOUND);
     }
 
@@ -301,7 +302,7 @@ public final class AppMeshTraffic implements Traffic {
 
     private Optional<RouteData> describeRoute(Layout layout, String service) {
         String router = Names.family(layout.environment(), service);
-        return AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients().appMesh()
+        return AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients(layout).appMesh()
                 .describeRoute(b -> b.meshName(layout.mesh()).virtualRouterName(router).routeName(router)).route()), NOT_FOUND)
                 .filter(r -> r.spec() != null && r.spec().httpRoute() != null);
     }
@@ -360,13 +361,13 @@ public final class AppMeshTraffic implements Traffic {
         String router = Names.family(layout.environment(), service);
         String anyRevision = weights.keySet().iterator().next();
         int port = portOf(layout.environment(), service, anyRevision);
-        createIfMissing("DescribeVirtualRouter", () -> rt.clients().appMesh().describeVirtualRouter(b -> b.meshName(layout.mesh())
-                .virtualRouterName(router)), "CreateVirtualRouter", () -> rt.clients().appMesh().createVirtualRouter(b -> b
+        createIfMissing("DescribeVirtualRouter", () -> rt.clients(layout).appMesh().describeVirtualRouter(b -> b.meshName(layout.mesh())
+                .virtualRouterName(router)), "CreateVirtualRouter", () -> rt.clients(layout).appMesh().createVirtualRouter(b -> b
                 .meshName(layout.mesh()).virtualRouterName(router)
                 .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(port).protocol(PortProtocol.HTTP))))));
         String virtualService = Names.virtualService(rt.layouts().discoveryName(layout.environment(), service), layout.namespace());
-        createIfMissing("DescribeVirtualService", () -> rt.clients().appMesh().describeVirtualService(b -> b
-                .meshName(layout.mesh()).virtualServiceName(virtualService)), "CreateVirtualService", () -> rt.clients().appMesh()
+        createIfMissing("DescribeVirtualService", () -> rt.clients(layout).appMesh().describeVirtualService(b -> b
+                .meshName(layout.mesh()).virtualServiceName(virtualService)), "CreateVirtualService", () -> rt.clients(layout).appMesh()
                 .createVirtualService(b -> b.meshName(layout.mesh()).virtualServiceName(virtualService)
                         .spec(s -> s.provider(p -> p.virtualRouter(v -> v.virtualRouterName(router))))));
         List<WeightedTarget> targets = new ArrayList<>();
@@ -377,12 +378,12 @@ public final class AppMeshTraffic implements Traffic {
         });
         RouteSpec spec = RouteSpec.builder().httpRoute(HttpRoute.builder().match(HttpRouteMatch.builder().prefix("/").build())
                 .action(HttpRouteAction.builder().weightedTargets(targets).build()).build()).build();
-        boolean exists = AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients().appMesh()
+        boolean exists = AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients(layout).appMesh()
                 .describeRoute(b -> b.meshName(layout.mesh()).virtualRouterName(router).routeName(router))), NOT_FOUND).isPresent();
         boolean update = exists;
         if (!exists) {
             try {
-                rt.appMesh("CreateRoute", () -> rt.clients().appMesh().createRoute(b -> b.meshName(layout.mesh())
+                rt.appMesh("CreateRoute", () -> rt.clients(layout).appMesh().createRoute(b -> b.meshName(layout.mesh())
                         .virtualRouterName(router).routeName(router).spec(spec)));
             } catch (ProviderException e) {
                 if (!AwsErrors.is(e, "ConflictException")) {
@@ -392,7 +393,7 @@ public final class AppMeshTraffic implements Traffic {
             }
         }
         if (update) {
-            rt.appMesh("UpdateRoute", () -> rt.clients().appMesh().updateRoute(b -> b.meshName(layout.mesh())
+            rt.appMesh("UpdateRoute", () -> rt.clients(layout).appMesh().updateRoute(b -> b.meshName(layout.mesh())
                     .virtualRouterName(router).routeName(router).spec(spec)));
         }
         LOG.info("{}/{}: App Mesh route weights {}", layout.environment(), service, DesiredState.weights(weights));
@@ -414,8 +415,8 @@ public final class AppMeshTraffic implements Traffic {
 
     void ensureVirtualNode(Layout layout, RevisionRef ref, int port, dev.cutover.HealthCheck h) {
         String node = Names.perRevision(ref.id());
-        createIfMissing("DescribeVirtualNode", () -> rt.clients().appMesh().describeVirtualNode(b -> b.meshName(layout.mesh())
-                .virtualNodeName(node)), "CreateVirtualNode", () -> rt.clients().appMesh().createVirtualNode(b -> b
+        createIfMissing("DescribeVirtualNode", () -> rt.clients(layout).appMesh().describeVirtualNode(b -> b.meshName(layout.mesh())
+                .virtualNodeName(node)), "CreateVirtualNode", () -> rt.clients(layout).appMesh().createVirtualNode(b -> b
                 .meshName(layout.mesh()).virtualNodeName(node)
                 .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(port).protocol(PortProtocol.HTTP))
                                 .healthCheck(hc -> hc.protocol(PortProtocol.HTTP).path(h.path()).port(port)
@@ -432,7 +433,7 @@ public final class AppMeshTraffic implements Traffic {
         String token = null;
         do {
             String next = token;
-            var page = AwsRuntime.unlessNotFound(() -> rt.appMesh("ListVirtualNodes", () -> rt.clients().appMesh()
+            var page = AwsRuntime.unlessNotFound(() -> rt.appMesh("ListVirtualNodes", () -> rt.clients(layout).appMesh()
                     .listVirtualNodes(b -> b.meshName(layout.mesh()).nextToken(next))), NOT_FOUND);
             if (page.isEmpty()) {
                 break;
@@ -444,7 +445,7 @@ public final class AppMeshTraffic implements Traffic {
     }
 
     void deleteVirtualNode(Layout layout, RevisionRef ref) {
-        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualNode", () -> rt.clients().appMesh().deleteVirtualNode(b -> b
+        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteVirtualNode", () -> rt.clients(layout).appMesh().deleteVirtualNode(b -> b
                 .meshName(layout.mesh()).virtualNodeName(Names.perRevision(ref.id())))), NOT_FOUND);
     }
 
@@ -466,7 +467,7 @@ public final class AppMeshTraffic implements Traffic {
 
     private Map<String, Integer> serviceConnectWeights(Layout layout, String service) {
         String name = Names.family(layout.environment(), service);
-        Service s = compute.describeServices(layout.cluster(), List.of(name)).get(name);
+        Service s = compute.describeServices(layout, List.of(name)).get(name);
         return s == null ? Map.of() : serviceConnectWeights(layout, service, s);
     }
 
@@ -487,7 +488,7 @@ public final class AppMeshTraffic implements Traffic {
             List<ServiceRevisionSummary> summaries = new ArrayList<>(sd.sourceServiceRevisions());
             summaries.add(sd.targetServiceRevision());
             List<String> arns = summaries.stream().map(ServiceRevisionSummary::arn).toList();
-            List<ServiceRevision> revisions = rt.ecs("DescribeServiceRevisions", () -> rt.clients().ecs()
+            List<ServiceRevision> revisions = rt.ecs("DescribeServiceRevisions", () -> rt.clients(layout).ecs()
                     .describeServiceRevisions(b -> b.serviceRevisionArns(arns)).serviceRevisions());
             Double targetWeight = sd.targetServiceRevision().requestedProductionTrafficWeight();
             if (targetWeight != null) {
@@ -520,19 +521,19 @@ public final class AppMeshTraffic implements Traffic {
         if (s.deployments().size() != 1 || "COMPLETED".equals(s.deployments().get(0).rolloutStateAsString())) {
             return false;
         }
-        return rt.ecs("ListServiceDeployments", () -> rt.clients().ecs().listServiceDeployments(b -> b
+        return rt.ecs("ListServiceDeployments", () -> rt.clients(layout).ecs().listServiceDeployments(b -> b
                 .cluster(layout.cluster()).service(name).status(ServiceDeploymentStatus.SUCCESSFUL)))
                 .serviceDeployments().isEmpty();
     }
 
     private Optional<ServiceDeployment> inFlight(Layout layout, String name) {
-        List<String> arns = rt.ecs("ListServiceDeployments", () -> rt.clients().ecs().listServiceDeployments(b -> b
+        List<String> arns = rt.ecs("ListServiceDeployments", () -> rt.clients(layout).ecs().listServiceDeployments(b -> b
                 .cluster(layout.cluster()).service(name).status(ServiceDeploymentStatus.IN_PROGRESS, ServiceDeploymentStatus.PENDING)))
                 .serviceDeployments().stream().map(d -> d.serviceDeploymentArn()).toList();
         if (arns.isEmpty()) {
             return Optional.empty();
         }
-        return rt.ecs("DescribeServiceDeployments", () -> rt.clients().ecs().describeServiceDeployments(b -> b
+        return rt.ecs("DescribeServiceDeployments", () -> rt.clients(layout).ecs().describeServiceDeployments(b -> b
                 .serviceDeploymentArns(arns))).serviceDeployments().stream().findFirst();
     }
 
@@ -551,7 +552,7 @@ public final class AppMeshTraffic implements Traffic {
                 String flightTarget = targetTaskDefinition(inFlight.get());
                 if (!targetArn.equals(flightTarget)) {
                     LOG.info("{}/{}: stopping the ECS deployment in flight, ECS rolls back to {}", layout.environment(), service, target);
-                    rt.ecs("StopServiceDeployment", () -> rt.clients().ecs().stopServiceDeployment(b -> b
+                    rt.ecs("StopServiceDeployment", () -> rt.clients(layout).ecs().stopServiceDeployment(b -> b
                             .serviceDeploymentArn(inFlight.get().serviceDeploymentArn())
                             .stopType(StopServiceDeploymentStopType.ROLLBACK)));
                 } else {
@@ -560,7 +561,7 @@ public final class AppMeshTraffic implements Traffic {
                 }
                 return;
             }
-            rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
+            rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
                     .taskDefinition(targetArn)));
             return;
         }
@@ -587,7 +588,7 @@ public final class AppMeshTraffic implements Traffic {
             return "";
         }
         String arn = sd.targetServiceRevision().arn();
-        return rt.ecs("DescribeServiceRevisions", () -> rt.clients().ecs().describeServiceRevisions(b -> b
+        return rt.ecs("DescribeServiceRevisions", () -> rt.clients(arn.split(":")[3]).ecs().describeServiceRevisions(b -> b
                 .serviceRevisionArns(arn))).serviceRevisions().stream().findFirst().map(ServiceRevision::taskDefinition).orElse("");
     }
 }

@@ -43,7 +43,8 @@ public final class AutoScalingCapability implements Scaling {
     public List<Resource> observe(List<ResourceId> ids) {
         rt.layouts().learnFrom(ids);
         List<Resource> out = new ArrayList<>();
-        java.util.Map<String, ResourceId> byResource = new java.util.LinkedHashMap<>();
+        // each environment's scalable targets are read in its own Region
+        java.util.Map<String, java.util.Map<String, ResourceId>> byRegion = new java.util.LinkedHashMap<>();
         for (ResourceId id : ids) {
             if (id.type() != ResourceType.SCALING) {
                 continue;
@@ -52,28 +53,32 @@ public final class AutoScalingCapability implements Scaling {
             Optional<String> ecsService = layout.meshMode()
                     ? compute.servingRevision(layout, id.name()).map(rev -> Names.perRevision(rev))
                     : Optional.of(Names.family(id.environment(), id.name()));
-            ecsService.ifPresent(name -> byResource.put(Names.scalingResource(layout.cluster(), name), id));
+            ecsService.ifPresent(name -> byRegion.computeIfAbsent(layout.region(), k -> new java.util.LinkedHashMap<>())
+                    .put(Names.scalingResource(layout.cluster(), name), id));
         }
-        java.util.Map<String, ScalableTarget> found = new java.util.HashMap<>();
-        for (List<String> chunk : EcsCompute.chunks(new ArrayList<>(byResource.keySet()), 50)) {
-            rt.autoScaling("DescribeScalableTargets", () -> rt.clients().autoScaling()
-                    .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceIds(chunk)
-                            .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT))).scalableTargets()
-                    .forEach(t -> found.put(t.resourceId(), t));
-        }
-        byResource.forEach((resource, id) -> {
-            ScalableTarget t = found.get(resource);
-            if (t == null) {
-                return;
+        byRegion.forEach((region, byResource) -> {
+            var clients = rt.clients(region);
+            java.util.Map<String, ScalableTarget> found = new java.util.HashMap<>();
+            for (List<String> chunk : EcsCompute.chunks(new ArrayList<>(byResource.keySet()), 50)) {
+                rt.autoScaling("DescribeScalableTargets", () -> clients.autoScaling()
+                        .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceIds(chunk)
+                                .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT))).scalableTargets()
+                        .forEach(t -> found.put(t.resourceId(), t));
             }
-            String policy = Names.scalingPolicy(id.environment(), id.name());
-            List<ScalingPolicy> policies = rt.autoScaling("DescribeScalingPolicies", () -> rt.clients().autoScaling()
-                    .describeScalingPolicies(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
-                            .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT).policyNames(policy))).scalingPolicies();
-            String target = policies.isEmpty() || policies.get(0).targetTrackingScalingPolicyConfiguration() == null ? ""
-                    : String.valueOf(Math.round(policies.get(0).targetTrackingScalingPolicyConfiguration().targetValue()));
-            out.add(new Resource(id, EcsCompute.attrs("min", String.valueOf(t.minCapacity()), "max",
-                    String.valueOf(t.maxCapacity()), "targetCpuPercent", target), resource));
+            byResource.forEach((resource, id) -> {
+                ScalableTarget t = found.get(resource);
+                if (t == null) {
+                    return;
+                }
+                String policy = Names.scalingPolicy(id.environment(), id.name());
+                List<ScalingPolicy> policies = rt.autoScaling("DescribeScalingPolicies", () -> clients.autoScaling()
+                        .describeScalingPolicies(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
+                                .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT).policyNames(policy))).scalingPolicies();
+                String target = policies.isEmpty() || policies.get(0).targetTrackingScalingPolicyConfiguration() == null ? ""
+                        : String.valueOf(Math.round(policies.get(0).targetTrackingScalingPolicyConfiguration().targetValue()));
+                out.add(new Resource(id, EcsCompute.attrs("min", String.valueOf(t.minCapacity()), "max",
+                        String.valueOf(t.maxCapacity()), "targetCpuPercent", target), resource));
+            });
         });
         return out;
     }
@@ -100,8 +105,8 @@ public final class AutoScalingCapability implements Scaling {
     /** Registers the scalable target and the CPU target-tracking policy on the revision's ECS service. */
     void attach(Layout layout, RevisionRef ref, dev.cutover.Scaling scaling) {
         String resource = Names.scalingResource(layout.cluster(), Names.ecsService(layout, ref));
-        registerWhenVisible(resource, scaling);
-        rt.autoScaling("PutScalingPolicy", () -> rt.clients().autoScaling().putScalingPolicy(b -> b
+        registerWhenVisible(layout, resource, scaling);
+        rt.autoScaling("PutScalingPolicy", () -> rt.clients(layout).autoScaling().putScalingPolicy(b -> b
                 .policyName(Names.scalingPolicy(ref.environment(), ref.service()))
                 .serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
                 .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
@@ -115,8 +120,8 @@ public final class AutoScalingCapability implements Scaling {
      * Scaling does not see the just-created ECS service yet ({@link AwsErrors#isEcsServiceNotYetVisible});
      * after {@link #VISIBILITY_TIMEOUT} the last answer is the error.
      */
-    private void registerWhenVisible(String resource, dev.cutover.Scaling scaling) {
-        Runnable register = () -> rt.autoScaling("RegisterScalableTarget", () -> rt.clients().autoScaling()
+    private void registerWhenVisible(Layout layout, String resource, dev.cutover.Scaling scaling) {
+        Runnable register = () -> rt.autoScaling("RegisterScalableTarget", () -> rt.clients(layout).autoScaling()
                 .registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
                         .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)
                         .minCapacity(scaling.min()).maxCapacity(scaling.max())));
@@ -147,7 +152,7 @@ public final class AutoScalingCapability implements Scaling {
         String token = null;
         do {
             String next = token;
-            var page = rt.autoScaling("DescribeScalableTargets", () -> rt.clients().autoScaling().describeScalableTargets(b -> b
+            var page = rt.autoScaling("DescribeScalableTargets", () -> rt.clients(layout).autoScaling().describeScalableTargets(b -> b
                     .serviceNamespace(ServiceNamespace.ECS).nextToken(next)));
             page.scalableTargets().stream().map(ScalableTarget::resourceId).filter(id -> id.startsWith(prefix))
                     .forEach(id -> out.add(id.substring(prefix.length())));
@@ -158,7 +163,7 @@ public final class AutoScalingCapability implements Scaling {
 
     void detach(Layout layout, String ecsService) {
         String resource = Names.scalingResource(layout.cluster(), ecsService);
-        AwsRuntime.unlessNotFound(() -> rt.autoScaling("DeregisterScalableTarget", () -> rt.clients().autoScaling()
+        AwsRuntime.unlessNotFound(() -> rt.autoScaling("DeregisterScalableTarget", () -> rt.clients(layout).autoScaling()
                 .deregisterScalableTarget(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceId(resource)
                         .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT))), "ObjectNotFoundException");
     }

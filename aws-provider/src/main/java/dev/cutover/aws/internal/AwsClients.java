@@ -3,6 +3,8 @@ package dev.cutover.aws.internal;
 import dev.cutover.aws.HttpClientType;
 import java.lang.reflect.Method;
 import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -18,42 +20,105 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryClient;
 
 /**
- * The SDK clients of the provider, sharing one HTTP client, with the SDK's own retries turned off
- * (the guarded executor is the only retry layer) and, with an endpoint override, Cloud Map's
- * {@code data-} host prefix disabled.
+ * The SDK clients of the provider, one set per AWS Region (one provider serves environments in many
+ * Regions), created on first use and closed with the provider, all sharing one HTTP client, with
+ * the SDK's own retries turned off (the guarded executor is the only retry layer) and, with an
+ * endpoint override, Cloud Map's {@code data-} host prefix disabled.
  */
 public final class AwsClients implements AutoCloseable {
 
-    private final SdkHttpClient http;
-    private final EcsClient ecs;
-    private final AppMeshClient appMesh;
-    private final ServiceDiscoveryClient cloudMap;
-    private final SecretsManagerClient secrets;
-    private final ApplicationAutoScalingClient autoScaling;
+    /** The clients of one Region. */
+    public static final class Regional {
+        private final EcsClient ecs;
+        private final AppMeshClient appMesh;
+        private final ServiceDiscoveryClient cloudMap;
+        private final SecretsManagerClient secrets;
+        private final ApplicationAutoScalingClient autoScaling;
 
-    public AwsClients(String region, AwsCredentialsProvider credentials, URI endpoint, HttpClientType httpClient) {
-        this.http = httpClient(httpClient);
-        Region r = Region.of(region);
-        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
-                .retryStrategy(AwsRetryStrategy.doNotRetry());
-        if (endpoint != null) {
-            override.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true);
+        private Regional(AwsClients c, Region r) {
+            this.ecs = c.configure(EcsClient.builder(), r).build();
+            this.appMesh = c.configure(AppMeshClient.builder(), r).build();
+            this.cloudMap = c.configure(ServiceDiscoveryClient.builder(), r).build();
+            this.secrets = c.configure(SecretsManagerClient.builder(), r).build();
+            this.autoScaling = c.configure(ApplicationAutoScalingClient.builder(), r).build();
         }
-        ClientOverrideConfiguration o = override.build();
-        this.ecs = configure(EcsClient.builder(), r, credentials, endpoint, o).httpClient(http).build();
-        this.appMesh = configure(AppMeshClient.builder(), r, credentials, endpoint, o).httpClient(http).build();
-        this.cloudMap = configure(ServiceDiscoveryClient.builder(), r, credentials, endpoint, o).httpClient(http).build();
-        this.secrets = configure(SecretsManagerClient.builder(), r, credentials, endpoint, o).httpClient(http).build();
-        this.autoScaling = configure(ApplicationAutoScalingClient.builder(), r, credentials, endpoint, o).httpClient(http)
-                .build();
+
+        public EcsClient ecs() {
+            return ecs;
+        }
+
+        public AppMeshClient appMesh() {
+            return appMesh;
+        }
+
+        public ServiceDiscoveryClient cloudMap() {
+            return cloudMap;
+        }
+
+        public SecretsManagerClient secrets() {
+            return secrets;
+        }
+
+        public ApplicationAutoScalingClient autoScaling() {
+            return autoScaling;
+        }
+
+        private void close() {
+            ecs.close();
+            appMesh.close();
+            cloudMap.close();
+            secrets.close();
+            autoScaling.close();
+        }
     }
 
-    private static <B extends AwsClientBuilder<B, ?>> B configure(B b, Region region, AwsCredentialsProvider credentials,
-            URI endpoint, ClientOverrideConfiguration o) {
-        b.region(region).credentialsProvider(credentials).overrideConfiguration(o);
+    private final SdkHttpClient http;
+    private final String defaultRegion;
+    private final AwsCredentialsProvider credentials;
+    private final URI endpoint;
+    private final ClientOverrideConfiguration override;
+    private final Map<String, Regional> byRegion = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public AwsClients(String region, AwsCredentialsProvider credentials, URI endpoint, HttpClientType httpClient) {
+        this(region, credentials, endpoint, httpClient, java.util.List.of());
+    }
+
+    public AwsClients(String region, AwsCredentialsProvider credentials, URI endpoint, HttpClientType httpClient,
+            java.util.List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
+        this.http = httpClient(httpClient);
+        this.defaultRegion = region;
+        this.credentials = credentials;
+        this.endpoint = endpoint;
+        ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.doNotRetry());
+        if (endpoint != null) {
+            o.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true);
+        }
+        interceptors.forEach(o::addExecutionInterceptor);
+        this.override = o.build();
+    }
+
+    /** The clients of {@code region}, created on first use. */
+    public Regional in(String region) {
+        if (closed) {
+            throw new IllegalStateException("the AWS provider is closed");
+        }
+        return byRegion.computeIfAbsent(region, r -> new Regional(this, Region.of(r)));
+    }
+
+    /** The Regions whose clients exist so far. */
+    public java.util.Set<String> regions() {
+        return java.util.Set.copyOf(byRegion.keySet());
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B
+            configure(B b, Region region) {
+        b.region(region).credentialsProvider(credentials).overrideConfiguration(override);
         if (endpoint != null) {
             b.endpointOverride(endpoint);
         }
+        b.httpClient(http);
         return b;
     }
 
@@ -74,33 +139,36 @@ public final class AwsClients implements AutoCloseable {
         }
     }
 
+    /** ECS in the provider's default Region. */
     public EcsClient ecs() {
-        return ecs;
+        return in(defaultRegion).ecs();
     }
 
+    /** App Mesh in the provider's default Region. */
     public AppMeshClient appMesh() {
-        return appMesh;
+        return in(defaultRegion).appMesh();
     }
 
+    /** Cloud Map in the provider's default Region. */
     public ServiceDiscoveryClient cloudMap() {
-        return cloudMap;
+        return in(defaultRegion).cloudMap();
     }
 
+    /** Secrets Manager in the provider's default Region. */
     public SecretsManagerClient secrets() {
-        return secrets;
+        return in(defaultRegion).secrets();
     }
 
+    /** Application Auto Scaling in the provider's default Region. */
     public ApplicationAutoScalingClient autoScaling() {
-        return autoScaling;
+        return in(defaultRegion).autoScaling();
     }
 
     @Override
     public void close() {
-        ecs.close();
-        appMesh.close();
-        cloudMap.close();
-        secrets.close();
-        autoScaling.close();
+        closed = true;
+        byRegion.values().forEach(Regional::close);
+        byRegion.clear();
         http.close();
     }
 }

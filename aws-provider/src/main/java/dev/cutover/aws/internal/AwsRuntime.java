@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import dev.cutover.aws.internal.Layouts.Layout;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
@@ -22,7 +23,7 @@ public final class AwsRuntime {
     private final AwsSettings settings;
     private final AwsClients clients;
     private final AwsCalls calls;
-    private final Layouts layouts = new Layouts();
+    private final Layouts layouts;
     private final Sleeper sleeper;
     private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
     private final Map<String, Observed<?>> observation = new ConcurrentHashMap<>();
@@ -37,6 +38,7 @@ public final class AwsRuntime {
         this.clients = clients;
         this.calls = calls;
         this.sleeper = sleeper;
+        this.layouts = new Layouts(settings);
     }
 
     /** How many task definitions observing describes at once (1: one after the other). */
@@ -50,6 +52,16 @@ public final class AwsRuntime {
 
     public AwsClients clients() {
         return clients;
+    }
+
+    /** The SDK clients of the Region an environment lives in. */
+    public AwsClients.Regional clients(Layout layout) {
+        return clients.in(layout.region());
+    }
+
+    /** The SDK clients of a Region. */
+    public AwsClients.Regional clients(String region) {
+        return clients.in(region);
     }
 
     public AwsCalls calls() {
@@ -132,7 +144,9 @@ public final class AwsRuntime {
         if (cached != null) {
             return cached;
         }
-        TaskDefinition td = ecs("DescribeTaskDefinition", () -> clients.ecs().describeTaskDefinition(
+        String region = arnOrRevision.startsWith("arn:") ? arnOrRevision.split(":")[3]
+                : layouts.regionOfFamily(Names.familyOf(arnOrRevision));
+        TaskDefinition td = ecs("DescribeTaskDefinition", () -> clients.in(region).ecs().describeTaskDefinition(
                 DescribeTaskDefinitionRequest.builder().taskDefinition(arnOrRevision).build()).taskDefinition());
         taskDefinitions.put(td.taskDefinitionArn(), td);
         taskDefinitions.put(td.family() + ":" + td.revision(), td);

@@ -48,7 +48,14 @@ public record AwsSettings(String region, String accountId, String logGroupPrefix
                 securityGroups, assignPublicIp, vpcId, pollInterval, operationTimeout, TaskDefs.DEFAULT_ENVOY_IMAGE);
     }
 
-    /** {@code arn:aws:<service>:<region>:<account>:<resource>}. */
+    /** These settings as an environment in {@code region} sees them. */
+    public AwsSettings inRegion(String region) {
+        return region.equals(this.region) ? this : new AwsSettings(region, accountId, logGroupPrefix, createLogGroup, taskRole,
+                executionRole, revisionRetention, keepWarm, subnets, securityGroups, assignPublicIp, vpcId, pollInterval,
+                operationTimeout);
+    }
+
+    /** {@code arn:<partition>:<service>:<region>:<account>:<resource>} in the provider's default Region. */
     public String arn(String service, String resource) {
         return "arn:" + partition() + ":" + service + ":" + region + ":" + accountId + ":" + resource;
     }

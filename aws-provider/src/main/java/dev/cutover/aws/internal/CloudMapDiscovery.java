@@ -54,11 +54,12 @@ public final class CloudMapDiscovery implements Discovery {
         Map<String, Map<String, ServiceSummary>> servicesByNamespace = new HashMap<>();
         for (ResourceId id : ids) {
             if (id.type() == ResourceType.NAMESPACE) {
-                namespace(id.name()).ifPresent(ns -> out.add(new Resource(id, EcsCompute.attrs("name", ns.name()), ns.arn())));
+                namespace(rt.layouts().of(id.environment()), id.name()).ifPresent(ns -> out.add(new Resource(id, EcsCompute.attrs("name", ns.name()), ns.arn())));
             } else if (id.type() == ResourceType.DISCOVERY) {
                 Layout layout = rt.layouts().of(id.environment());
                 String name = rt.layouts().discoveryName(id.environment(), id.name());
-                Map<String, ServiceSummary> services = servicesByNamespace.computeIfAbsent(layout.namespace(), this::services);
+                Map<String, ServiceSummary> services = servicesByNamespace.computeIfAbsent(layout.region() + "/" + layout.namespace(),
+                        k -> services(layout));
                 ServiceSummary s = services.get(name);
                 if (s != null) {
                     String desc = s.description() == null ? "" : s.description();
@@ -75,15 +76,16 @@ public final class CloudMapDiscovery implements Discovery {
     public void apply(Change change) {
         ResourceId id = change.id();
         if (id.type() == ResourceType.NAMESPACE) {
+            Layout env = rt.layouts().of(id.environment());
             if (change.action() == Change.Action.DELETE) {
-                namespace(id.name()).ifPresent(ns -> {
-                    String op = rt.cloudMap("DeleteNamespace", () -> rt.clients().cloudMap().deleteNamespace(b -> b.id(ns.id())))
+                namespace(env, id.name()).ifPresent(ns -> {
+                    String op = rt.cloudMap("DeleteNamespace", () -> rt.clients(env).cloudMap().deleteNamespace(b -> b.id(ns.id())))
                             .operationId();
-                    await(op, "delete namespace " + id.name());
-                    namespaceIds.remove(id.name());
+                    await(env, op, "delete namespace " + id.name());
+                    namespaceIds.remove(env.region() + "/" + id.name());
                 });
-            } else if (namespace(id.name()).isEmpty()) {
-                createNamespace(id.name());
+            } else if (namespace(env, id.name()).isEmpty()) {
+                createNamespace(env, id.name());
             }
             return;
         }
@@ -99,22 +101,24 @@ public final class CloudMapDiscovery implements Discovery {
         Resource after = change.afterState().orElseThrow();
         int port = Integer.parseInt(after.value("port"));
         rt.layouts().learnService(id.environment(), id.name(), after.value("name"), port);
-        ServiceSummary existing = services(layout.namespace()).get(after.value("name"));
+        ServiceSummary existing = services(layout).get(after.value("name"));
         if (existing == null) {
             createService(layout, id.name(), after.value("name"), port);
         } else if (!(PORT_PREFIX + port).equals(existing.description())) {
             // the port lives in the description: without UpdateService a port change would plan as an update forever
-            String op = rt.cloudMap("UpdateService", () -> rt.clients().cloudMap().updateService(b -> b.id(existing.id())
+            String op = rt.cloudMap("UpdateService", () -> rt.clients(layout).cloudMap().updateService(b -> b.id(existing.id())
                     .service(c -> c.description(PORT_PREFIX + port)))).operationId();
-            await(op, "update service " + existing.name());
+            await(layout, op, "update service " + existing.name());
         }
     }
 
-    private void createNamespace(String name) {
+    /** Creates the private DNS namespace in the environment's Region and VPC (its network's, else the provider's). */
+    private void createNamespace(Layout layout, String name) {
+        String vpc = layout.network().vpc().orElse(rt.settings().vpcId());
         String op;
         try {
-            op = rt.cloudMap("CreatePrivateDnsNamespace", () -> rt.clients().cloudMap().createPrivateDnsNamespace(b -> b
-                    .name(name).vpc(rt.settings().vpcId()).creatorRequestId("cutover-" + name)
+            op = rt.cloudMap("CreatePrivateDnsNamespace", () -> rt.clients(layout).cloudMap().createPrivateDnsNamespace(b -> b
+                    .name(name).vpc(vpc).creatorRequestId("cutover-" + name)
                     .description("Cutover namespace")).operationId());
         } catch (ProviderException e) {
             if (AwsErrors.is(e, "NamespaceAlreadyExists")) {
@@ -122,13 +126,13 @@ public final class CloudMapDiscovery implements Discovery {
             }
             throw e;
         }
-        await(op, "create namespace " + name);
+        await(layout, op, "create namespace " + name);
     }
 
     /** Polls GetOperation in the provider's time until the operation succeeds; fails on FAIL or timeout. */
-    private void await(String operationId, String what) {
+    private void await(Layout layout, String operationId, String what) {
         Optional<Operation> done = rt.poll(rt.settings().operationTimeout(), () -> {
-            Operation o = rt.cloudMap("GetOperation", () -> rt.clients().cloudMap().getOperation(b -> b.operationId(operationId))
+            Operation o = rt.cloudMap("GetOperation", () -> rt.clients(layout).cloudMap().getOperation(b -> b.operationId(operationId))
                     .operation());
             return o.status() == OperationStatus.SUCCESS || o.status() == OperationStatus.FAIL ? Optional.of(o) : Optional.empty();
         });
@@ -143,34 +147,38 @@ public final class CloudMapDiscovery implements Discovery {
         LOG.info("Cloud Map: {} done", what);
     }
 
-    Optional<NamespaceSummary> namespace(String name) {
-        List<NamespaceSummary> found = rt.cloudMap("ListNamespaces", () -> rt.clients().cloudMap().listNamespaces(b -> b
+    Optional<NamespaceSummary> namespace(Layout layout, String name) {
+        List<NamespaceSummary> found = rt.cloudMap("ListNamespaces", () -> rt.clients(layout).cloudMap().listNamespaces(b -> b
                 .filters(NamespaceFilter.builder().name(NamespaceFilterName.NAME).values(name).condition(FilterCondition.EQ).build())))
                 .namespaces();
         Optional<NamespaceSummary> ns = found.stream().filter(n -> name.equals(n.name())).findFirst();
-        ns.ifPresent(n -> namespaceIds.put(name, n.id()));
+        ns.ifPresent(n -> namespaceIds.put(layout.region() + "/" + name, n.id()));
         return ns;
     }
 
-    private String namespaceId(String name) {
-        String id = namespaceIds.get(name);
+    private String namespaceId(Layout layout) {
+        String name = layout.namespace();
+        String id = namespaceIds.get(layout.region() + "/" + name);
         if (id != null) {
             return id;
         }
-        return namespace(name).map(NamespaceSummary::id).orElseThrow(() -> new ProviderException("aws", "ListNamespaces", false,
+        return namespace(layout, name).map(NamespaceSummary::id).orElseThrow(() -> new ProviderException("aws", "ListNamespaces", false,
                 "Cloud Map namespace '" + name + "' does not exist; apply the environment bootstrap first"));
     }
 
-    private Map<String, ServiceSummary> services(String namespace) {
+    /** The Cloud Map services of the layout's namespace, by name. */
+    private Map<String, ServiceSummary> services(Layout layout) {
+        String namespace = layout.namespace();
         Map<String, ServiceSummary> out = new HashMap<>();
-        Optional<String> nsId = Optional.ofNullable(namespaceIds.get(namespace)).or(() -> namespace(namespace).map(NamespaceSummary::id));
+        Optional<String> nsId = Optional.ofNullable(namespaceIds.get(layout.region() + "/" + namespace))
+                .or(() -> namespace(layout, namespace).map(NamespaceSummary::id));
         if (nsId.isEmpty()) {
             return out;
         }
         String token = null;
         do {
             String next = token;
-            var page = rt.cloudMap("ListServices", () -> rt.clients().cloudMap().listServices(b -> b.nextToken(next)
+            var page = rt.cloudMap("ListServices", () -> rt.clients(layout).cloudMap().listServices(b -> b.nextToken(next)
                     .filters(ServiceFilter.builder().name(ServiceFilterName.NAMESPACE_ID).values(nsId.get())
                             .condition(FilterCondition.EQ).build())));
             page.services().forEach(s -> out.put(s.name(), s));
@@ -181,7 +189,7 @@ public final class CloudMapDiscovery implements Discovery {
 
     /** The ARN of the Cloud Map service {@code name} in the layout's namespace, created when missing. */
     String ensureService(Layout layout, String service, String name, int port) {
-        ServiceSummary existing = services(layout.namespace()).get(name);
+        ServiceSummary existing = services(layout).get(name);
         if (existing != null) {
             return existing.arn();
         }
@@ -189,8 +197,8 @@ public final class CloudMapDiscovery implements Discovery {
     }
 
     private String createService(Layout layout, String service, String name, int port) {
-        String nsId = namespaceId(layout.namespace());
-        return rt.cloudMap("CreateService", () -> rt.clients().cloudMap().createService(b -> b.name(name).namespaceId(nsId)
+        String nsId = namespaceId(layout);
+        return rt.cloudMap("CreateService", () -> rt.clients(layout).cloudMap().createService(b -> b.name(name).namespaceId(nsId)
                 .description(PORT_PREFIX + port)
                 .creatorRequestId("cutover-" + layout.environment() + "-" + name)
                 .dnsConfig(d -> d.routingPolicy(RoutingPolicy.MULTIVALUE).dnsRecords(DnsRecord.builder().type(RecordType.A)
@@ -207,7 +215,7 @@ public final class CloudMapDiscovery implements Discovery {
 
     /** The names of the Cloud Map services in the layout's namespace. */
     java.util.Set<String> serviceNames(Layout layout) {
-        return services(layout.namespace()).keySet();
+        return services(layout).keySet();
     }
 
     void deleteRevisionService(Layout layout, RevisionRef ref) {
@@ -215,12 +223,12 @@ public final class CloudMapDiscovery implements Discovery {
     }
 
     private void deleteService(Layout layout, String name) {
-        ServiceSummary s = services(layout.namespace()).get(name);
+        ServiceSummary s = services(layout).get(name);
         if (s == null) {
             return;
         }
         try {
-            rt.cloudMap("DeleteService", () -> rt.clients().cloudMap().deleteService(b -> b.id(s.id())));
+            rt.cloudMap("DeleteService", () -> rt.clients(layout).cloudMap().deleteService(b -> b.id(s.id())));
         } catch (ProviderException e) {
             if (AwsErrors.is(e, "ResourceInUse")) {
                 LOG.warn("Cloud Map service {} still has instances; it is left for the next retire: {}", name, e.getMessage());

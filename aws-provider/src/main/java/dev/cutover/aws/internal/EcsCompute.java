@@ -85,30 +85,30 @@ public final class EcsCompute implements Compute {
     public List<Resource> observe(List<ResourceId> ids) {
         rt.layouts().learnFrom(ids);
         List<Resource> out = new ArrayList<>();
-        Map<String, List<ResourceId>> clusters = new LinkedHashMap<>();
+        Map<String, Map<String, List<ResourceId>>> clustersByRegion = new LinkedHashMap<>();
         Map<String, Set<String>> servicesByEnv = new LinkedHashMap<>();
         for (ResourceId id : ids) {
             switch (id.type()) {
-                case CLUSTER -> clusters.computeIfAbsent(id.name(), k -> new ArrayList<>()).add(id);
+                case CLUSTER -> clustersByRegion.computeIfAbsent(rt.layouts().of(id.environment()).region(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(id.name(), k -> new ArrayList<>()).add(id);
                 case REVISION, SERVICE -> servicesByEnv.computeIfAbsent(id.environment(), k -> new LinkedHashSet<>()).add(id.name());
                 default -> {
                 }
             }
         }
-        if (!clusters.isEmpty()) {
+        clustersByRegion.forEach((region, clusters) -> { // each environment's cluster is looked for in its own Region
             for (List<String> chunk : chunks(new ArrayList<>(clusters.keySet()), 100)) {
-                List<Cluster> found = rt.ecs("DescribeClusters", () -> rt.clients().ecs()
+                List<Cluster> found = rt.ecs("DescribeClusters", () -> rt.clients(region).ecs()
                         .describeClusters(b -> b.clusters(chunk)).clusters());
                 for (Cluster c : found) {
                     if ("ACTIVE".equals(c.status()) && clusters.containsKey(c.clusterName())) {
                         for (ResourceId id : clusters.get(c.clusterName())) {
-                            out.add(new Resource(id, attrs("name", c.clusterName(), "region", rt.settings().region()),
-                                    c.clusterArn()));
+                            out.add(new Resource(id, attrs("name", c.clusterName(), "region", region), c.clusterArn()));
                         }
                     }
                 }
             }
-        }
+        });
         Set<ResourceId> wanted = new java.util.HashSet<>(ids);
         servicesByEnv.forEach((env, services) -> {
             Layout layout = rt.layouts().of(env);
@@ -125,19 +125,19 @@ public final class EcsCompute implements Compute {
             Map<String, Service> described = new HashMap<>();
             List<String> missing = new ArrayList<>();
             for (String ecsName : new LinkedHashSet<>(ecsNameByService.values())) {
-                Optional<Service> kept = rt.peekObserved(serviceKey(layout.cluster(), ecsName));
+                Optional<Service> kept = rt.peekObserved(serviceKey(layout, ecsName));
                 if (kept == null) {
                     missing.add(ecsName);
                 } else {
                     kept.ifPresent(sv -> described.put(ecsName, sv));
                 }
             }
-            Map<String, Service> fetched = describeServices(layout.cluster(), missing);
+            Map<String, Service> fetched = describeServices(layout, missing);
             described.putAll(fetched);
             rt.prefetchTaskDefinitions(fetched.values().stream().map(Service::taskDefinition)
                     .filter(java.util.Objects::nonNull).toList());
             for (String ecsName : missing) {
-                rt.observed(serviceKey(layout.cluster(), ecsName), Optional.ofNullable(fetched.get(ecsName)));
+                rt.observed(serviceKey(layout, ecsName), Optional.ofNullable(fetched.get(ecsName)));
             }
             ecsNameByService.forEach((service, ecsName) -> {
                 Service s = described.get(ecsName);
@@ -178,7 +178,7 @@ public final class EcsCompute implements Compute {
             return running.isEmpty() ? Optional.empty() : Optional.of(running.get(running.size() - 1).id());
         }
         String name = Names.family(layout.environment(), service);
-        Service s = describeServices(layout.cluster(), List.of(name)).get(name);
+        Service s = describeServices(layout, List.of(name)).get(name);
         if (s == null || s.taskDefinition() == null) {
             return Optional.empty();
         }
@@ -186,8 +186,8 @@ public final class EcsCompute implements Compute {
         return Optional.of(Names.revisionId(td.family(), td.revision()));
     }
 
-    static String serviceKey(String cluster, String ecsService) {
-        return "ecs:" + cluster + "/" + ecsService;
+    static String serviceKey(Layout layout, String ecsService) {
+        return "ecs:" + layout.region() + "/" + layout.cluster() + "/" + ecsService;
     }
 
     /**
@@ -195,28 +195,29 @@ public final class EcsCompute implements Compute {
      * same plan already read is reused (so a plan describes each ECS service once), the rest is
      * described ten per call.
      */
-    Map<String, Service> describeServicesObserved(String cluster, java.util.Collection<String> names) {
+    Map<String, Service> describeServicesObserved(Layout layout, java.util.Collection<String> names) {
         Map<String, Service> out = new HashMap<>();
         List<String> missing = new ArrayList<>();
         for (String n : new LinkedHashSet<>(names)) {
-            Optional<Service> kept = rt.takeObserved(serviceKey(cluster, n));
+            Optional<Service> kept = rt.takeObserved(serviceKey(layout, n));
             if (kept == null) {
                 missing.add(n);
             } else {
                 kept.ifPresent(sv -> out.put(n, sv));
             }
         }
-        out.putAll(describeServices(cluster, missing));
+        out.putAll(describeServices(layout, missing));
         return out;
     }
 
     /** DescribeServices, ten names per call; only ACTIVE services are returned, by name. */
-    Map<String, Service> describeServices(String cluster, java.util.Collection<String> names) {
+    Map<String, Service> describeServices(Layout layout, java.util.Collection<String> names) {
+        String cluster = layout.cluster();
         Map<String, Service> out = new HashMap<>();
         List<String> distinct = new ArrayList<>(new LinkedHashSet<>(names));
         for (List<String> chunk : chunks(distinct, 10)) {
             try {
-                List<Service> services = rt.ecs("DescribeServices", () -> rt.clients().ecs()
+                List<Service> services = rt.ecs("DescribeServices", () -> rt.clients(layout).ecs()
                         .describeServices(b -> b.cluster(cluster).services(chunk)).services());
                 for (Service s : services) {
                     if ("ACTIVE".equals(s.status())) {
@@ -238,10 +239,10 @@ public final class EcsCompute implements Compute {
         switch (id.type()) {
             case CLUSTER -> {
                 if (change.action() == Change.Action.DELETE) {
-                    AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteCluster", () -> rt.clients().ecs()
+                    AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteCluster", () -> rt.clients(rt.layouts().of(id.environment())).ecs()
                             .deleteCluster(b -> b.cluster(id.name()))), "ClusterNotFoundException");
                 } else {
-                    rt.ecs("CreateCluster", () -> rt.clients().ecs().createCluster(b -> b.clusterName(id.name())
+                    rt.ecs("CreateCluster", () -> rt.clients(rt.layouts().of(id.environment())).ecs().createCluster(b -> b.clusterName(id.name())
                             .tags(t -> t.key("cutover:environment").value(id.environment()))));
                 }
             }
@@ -292,7 +293,7 @@ public final class EcsCompute implements Compute {
             String registry = discovery.ensureRevisionService(layout, ref);
             traffic.ensureVirtualNode(layout, ref, release.service());
             String name = Names.perRevision(ref.id());
-            Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
+            Service existing = describeServices(layout, List.of(name)).get(name);
             if (existing == null) {
                 createService(layout, release, name, td, desiredCount, registry, false, idempotencyKey);
             } else if (existing.desiredCount() != desiredCount) {
@@ -300,7 +301,7 @@ public final class EcsCompute implements Compute {
             }
         } else {
             String name = Names.family(env, service);
-            Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
+            Service existing = describeServices(layout, List.of(name)).get(name);
             String registry = discovery.ensureService(layout, service, release.service().discoveryName(), release.service().port());
             if (existing == null) {
                 createService(layout, release, name, td, desiredCount, registry, true, idempotencyKey);
@@ -308,7 +309,7 @@ public final class EcsCompute implements Compute {
                 DeploymentConfiguration dc = nativeDeployment(release.strategy());
                 LOG.info("{}: Service Connect mode, ECS native {} deployment of {} (ECS moves the traffic)", release.key(),
                         dc.strategyAsString(), ref.id());
-                rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
+                rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
                         .taskDefinition(td.taskDefinitionArn()).desiredCount(desiredCount).deploymentConfiguration(dc)));
             } else if (existing.desiredCount() != desiredCount) {
                 scale(ref, desiredCount);
@@ -370,7 +371,7 @@ public final class EcsCompute implements Compute {
                 .desiredCount(desiredCount)
                 .launchType(fargate ? software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE
                         : software.amazon.awssdk.services.ecs.model.LaunchType.EC2)
-                .networkConfiguration(network())
+                .networkConfiguration(network(layout.environment(), service))
                 .deploymentConfiguration(deployment)
                 .clientToken(ClientTokens.of(idempotencyKey, ClientTokens.CREATE_SERVICE_MAX, "CreateService", layout.cluster(),
                         name))
@@ -387,15 +388,15 @@ public final class EcsCompute implements Compute {
                             .build())
                     .build());
         }
-        awaitDrained(layout.cluster(), name);
+        awaitDrained(layout, name);
         CreateServiceRequest request = b.build();
         try {
-            rt.ecs("CreateService", () -> rt.clients().ecs().createService(request));
+            rt.ecs("CreateService", () -> rt.clients(layout).ecs().createService(request));
         } catch (ProviderException e) {
             // read before giving up: a CreateService applied by an attempt whose answer was lost (before the
             // token's time, or by another process) shows as an ACTIVE service of this name running our revision
             Service existing = AwsErrors.is(e, "InvalidParameterException")
-                    ? describeServices(layout.cluster(), List.of(name)).get(name) : null;
+                    ? describeServices(layout, List.of(name)).get(name) : null;
             if (existing == null || !td.taskDefinitionArn().equals(existing.taskDefinition())) {
                 throw e;
             }
@@ -410,11 +411,12 @@ public final class EcsCompute implements Compute {
      * is DRAINING ("Creation of service was not idempotent"), e.g. when a retired revision is
      * started again.
      */
-    private void awaitDrained(String cluster, String name) {
+    private void awaitDrained(Layout layout, String name) {
+        String cluster = layout.cluster();
         Optional<Boolean> drained = rt.poll(rt.settings().operationTimeout(), () -> {
             List<Service> found;
             try {
-                found = rt.ecs("DescribeServices", () -> rt.clients().ecs().describeServices(b -> b.cluster(cluster)
+                found = rt.ecs("DescribeServices", () -> rt.clients(layout).ecs().describeServices(b -> b.cluster(cluster)
                         .services(name)).services());
             } catch (ProviderException e) {
                 if (AwsErrors.is(e, "ClusterNotFoundException")) {
@@ -442,7 +444,7 @@ public final class EcsCompute implements Compute {
         Layout layout = rt.layouts().of(env);
         TaskDefinition td;
         try { // described afresh: the cache holds the content (immutable), not the status (deregistration)
-            td = rt.ecs("DescribeTaskDefinition", () -> rt.clients().ecs().describeTaskDefinition(b -> b
+            td = rt.ecs("DescribeTaskDefinition", () -> rt.clients(layout).ecs().describeTaskDefinition(b -> b
                     .taskDefinition(revision.id())).taskDefinition());
         } catch (ProviderException e) {
             if (AwsErrors.is(e, "ClientException", "InvalidParameterException")) {
@@ -465,7 +467,7 @@ public final class EcsCompute implements Compute {
             String registry = discovery.ensureRevisionService(layout, ref);
             traffic.ensureVirtualNode(layout, ref, port, healthCheckOf(td));
             String name = Names.perRevision(ref.id());
-            Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
+            Service existing = describeServices(layout, List.of(name)).get(name);
             if (existing == null) {
                 createService(layout, revision.service(), name, td, desiredCount, registry, meshDeployment(), null, port, null);
             } else if (existing.desiredCount() != desiredCount) {
@@ -473,14 +475,14 @@ public final class EcsCompute implements Compute {
             }
         } else {
             String name = Names.family(env, revision.service());
-            Service existing = describeServices(layout.cluster(), List.of(name)).get(name);
+            Service existing = describeServices(layout, List.of(name)).get(name);
             if (existing == null) {
                 String discoveryName = rt.layouts().discoveryName(env, revision.service());
                 String registry = discovery.ensureService(layout, revision.service(), discoveryName, port);
                 createService(layout, revision.service(), name, td, desiredCount, registry,
                         nativeDeployment(dev.cutover.Strategies.allAtOnce()), discoveryName, port, null);
             } else if (!td.taskDefinitionArn().equals(existing.taskDefinition())) {
-                rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
+                rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
                         .taskDefinition(td.taskDefinitionArn()).desiredCount(desiredCount)
                         .deploymentConfiguration(nativeDeployment(dev.cutover.Strategies.allAtOnce()))));
             }
@@ -502,10 +504,17 @@ public final class EcsCompute implements Compute {
                 .startPeriod(java.time.Duration.ofSeconds(Long.parseLong(m.group(5)))).build();
     }
 
-    NetworkConfiguration network() {
+    /** The awsvpc configuration of a service's tasks: its override's network over its environment's over the provider's. */
+    NetworkConfiguration network(String environment, String service) {
+        dev.cutover.Network n = rt.layouts().network(environment, service);
         return NetworkConfiguration.builder().awsvpcConfiguration(AwsVpcConfiguration.builder()
-                .subnets(rt.settings().subnets()).securityGroups(rt.settings().securityGroups())
-                .assignPublicIp(rt.settings().assignPublicIp() ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED).build()).build();
+                .subnets(n.subnets()).securityGroups(n.securityGroups())
+                .assignPublicIp(n.assignPublicIp().orElse(false) ? AssignPublicIp.ENABLED : AssignPublicIp.DISABLED).build()).build();
+    }
+
+    /** The provider's settings as the release's environment sees them (its Region, e.g. for awslogs). */
+    private AwsSettings settingsOf(Release release) {
+        return rt.settings().inRegion(rt.layouts().of(release.environment().name()).region());
     }
 
     /** Finds a registered revision with exactly the release's content (newest first), or registers one. */
@@ -538,23 +547,23 @@ public final class EcsCompute implements Compute {
         int predicted = 0;
         if (layout.meshMode()) {
             predicted = latestRevision(family) + 1;
-            String meshArn = rt.appMesh("DescribeMesh", () -> rt.clients().appMesh().describeMesh(b -> b.meshName(layout.mesh()))
+            String meshArn = rt.appMesh("DescribeMesh", () -> rt.clients(layout).appMesh().describeMesh(b -> b.meshName(layout.mesh()))
                     .mesh().metadata().arn());
             nodeArn = meshArn + "/virtualNode/" + Names.perRevision(Names.revisionId(family, predicted));
         }
-        var request = TaskDefs.render(release, rt.settings(), arns, nodeArn);
+        var request = TaskDefs.render(release, settingsOf(release), arns, nodeArn);
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         TaskDefinition td = rt.ecs("RegisterTaskDefinition", () -> {
             // RegisterTaskDefinition takes no client token: before a retry, read whether the failed attempt
             // registered the revision after all (its response lost), so a retry never registers a second one
             Optional<TaskDefinition> applied = attempts.getAndIncrement() == 0 ? Optional.empty() : newestIfMatching(family, release);
-            return applied.orElseGet(() -> rt.clients().ecs().registerTaskDefinition(request).taskDefinition());
+            return applied.orElseGet(() -> rt.clients(layout).ecs().registerTaskDefinition(request).taskDefinition());
         });
         if (nodeArn != null && td.revision() != predicted) {
             LOG.warn("{}: registered {}:{} but its Envoy names revision {}; deregistering it and registering again",
                     release.key(), family, td.revision(), predicted);
             String arn = td.taskDefinitionArn();
-            rt.ecs("DeregisterTaskDefinition", () -> rt.clients().ecs().deregisterTaskDefinition(b -> b.taskDefinition(arn)));
+            rt.ecs("DeregisterTaskDefinition", () -> rt.clients(layout).ecs().deregisterTaskDefinition(b -> b.taskDefinition(arn)));
             if (attempt >= 3) {
                 throw new IllegalStateException(release.key() + ": could not register a task definition whose Envoy names its "
                         + "own revision after " + attempt + " attempts (another process registers revisions of " + family + ")");
@@ -573,7 +582,7 @@ public final class EcsCompute implements Compute {
             String token = null;
             do {
                 String next = token;
-                var page = rt.ecs("ListTaskDefinitions", () -> rt.clients().ecs().listTaskDefinitions(ListTaskDefinitionsRequest
+                var page = rt.ecs("ListTaskDefinitions", () -> rt.clients(rt.layouts().regionOfFamily(family)).ecs().listTaskDefinitions(ListTaskDefinitionsRequest
                         .builder().familyPrefix(family).status(status).sort(SortOrder.DESC).nextToken(next).maxResults(100).build()));
                 Integer found = page.taskDefinitionArns().stream().filter(a -> familyOfArn(a).equals(family))
                         .map(a -> Integer.parseInt(a.substring(a.lastIndexOf(':') + 1))).findFirst().orElse(null);
@@ -595,7 +604,7 @@ public final class EcsCompute implements Compute {
                     && rt.layouts().migratingFrom(release.environment().name(), release.service().name()).isPresent()) {
                 continue; // runs as an App Mesh revision; the Service Connect service gets a revision of its own
             }
-            if (TaskDefs.matches(td, release, rt.settings())) {
+            if (TaskDefs.matches(td, release, settingsOf(release))) {
                 LOG.debug("{}: reusing {} (same content)", release.key(), arn);
                 return td;
             }
@@ -605,13 +614,14 @@ public final class EcsCompute implements Compute {
 
     /** The family's newest ACTIVE task definition if it has the release's content (SDK calls made inside a guarded call). */
     private Optional<TaskDefinition> newestIfMatching(String family, Release release) {
-        List<String> newest = rt.clients().ecs().listTaskDefinitions(b -> b.familyPrefix(family)
+        AwsClients.Regional clients = rt.clients(rt.layouts().of(release.environment().name()));
+        List<String> newest = clients.ecs().listTaskDefinitions(b -> b.familyPrefix(family)
                 .status(TaskDefinitionStatus.ACTIVE).sort(SortOrder.DESC).maxResults(1)).taskDefinitionArns();
         if (newest.isEmpty() || !familyOfArn(newest.get(0)).equals(family)) {
             return Optional.empty();
         }
-        TaskDefinition td = rt.clients().ecs().describeTaskDefinition(b -> b.taskDefinition(newest.get(0))).taskDefinition();
-        if (!TaskDefs.matches(td, release, rt.settings())) {
+        TaskDefinition td = clients.ecs().describeTaskDefinition(b -> b.taskDefinition(newest.get(0))).taskDefinition();
+        if (!TaskDefs.matches(td, release, settingsOf(release))) {
             return Optional.empty();
         }
         LOG.info("{}: {} was registered by an attempt whose answer was lost; using it", release.key(), td.taskDefinitionArn());
@@ -624,7 +634,7 @@ public final class EcsCompute implements Compute {
         String token = null;
         do {
             String next = token;
-            var page = rt.ecs("ListTaskDefinitions", () -> rt.clients().ecs().listTaskDefinitions(ListTaskDefinitionsRequest.builder()
+            var page = rt.ecs("ListTaskDefinitions", () -> rt.clients(rt.layouts().regionOfFamily(family)).ecs().listTaskDefinitions(ListTaskDefinitionsRequest.builder()
                     .familyPrefix(family).status(TaskDefinitionStatus.ACTIVE).sort(SortOrder.DESC).nextToken(next)
                     .maxResults(limit > 0 ? Math.min(100, limit) : 100).build()));
             for (String arn : page.taskDefinitionArns()) {
@@ -656,7 +666,7 @@ public final class EcsCompute implements Compute {
         }
         if (layout.meshMode()) {
             out.addAll(meshRevisions(layout, environment, service));        } else {
-            Service s = describeServices(layout.cluster(), List.of(family)).get(family);
+            Service s = describeServices(layout, List.of(family)).get(family);
             if (s != null) {
                 s.deployments().stream().sorted(Comparator.comparing(d -> d.createdAt() == null ? java.time.Instant.EPOCH
                         : d.createdAt())).forEach(d -> {
@@ -680,7 +690,7 @@ public final class EcsCompute implements Compute {
             String rev = family + ":" + arn.substring(arn.lastIndexOf(':') + 1);
             byName.put(Names.perRevision(rev), rev);
         }
-        Map<String, Service> running = describeServices(layout.cluster(), byName.keySet());
+        Map<String, Service> running = describeServices(layout, byName.keySet());
         TreeMap<Integer, RevisionRef> sorted = new TreeMap<>();
         byName.forEach((name, rev) -> {
             Service s = running.get(name);
@@ -707,7 +717,7 @@ public final class EcsCompute implements Compute {
     public void scale(RevisionRef revision, int desiredCount) {
         Layout layout = layoutOf(revision);
         String name = Names.ecsService(layout, revision);
-        rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
+        rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
                 .desiredCount(desiredCount)));
     }
 
@@ -715,7 +725,7 @@ public final class EcsCompute implements Compute {
     public RevisionHealth health(RevisionRef revision) {
         Layout layout = layoutOf(revision);
         String name = Names.ecsService(layout, revision);
-        Service s = healthSnapshot(layout.cluster(), name);
+        Service s = healthSnapshot(layout, name);
         if (s == null) {
             return new RevisionHealth(0, 0, 0, 0, "ECS service " + name + " does not exist");
         }
@@ -743,14 +753,14 @@ public final class EcsCompute implements Compute {
             // nothing of this revision runs yet: no task to describe (saves the ListTasks/DescribeTasks bucket while tasks start)
             return new RevisionHealth(desired, 0, 0, 0, rollout);
         }
-        List<Task> running = tasks(layout.cluster(), name, DesiredStatus.RUNNING).stream()
+        List<Task> running = tasks(layout, name, DesiredStatus.RUNNING).stream()
                 .filter(t -> arn.equals(t.taskDefinitionArn())).toList();
         int runningCount = (int) running.stream().filter(t -> "RUNNING".equals(t.lastStatus())).count();
         int healthy = (int) running.stream().filter(t -> "RUNNING".equals(t.lastStatus())
                 && "HEALTHY".equals(t.healthStatusAsString())).count();
         String reason = rollout;
         if (failed > 0 && reason.isEmpty()) {
-            reason = tasks(layout.cluster(), name, DesiredStatus.STOPPED).stream()
+            reason = tasks(layout, name, DesiredStatus.STOPPED).stream()
                     .filter(t -> arn.equals(t.taskDefinitionArn()) && t.stoppedReason() != null)
                     .max(Comparator.comparing(t -> t.stoppedAt() == null ? java.time.Instant.EPOCH : t.stoppedAt()))
                     .map(EcsCompute::stopReason).orElse("");
@@ -772,7 +782,8 @@ public final class EcsCompute implements Compute {
      * one together with up to nine others polled recently (one DescribeServices of ten), and a
      * description at most a second old, with no write by this provider since, answers the next poll.
      */
-    private Service healthSnapshot(String cluster, String name) {
+    private Service healthSnapshot(Layout layout, String name) {
+        String cluster = layout.region() + "/" + layout.cluster(); // the snapshots' key: cluster names repeat across Regions
         java.time.Instant now = rt.calls().clock().instant();
         String key = cluster + "/" + name;
         polled.put(key, now);
@@ -799,7 +810,7 @@ public final class EcsCompute implements Compute {
             }
         }
         long writes = rt.calls().writes();
-        Map<String, Service> found = describeServices(cluster, names);
+        Map<String, Service> found = describeServices(layout, names);
         for (String n : names) {
             snapshots.put(cluster + "/" + n, new Snapshot(found.get(n), now, writes));
         }
@@ -811,26 +822,27 @@ public final class EcsCompute implements Compute {
     public Optional<String> imageDigest(RevisionRef revision) {
         Layout layout = layoutOf(revision);
         String arn = rt.taskDefinition(revision.id()).taskDefinitionArn();
-        return tasks(layout.cluster(), Names.ecsService(layout, revision), DesiredStatus.RUNNING).stream()
+        return tasks(layout, Names.ecsService(layout, revision), DesiredStatus.RUNNING).stream()
                 .filter(t -> arn.equals(t.taskDefinitionArn()) && "RUNNING".equals(t.lastStatus()))
                 .flatMap(t -> t.containers().stream())
                 .filter(c -> Names.CONTAINER.equals(c.name()) && c.imageDigest() != null)
                 .map(Container::imageDigest).findFirst();
     }
 
-    private List<Task> tasks(String cluster, String service, DesiredStatus status) {
+    private List<Task> tasks(Layout layout, String service, DesiredStatus status) {
+        String cluster = layout.cluster();
         List<String> arns = new ArrayList<>();
         String token = null;
         do {
             String next = token;
-            var page = rt.ecs("ListTasks", () -> rt.clients().ecs().listTasks(b -> b.cluster(cluster).serviceName(service)
+            var page = rt.ecs("ListTasks", () -> rt.clients(layout).ecs().listTasks(b -> b.cluster(cluster).serviceName(service)
                     .desiredStatus(status).nextToken(next)));
             arns.addAll(page.taskArns());
             token = page.nextToken();
         } while (token != null);
         List<Task> out = new ArrayList<>();
         for (List<String> chunk : chunks(arns, 100)) {
-            out.addAll(rt.ecs("DescribeTasks", () -> rt.clients().ecs().describeTasks(b -> b.cluster(cluster).tasks(chunk)).tasks()));
+            out.addAll(rt.ecs("DescribeTasks", () -> rt.clients(layout).ecs().describeTasks(b -> b.cluster(cluster).tasks(chunk)).tasks()));
         }
         return out;
     }
@@ -854,9 +866,9 @@ public final class EcsCompute implements Compute {
             String name = Names.perRevision(revision.id());
             boolean lastOfMigration = meshEra && meshRevisions(layout, revision.environment(), revision.service()).stream()
                     .allMatch(r -> r.id().equals(revision.id()));
-            AwsRuntime.unlessNotFound(() -> rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b
+            AwsRuntime.unlessNotFound(() -> rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b
                     .cluster(layout.cluster()).service(name).desiredCount(0))), SERVICE_GONE);
-            AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteService", () -> rt.clients().ecs().deleteService(b -> b
+            AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteService", () -> rt.clients(layout).ecs().deleteService(b -> b
                     .cluster(layout.cluster()).service(name).force(true))), SERVICE_GONE);
             scaling.detach(layout, name);
             if (lastOfMigration) { // the route targets the node: it goes first
@@ -871,13 +883,13 @@ public final class EcsCompute implements Compute {
             }
         } else {
             String name = Names.family(revision.environment(), revision.service());
-            Service s = describeServices(layout.cluster(), List.of(name)).get(name);
+            Service s = describeServices(layout, List.of(name)).get(name);
             String arn = rt.taskDefinition(revision.id()).taskDefinitionArn();
             if (s != null && arn.equals(s.taskDefinition()) && s.deployments().size() <= 1) {
                 LOG.info("{}: retiring the only revision of {}: deleting the ECS service", revision, name);
-                AwsRuntime.unlessNotFound(() -> rt.ecs("UpdateService", () -> rt.clients().ecs().updateService(b -> b
+                AwsRuntime.unlessNotFound(() -> rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b
                         .cluster(layout.cluster()).service(name).desiredCount(0))), SERVICE_GONE);
-                AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteService", () -> rt.clients().ecs().deleteService(b -> b
+                AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteService", () -> rt.clients(layout).ecs().deleteService(b -> b
                         .cluster(layout.cluster()).service(name).force(true))), SERVICE_GONE);
                 scaling.detach(layout, name);
             }
@@ -902,7 +914,7 @@ public final class EcsCompute implements Compute {
         String family = Names.family(environment, service);
         java.util.regex.Pattern perRevision = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(family) + "-\\d+");
         TreeMap<Integer, String> found = new TreeMap<>();
-        List<String> names = new ArrayList<>(ecsServiceNames(layout.cluster()));
+        List<String> names = new ArrayList<>(ecsServiceNames(layout));
         names.addAll(traffic.virtualNodeNames(layout));
         names.addAll(discovery.serviceNames(layout));
         names.addAll(scaling.scaledServices(layout));
@@ -925,12 +937,13 @@ public final class EcsCompute implements Compute {
     }
 
     /** The names of the cluster's ECS services (ListServices; empty when the cluster does not exist). */
-    private List<String> ecsServiceNames(String cluster) {
+    private List<String> ecsServiceNames(Layout layout) {
+        String cluster = layout.cluster();
         List<String> out = new ArrayList<>();
         String token = null;
         do {
             String next = token;
-            var page = AwsRuntime.unlessNotFound(() -> rt.ecs("ListServices", () -> rt.clients().ecs().listServices(b -> b
+            var page = AwsRuntime.unlessNotFound(() -> rt.ecs("ListServices", () -> rt.clients(layout).ecs().listServices(b -> b
                     .cluster(cluster).nextToken(next))), "ClusterNotFoundException");
             if (page.isEmpty()) {
                 break;
@@ -954,7 +967,7 @@ public final class EcsCompute implements Compute {
         for (String arn : active.subList(keep, active.size())) {
             String rev = family + ":" + arn.substring(arn.lastIndexOf(':') + 1);
             if (!inUse.contains(rev)) {
-                rt.ecs("DeregisterTaskDefinition", () -> rt.clients().ecs().deregisterTaskDefinition(b -> b.taskDefinition(arn)));
+                rt.ecs("DeregisterTaskDefinition", () -> rt.clients(arn.split(":")[3]).ecs().deregisterTaskDefinition(b -> b.taskDefinition(arn)));
                 LOG.info("{}/{}: deregistered {} (past the retention of {})", environment, service, rev, keep);
             }
         }
@@ -976,11 +989,11 @@ public final class EcsCompute implements Compute {
         TaskDefinition td = rt.taskDefinition(revision.id());
         boolean fargate = td.requiresCompatibilities().contains(software.amazon.awssdk.services.ecs.model.Compatibility.FARGATE);
         String token = ClientTokens.of(idempotencyKey, ClientTokens.RUN_TASK_MAX, "RunTask", layout.cluster(), revision.id());
-        RunTaskResponse r = rt.ecs("RunTask", () -> rt.clients().ecs().runTask(b -> b.cluster(layout.cluster()).clientToken(token)
+        RunTaskResponse r = rt.ecs("RunTask", () -> rt.clients(layout).ecs().runTask(b -> b.cluster(layout.cluster()).clientToken(token)
                 .taskDefinition(td.taskDefinitionArn()).count(1).startedBy("cutover")
                 .launchType(fargate ? software.amazon.awssdk.services.ecs.model.LaunchType.FARGATE
                         : software.amazon.awssdk.services.ecs.model.LaunchType.EC2)
-                .networkConfiguration(network())
+                .networkConfiguration(network(revision.environment(), revision.service()))
                 .overrides(o -> o.containerOverrides(ContainerOverride.builder().name(Names.CONTAINER).command(hook.command())
                         .build()))));
         if (r.tasks().isEmpty()) {
@@ -990,12 +1003,12 @@ public final class EcsCompute implements Compute {
         }
         String taskArn = r.tasks().get(0).taskArn();
         Optional<Task> stopped = rt.poll(hook.timeout(), () -> {
-            List<Task> tasks = rt.ecs("DescribeTasks", () -> rt.clients().ecs().describeTasks(b -> b.cluster(layout.cluster())
+            List<Task> tasks = rt.ecs("DescribeTasks", () -> rt.clients(layout).ecs().describeTasks(b -> b.cluster(layout.cluster())
                     .tasks(taskArn)).tasks());
             return tasks.stream().filter(t -> "STOPPED".equals(t.lastStatus())).findFirst();
         });
         if (stopped.isEmpty()) {
-            rt.ecs("StopTask", () -> rt.clients().ecs().stopTask(b -> b.cluster(layout.cluster()).task(taskArn)
+            rt.ecs("StopTask", () -> rt.clients(layout).ecs().stopTask(b -> b.cluster(layout.cluster()).task(taskArn)
                     .reason("Cutover: hook timed out after " + hook.timeout())));
             return new TaskResult(taskArn, -1, "timed out after " + hook.timeout() + "; task stopped");
         }

@@ -1,6 +1,7 @@
 package dev.cutover.aws.internal;
 
 import dev.cutover.Environment;
+import dev.cutover.Network;
 import dev.cutover.Release;
 import dev.cutover.TrafficMode;
 import dev.cutover.spi.ResourceId;
@@ -26,8 +27,15 @@ public final class Layouts {
      * @param namespace   the Cloud Map namespace (DNS name)
      * @param mesh        the App Mesh mesh, or null
      * @param mode        how traffic moves
+     * @param region      the AWS Region the environment lives in (its clients, ARNs and policies)
+     * @param network     the environment's network over the provider's defaults
      */
-    public record Layout(String environment, String cluster, String namespace, String mesh, TrafficMode mode) {
+    public record Layout(String environment, String cluster, String namespace, String mesh, TrafficMode mode, String region,
+            Network network) {
+
+        Layout with(String cluster, String namespace, String mesh, TrafficMode mode) {
+            return new Layout(environment, cluster, namespace, mesh, mode, region, network);
+        }
 
         public boolean meshMode() {
             return mode == TrafficMode.APP_MESH && mesh != null;
@@ -38,10 +46,25 @@ public final class Layouts {
     private final Map<String, Layout> previousMesh = new ConcurrentHashMap<>();
     private final Map<String, String> discoveryNames = new ConcurrentHashMap<>();
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
+    private final Map<String, Network> networks = new ConcurrentHashMap<>();
+    private final String defaultRegion;
+    private final Network defaultNetwork;
+
+    /** Layouts whose unknown environments live in {@code settings.region()} with the provider's network. */
+    public Layouts(AwsSettings settings) {
+        this.defaultRegion = settings.region();
+        Network.Builder n = Network.builder().subnets(settings.subnets()).securityGroups(settings.securityGroups())
+                .assignPublicIp(settings.assignPublicIp());
+        if (!settings.vpcId().isEmpty()) {
+            n.vpc(settings.vpcId());
+        }
+        this.defaultNetwork = n.build();
+    }
 
     /** Records a declared environment (wins over what ids suggest). */
     public void learn(Environment e) {
-        Layout next = new Layout(e.name(), e.cluster(), e.namespace(), e.mesh().orElse(null), e.trafficMode());
+        Layout next = new Layout(e.name(), e.cluster(), e.namespace(), e.mesh().orElse(null), e.trafficMode(),
+                e.region() == null ? defaultRegion : e.region(), e.network().orElse(defaultNetwork));
         Layout before = known.put(e.name(), next);
         if (before != null && before.meshMode() && !next.meshMode()) {
             previousMesh.put(e.name(), before); // a switch to Service Connect: the mesh revisions are migrated
@@ -93,6 +116,8 @@ public final class Layouts {
         learn(r.environment());
         discoveryNames.put(key(r.environment().name(), r.service().name()), r.service().discoveryName());
         ports.put(key(r.environment().name(), r.service().name()), r.service().port());
+        networks.put(key(r.environment().name(), r.service().name()),
+                r.environment().network(r.service().name()).orElse(defaultNetwork));
     }
 
     /** Records the discovery name and port of a service (from a discovery resource). */
@@ -110,10 +135,9 @@ public final class Layouts {
         for (ResourceId id : ids) {
             Layout l = of(id.environment());
             switch (id.type()) {
-                case CLUSTER -> known.put(id.environment(), new Layout(l.environment(), id.name(), l.namespace(), l.mesh(), l.mode()));
-                case NAMESPACE -> known.put(id.environment(), new Layout(l.environment(), l.cluster(), id.name(), l.mesh(), l.mode()));
-                case MESH -> known.put(id.environment(), new Layout(l.environment(), l.cluster(), l.namespace(), id.name(),
-                        TrafficMode.APP_MESH));
+                case CLUSTER -> known.put(id.environment(), l.with(id.name(), l.namespace(), l.mesh(), l.mode()));
+                case NAMESPACE -> known.put(id.environment(), l.with(l.cluster(), id.name(), l.mesh(), l.mode()));
+                case MESH -> known.put(id.environment(), l.with(l.cluster(), l.namespace(), id.name(), TrafficMode.APP_MESH));
                 default -> {
                 }
             }
@@ -123,7 +147,28 @@ public final class Layouts {
     /** The layout of an environment, with the DSL's defaults for what is unknown. */
     public Layout of(String environment) {
         Layout l = known.get(environment);
-        return l != null ? l : new Layout(environment, environment, environment + ".local", null, TrafficMode.SERVICE_CONNECT);
+        return l != null ? l : new Layout(environment, environment, environment + ".local", null, TrafficMode.SERVICE_CONNECT,
+                defaultRegion, defaultNetwork);
+    }
+
+    /** The network of a service's tasks: its override's over its environment's over the provider's defaults. */
+    public Network network(String environment, String service) {
+        Network n = networks.get(key(environment, service));
+        return n != null ? n : of(environment).network();
+    }
+
+    /**
+     * The Region of a task definition family ({@code <environment>-<service>}): that of the known
+     * environment with the longest name the family starts with, else the provider's default.
+     */
+    public String regionOfFamily(String family) {
+        Layout best = null;
+        for (Layout l : known.values()) {
+            if (family.startsWith(l.environment() + "-") && (best == null || l.environment().length() > best.environment().length())) {
+                best = l;
+            }
+        }
+        return best == null ? defaultRegion : best.region();
     }
 
     /** The discovery name of a service (default: the service name). */

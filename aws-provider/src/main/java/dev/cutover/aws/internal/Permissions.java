@@ -23,6 +23,7 @@ public final class Permissions {
 
     private final AwsSettings settings;
     private final Map<String, TreeSet<String>> byResource = new LinkedHashMap<>();
+    private boolean operations;
 
     private Permissions(AwsSettings settings) {
         this.settings = settings;
@@ -30,8 +31,37 @@ public final class Permissions {
 
     /** The statements for applying {@code changes} of {@code release} in {@code layout}. */
     public static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes) {
-        Permissions p = new Permissions(settings);
+        return of(settings, layout, release, changes, false, null);
+    }
+
+    /**
+     * The statements for applying {@code changes} in {@code layout} while the service still has
+     * revisions in the App Mesh layout {@code migratingFrom} (a switch to Service Connect): they are
+     * retired there (ECS services, virtual nodes, and the route, router and virtual service with the
+     * last one), and a rollback restores that mesh's route.
+     */
+    public static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes,
+            Layout migratingFrom) {
+        return of(settings, layout, release, changes, false, migratingFrom);
+    }
+
+    /**
+     * The statements of {@code Cutover.rollback}, {@code resume} and {@code abort} of {@code release}'s
+     * service: planning reads, restarting a retained revision (no registration, no one-off task),
+     * moving traffic and retiring the other revisions.
+     */
+    public static List<PolicyStatement> operations(AwsSettings settings, Layout layout, Release release, Layout migratingFrom) {
+        return of(settings, layout, release, List.of(), true, migratingFrom);
+    }
+
+    private static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes,
+            boolean operations, Layout migratingFrom) {
+        Permissions p = new Permissions(settings.inRegion(layout.region())); // ARNs in the environment's Region
+        p.operations = operations;
         p.build(layout, release, changes);
+        if (migratingFrom != null && migratingFrom.meshMode()) {
+            p.migration(migratingFrom, release);
+        }
         List<PolicyStatement> out = new ArrayList<>();
         p.byResource.forEach((resource, actions) -> {
             if (!actions.isEmpty()) {
@@ -53,11 +83,15 @@ public final class Permissions {
         String env = release.environment().name();
         String family = Names.family(env, s.name());
         String cluster = settings.arn("ecs", "cluster/" + layout.cluster());
-        String services = settings.arn("ecs", "service/" + layout.cluster() + "/" + family + "*");
+        // Service Connect: exactly the one ECS service; App Mesh: the per-revision services <family>-<n>
+        String services = settings.arn("ecs", "service/" + layout.cluster() + "/" + family + (layout.meshMode() ? "-*" : ""));
         String tasks = settings.arn("ecs", "task/" + layout.cluster() + "/*");
         String taskDefs = settings.arn("ecs", "task-definition/" + family + ":*");
-        String deployments = settings.arn("ecs", "service-deployment/" + layout.cluster() + "/" + family + "*") + "\n"
-                + settings.arn("ecs", "service-revision/" + layout.cluster() + "/" + family + "*");
+        String deployments = settings.arn("ecs", "service-deployment/" + layout.cluster() + "/" + family + "/*") + "\n"
+                + settings.arn("ecs", "service-revision/" + layout.cluster() + "/" + family + "/*");
+        // Cloud Map ARNs carry generated ids (ns-..., srv-...) unknown before creation
+        String cmNamespaces = settings.arn("servicediscovery", "namespace/*");
+        String cmServices = settings.arn("servicediscovery", "service/*");
         String mesh = layout.mesh() == null ? null : settings.arn("appmesh", "mesh/" + layout.mesh()) + "\n"
                 + settings.arn("appmesh", "mesh/" + layout.mesh() + "/*");
         // planning and health reads
@@ -72,7 +106,8 @@ public final class Permissions {
             allow(services, "ecs:ListServiceDeployments");
             allow(deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions");
         }
-        boolean rollout = false;
+        secrets(s); // planning resolves the references, whatever the plan changes
+        boolean rollout = operations;
         for (Change c : changes) {
             if (c.isNoOp()) {
                 continue;
@@ -84,7 +119,8 @@ public final class Permissions {
                 case NAMESPACE -> {
                     allow("*", "servicediscovery:GetOperation");
                     if (delete) {
-                        allow("*", "servicediscovery:DeleteNamespace", "route53:DeleteHostedZone");
+                        allow(cmNamespaces, "servicediscovery:DeleteNamespace");
+                        allow("*", "route53:DeleteHostedZone");
                     } else {
                         allow("*", "servicediscovery:CreatePrivateDnsNamespace", "route53:CreateHostedZone",
                                 "route53:GetHostedZone", "route53:ListHostedZonesByName", "route53:AssociateVPCWithHostedZone",
@@ -102,9 +138,15 @@ public final class Permissions {
                         allow(deployments, "ecs:StopServiceDeployment");
                     }
                 }
-                case DISCOVERY -> allow("*", delete ? new String[] {"servicediscovery:DeleteService"}
-                        : new String[] {"servicediscovery:CreateService", "servicediscovery:UpdateService",
-                                "servicediscovery:TagResource", "servicediscovery:GetOperation"});
+                case DISCOVERY -> {
+                    if (delete) {
+                        allow(cmServices, "servicediscovery:DeleteService");
+                    } else {
+                        allow(cmNamespaces, "servicediscovery:CreateService");
+                        allow(cmServices, "servicediscovery:UpdateService", "servicediscovery:TagResource");
+                        allow("*", "servicediscovery:GetOperation");
+                    }
+                }
                 case SCALING -> allow("*", delete ? new String[] {"application-autoscaling:DeregisterScalableTarget"}
                         : new String[] {"application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy"});
                 case SERVICE -> {
@@ -127,12 +169,15 @@ public final class Permissions {
         if (!rollout) {
             return;
         }
-        allow("*", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition");
+        if (!operations) {
+            allow("*", "ecs:RegisterTaskDefinition");
+        }
+        allow("*", "ecs:DeregisterTaskDefinition");
         allow(taskDefs, "ecs:TagResource");
         allow(services, "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource");
         allow(cluster + "\n" + services + "\n" + tasks, "ecs:ListTasks", "ecs:DescribeTasks");
-        allow("*", "servicediscovery:CreateService", "servicediscovery:DeleteService", "servicediscovery:TagResource",
-                "servicediscovery:GetNamespace");
+        allow(cmNamespaces, "servicediscovery:CreateService");
+        allow(cmServices, "servicediscovery:DeleteService", "servicediscovery:TagResource");
         if (mesh != null) {
             allow(mesh, routeWrites());
             allow(mesh, "appmesh:DescribeVirtualNode", "appmesh:CreateVirtualNode", "appmesh:DeleteVirtualNode",
@@ -142,21 +187,13 @@ public final class Permissions {
             allow(services, "ecs:ListServiceDeployments");
             allow(deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions", "ecs:StopServiceDeployment");
         }
-        if (s.preDeploy().isPresent() || s.smokeTest().isPresent()) {
+        if (!operations && (s.preDeploy().isPresent() || s.smokeTest().isPresent())) {
             allow(taskDefs + "\n" + cluster, "ecs:RunTask");
             allow(tasks, "ecs:DescribeTasks", "ecs:StopTask");
         }
         if (s.scaling().isPresent()) {
             allow("*", "application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy",
                     "application-autoscaling:DeregisterScalableTarget");
-        }
-        if (!s.secrets().isEmpty()) {
-            List<String> secretArns = new ArrayList<>();
-            for (String ref : new TreeSet<>(s.secrets().values())) {
-                String name = ref.startsWith("arn:") ? ref.split(":")[6] : ref.contains(":") ? ref.substring(0, ref.indexOf(':')) : ref;
-                secretArns.add(settings.arn("secretsmanager", "secret:" + name + "-*"));
-            }
-            allow(String.join("\n", secretArns), "secretsmanager:DescribeSecret");
         }
         List<String> roles = new ArrayList<>();
         String taskRole = TaskDefs.taskRole(s, settings);
@@ -167,15 +204,53 @@ public final class Permissions {
         if (executionRole != null && !executionRole.equals(taskRole)) {
             roles.add(executionRole);
         }
+        if (operations) {
+            retire(services, mesh); // and no task definition is registered: no role is passed
+            return;
+        }
         if (!roles.isEmpty()) {
             allow(String.join("\n", roles), "iam:PassRole");
         }
     }
 
+    /**
+     * DescribeSecret on each referenced secret: an ARN as it is, a name as {@code <name>-??????}
+     * (Secrets Manager appends six random characters to a secret's name in its ARN, so
+     * {@code <name>-*} would also match a secret named {@code <name>-admin}).
+     */
+    private void secrets(Service s) {
+        if (s.secrets().isEmpty()) {
+            return;
+        }
+        java.util.TreeSet<String> secretArns = new java.util.TreeSet<>();
+        for (String ref : s.secrets().values()) {
+            if (ref.startsWith("arn:")) {
+                secretArns.add(String.join(":", java.util.Arrays.copyOf(ref.split(":", -1), 7)));
+            } else {
+                String name = ref.contains(":") ? ref.substring(0, ref.indexOf(':')) : ref;
+                secretArns.add(settings.arn("secretsmanager", "secret:" + name + "-??????"));
+            }
+        }
+        allow(String.join("\n", secretArns), "secretsmanager:DescribeSecret");
+    }
+
+    /** Retiring the App Mesh revisions a migration to Service Connect leaves, or restoring their route on a rollback. */
+    private void migration(Layout from, Release release) {
+        String family = Names.family(release.environment().name(), release.service().name());
+        String services = settings.arn("ecs", "service/" + from.cluster() + "/" + family + "-*");
+        String mesh = settings.arn("appmesh", "mesh/" + from.mesh()) + "\n" + settings.arn("appmesh", "mesh/" + from.mesh() + "/*");
+        allow(services, "ecs:DescribeServices", "ecs:UpdateService", "ecs:DeleteService");
+        allow(settings.arn("ecs", "cluster/" + from.cluster()) + "\n" + services + "\n"
+                + settings.arn("ecs", "task/" + from.cluster() + "/*"), "ecs:ListTasks", "ecs:DescribeTasks");
+        allow(mesh, "appmesh:DescribeRoute", "appmesh:UpdateRoute", "appmesh:DeleteRoute", "appmesh:DeleteVirtualService",
+                "appmesh:DeleteVirtualRouter", "appmesh:DeleteVirtualNode");
+        retire(services, mesh);
+    }
+
     private void retire(String services, String mesh) {
         allow(services, "ecs:UpdateService", "ecs:DeleteService");
-        allow("*", "ecs:DeregisterTaskDefinition", "servicediscovery:DeleteService",
-                "application-autoscaling:DeregisterScalableTarget");
+        allow(settings.arn("servicediscovery", "service/*"), "servicediscovery:DeleteService");
+        allow("*", "ecs:DeregisterTaskDefinition", "application-autoscaling:DeregisterScalableTarget");
         if (mesh != null) {
             allow(mesh, "appmesh:DeleteVirtualNode");
         }

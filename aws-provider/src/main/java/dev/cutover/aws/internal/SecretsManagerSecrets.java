@@ -36,8 +36,10 @@ public final class SecretsManagerSecrets implements Secrets {
                 key = ref.substring(ref.indexOf(':') + 1);
             }
             String secretId = id;
+            // a name is looked up in the environment's Region; an ARN in the Region it names
+            String region = ref.startsWith("arn:") ? ref.split(":", -1)[3] : rt.layouts().of(environment).region();
             try {
-                String arn = rt.secretsManager("DescribeSecret", () -> rt.clients().secrets()
+                String arn = rt.secretsManager("DescribeSecret", () -> rt.clients(region).secrets()
                         .describeSecret(b -> b.secretId(secretId)).arn());
                 out.put(ref, ref.startsWith("arn:") ? ref : key == null ? arn : arn + ":" + key + "::");
             } catch (ProviderException e) {

@@ -55,7 +55,7 @@ class RouteWeightsTrafficTest {
                     service("orders-blue", blueArn, "orders:1"),
                     service("orders-green", greenArn, "orders:2"));
             TrafficSimulator traffic = new TrafficSimulator(cloud.clock(), ecs, 7L);
-            traffic.addSplitter(((AppMeshEmulator) cloud.appMesh()).trafficSplitter((CloudMapEmulator) cloud.cloudMap()));
+            traffic.addSplitter(((AppMeshEmulator) cloud.appMesh()).trafficSplitter((CloudMapEmulator) cloud.cloudMap("us-east-1")));
             traffic.rate("shop/orders", 100);
             Consumer<Instant> tick = traffic::tick;
             cloud.clock().addListener(tick);

@@ -1,5 +1,6 @@
 package dev.cutover.localcloud.internal.appmesh;
 
+import dev.cutover.localcloud.internal.aws.Scoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -132,6 +133,14 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
     private final Map<String, Mesh> meshes = new LinkedHashMap<>();
 
     /** Creates the emulator; timestamps come from {@code clock}, uids from {@code seed}. */
+    /** The account and Region whose resources this instance keeps (their ARNs say so). */
+    private volatile Scoped.Scope scope = Scoped.Scope.DEFAULT;
+
+    public AppMeshEmulator scope(Scoped.Scope scope) {
+        this.scope = Objects.requireNonNull(scope, "scope");
+        return this;
+    }
+
     public AppMeshEmulator(Clock clock, long seed) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = new Random(seed);
@@ -499,8 +508,8 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
             AwsJson.putTime(ref, "createdAt", r.createdAt);
             AwsJson.putTime(ref, "lastUpdatedAt", r.updatedAt);
             ref.put("meshName", r.mesh);
-            ref.put("meshOwner", AwsJson.ACCOUNT);
-            ref.put("resourceOwner", AwsJson.ACCOUNT);
+            ref.put("meshOwner", scope.account());
+            ref.put("resourceOwner", scope.account());
             ref.put("version", r.version);
             if (kind != Kind.MESH) {
                 ref.put(kind.nameField, r.name);
@@ -526,8 +535,8 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
         md.put("arn", r.arn);
         AwsJson.putTime(md, "createdAt", r.createdAt);
         AwsJson.putTime(md, "lastUpdatedAt", r.updatedAt);
-        md.put("meshOwner", AwsJson.ACCOUNT);
-        md.put("resourceOwner", AwsJson.ACCOUNT);
+        md.put("meshOwner", scope.account());
+        md.put("resourceOwner", scope.account());
         md.put("uid", r.uid);
         md.put("version", r.version);
         data.set("spec", r.spec.deepCopy());
@@ -727,8 +736,8 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
         return new UUID(random.nextLong(), random.nextLong()).toString();
     }
 
-    private static String arn(String mesh, String router, Kind kind, String name) {
-        String base = "arn:aws:appmesh:" + AwsJson.REGION + ":" + AwsJson.ACCOUNT + ":mesh/" + mesh;
+    private String arn(String mesh, String router, Kind kind, String name) {
+        String base = "arn:aws:appmesh:" + scope.region() + ":" + scope.account() + ":mesh/" + mesh;
         return switch (kind) {
             case MESH -> base;
             case ROUTE -> base + "/virtualRouter/" + router + "/route/" + name;

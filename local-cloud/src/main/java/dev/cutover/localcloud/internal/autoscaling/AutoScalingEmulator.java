@@ -1,5 +1,6 @@
 package dev.cutover.localcloud.internal.autoscaling;
 
+import dev.cutover.localcloud.internal.aws.Scoped;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.localcloud.AutoScaling;
@@ -83,6 +84,14 @@ public final class AutoScalingEmulator implements JsonProtocolService, AutoScali
     private volatile boolean requireEcsServices = true;
 
     /** Creates the emulator; timestamps come from {@code clock}, ids from {@code seed}. */
+    /** The account and Region whose resources this instance keeps (their ARNs say so). */
+    private volatile Scoped.Scope scope = Scoped.Scope.DEFAULT;
+
+    public AutoScalingEmulator scope(Scoped.Scope scope) {
+        this.scope = Objects.requireNonNull(scope, "scope");
+        return this;
+    }
+
     public AutoScalingEmulator(Clock clock, long seed) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = new Random(seed);
@@ -224,10 +233,10 @@ public final class AutoScalingEmulator implements JsonProtocolService, AutoScali
         if (t == null) {
             t = new Target();
             t.resourceId = resourceId;
-            t.arn = "arn:aws:application-autoscaling:" + region + ":" + AwsJson.ACCOUNT + ":scalable-target/0e"
+            t.arn = "arn:aws:application-autoscaling:" + region + ":" + scope.account() + ":scalable-target/0e"
                     + HexFormat.of().formatHex(bytes(15));
             t.created = clock.instant();
-            t.roleArn = "arn:aws:iam::" + AwsJson.ACCOUNT + ":role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
+            t.roleArn = "arn:aws:iam::" + scope.account() + ":role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
                     + "AWSServiceRoleForApplicationAutoScaling_ECSService";
             targets.put(resourceId, t);
         }
@@ -318,7 +327,7 @@ public final class AutoScalingEmulator implements JsonProtocolService, AutoScali
             p = new Policy();
             p.name = name;
             p.resourceId = resourceId;
-            p.arn = "arn:aws:autoscaling:" + region + ":" + AwsJson.ACCOUNT + ":scalingPolicy:" + uuid()
+            p.arn = "arn:aws:autoscaling:" + region + ":" + scope.account() + ":scalingPolicy:" + uuid()
                     + ":resource/ecs/" + resourceId + ":policyName/" + name;
             p.created = clock.instant();
             policies.put(key, p);
@@ -331,7 +340,7 @@ public final class AutoScalingEmulator implements JsonProtocolService, AutoScali
             for (String which : List.of("AlarmHigh", "AlarmLow")) {
                 String alarm = "TargetTracking-" + resourceId + "-" + which + "-" + uuid();
                 p.alarms.addObject().put("AlarmName", alarm)
-                        .put("AlarmARN", "arn:aws:cloudwatch:" + region + ":" + AwsJson.ACCOUNT + ":alarm:" + alarm);
+                        .put("AlarmARN", "arn:aws:cloudwatch:" + region + ":" + scope.account() + ":alarm:" + alarm);
             }
         }
         ObjectNode out = AwsJson.object().put("PolicyARN", p.arn);

@@ -87,6 +87,30 @@ public final class AwsServer implements AutoCloseable {
         }
 
         /**
+         * The account the request acts in: its access key id when that is 12 digits (the local
+         * cloud's stand-in for the account IAM maps a key to, as LocalStack does), else
+         * {@code 000000000000}. Resources are kept per account and Region, as in AWS.
+         */
+        public String account() {
+            List<String> auth = headers.getOrDefault("Authorization", headers.getOrDefault("authorization", List.of()));
+            return accountOf(auth.isEmpty() ? null : auth.get(0));
+        }
+
+        /** The account of {@code Authorization: AWS4-HMAC-SHA256 Credential=AKID/...} (see {@link #account()}). */
+        public static String accountOf(String authorization) {
+            if (authorization == null) {
+                return AwsJson.ACCOUNT;
+            }
+            int i = authorization.indexOf("Credential=");
+            if (i < 0) {
+                return AwsJson.ACCOUNT;
+            }
+            int slash = authorization.indexOf('/', i);
+            String key = authorization.substring(i + "Credential=".length(), slash < 0 ? authorization.length() : slash).trim();
+            return key.matches("\\d{12}") ? key : AwsJson.ACCOUNT;
+        }
+
+        /**
          * Reads the Region from {@code Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-west-2/ecs/aws4_request, ...}.
          */
         public static String regionOf(String authorization) {
@@ -303,7 +327,7 @@ public final class AwsServer implements AutoCloseable {
             JsonNode json = body.length == 0 ? null : JSON.readTree(body);
             Map<String, List<String>> query = query(exchange.getRequestURI());
             ShapeValidator.of(service.serviceName()).ifPresent(v -> v.checkRest(method, path, query, json));
-            RestJsonService.RestResponse r = service.handle(method, path, query, json);
+            RestJsonService.RestResponse r = service.handle(method, path, query, json, context);
             if (r.status() < 300 && gate.loseResponse(service.serviceName(), operation, context)) {
                 throw new DropConnection();
             }

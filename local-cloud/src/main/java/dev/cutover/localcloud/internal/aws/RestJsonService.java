@@ -20,6 +20,12 @@ public interface RestJsonService {
      */
     RestResponse handle(String method, String path, Map<String, List<String>> query, JsonNode body);
 
+    /** Like {@link #handle(String, String, Map, JsonNode)}, knowing the request's Region and account; the server calls this one. */
+    default RestResponse handle(String method, String path, Map<String, List<String>> query, JsonNode body,
+            AwsServer.RequestContext context) {
+        return handle(method, path, query, body);
+    }
+
     /** A REST-JSON answer: status and JSON body ({@code null} for none). */
     record RestResponse(int status, JsonNode body) {
         public static RestResponse ok(JsonNode body) {

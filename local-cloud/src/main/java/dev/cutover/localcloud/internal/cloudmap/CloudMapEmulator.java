@@ -1,5 +1,6 @@
 package dev.cutover.localcloud.internal.cloudmap;
 
+import dev.cutover.localcloud.internal.aws.Scoped;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.localcloud.CloudMap;
@@ -132,6 +133,14 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
     private final Map<String, Operation> operations = new LinkedHashMap<>();
 
     /** Creates the emulator; timestamps come from {@code clock}, ids from {@code seed}. */
+    /** The account and Region whose resources this instance keeps (their ARNs say so). */
+    private volatile Scoped.Scope scope = Scoped.Scope.DEFAULT;
+
+    public CloudMapEmulator scope(Scoped.Scope scope) {
+        this.scope = Objects.requireNonNull(scope, "scope");
+        return this;
+    }
+
     public CloudMapEmulator(Clock clock, long seed) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = new Random(seed);
@@ -289,7 +298,7 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
         }
         Namespace ns = new Namespace();
         ns.id = "ns-" + randomId(16);
-        ns.arn = "arn:aws:servicediscovery:" + AwsJson.REGION + ":" + AwsJson.ACCOUNT + ":namespace/" + ns.id;
+        ns.arn = "arn:aws:servicediscovery:" + scope.region() + ":" + scope.account() + ":namespace/" + ns.id;
         ns.name = name;
         ns.description = description;
         ns.creatorRequestId = creator;
@@ -332,7 +341,7 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
     private ObjectNode namespaceJson(Namespace ns, ObjectNode n) {
         n.put("Id", ns.id);
         n.put("Arn", ns.arn);
-        n.put("ResourceOwner", AwsJson.ACCOUNT);
+        n.put("ResourceOwner", scope.account());
         n.put("Name", ns.name);
         n.put("Type", "DNS_PRIVATE");
         AwsJson.putIfNotNull(n, "Description", ns.description);
@@ -352,7 +361,7 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
             filters.add(switch (name) {
                 case "TYPE" -> ns -> match.test("DNS_PRIVATE");
                 case "NAME", "HTTP_NAME" -> ns -> match.test(ns.name);
-                default -> ns -> match.test(AwsJson.ACCOUNT);
+                default -> ns -> match.test(scope.account());
             });
         }
         List<Namespace> all = namespaces.values().stream()
@@ -424,7 +433,7 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
         }
         Service s = new Service();
         s.id = "srv-" + randomId(16);
-        s.arn = "arn:aws:servicediscovery:" + AwsJson.REGION + ":" + AwsJson.ACCOUNT + ":service/" + s.id;
+        s.arn = "arn:aws:servicediscovery:" + scope.region() + ":" + scope.account() + ":service/" + s.id;
         s.name = name;
         s.namespaceId = ns.id;
         s.description = description;
@@ -449,7 +458,7 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
     private ObjectNode serviceJson(Service s, ObjectNode n) {
         n.put("Id", s.id);
         n.put("Arn", s.arn);
-        n.put("ResourceOwner", AwsJson.ACCOUNT);
+        n.put("ResourceOwner", scope.account());
         n.put("Name", s.name);
         n.put("NamespaceId", s.namespaceId);
         AwsJson.putIfNotNull(n, "Description", s.description);
@@ -466,7 +475,7 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
         }
         AwsJson.putTime(n, "CreateDate", s.created);
         AwsJson.putIfNotNull(n, "CreatorRequestId", s.creatorRequestId);
-        n.put("CreatedByAccount", AwsJson.ACCOUNT);
+        n.put("CreatedByAccount", scope.account());
         return n;
     }
 
@@ -525,7 +534,7 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
         for (RequestReader f : req.objects("Filters", 10)) {
             String name = f.requiredEnum("Name", Set.of("NAMESPACE_ID", "RESOURCE_OWNER"));
             Predicate<String> match = condition(f);
-            filters.add(name.equals("NAMESPACE_ID") ? s -> match.test(s.namespaceId) : s -> match.test(AwsJson.ACCOUNT));
+            filters.add(name.equals("NAMESPACE_ID") ? s -> match.test(s.namespaceId) : s -> match.test(scope.account()));
         }
         List<Service> all = services.values().stream().filter(s -> filters.stream().allMatch(p -> p.test(s))).toList();
         Page<Service> page = page(req, all);
@@ -613,12 +622,12 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
         Service s = service(req.string("ServiceId", 255));
         Registered i = instance(s, req.string("InstanceId", 64));
         ObjectNode out = AwsJson.object();
-        out.put("ResourceOwner", AwsJson.ACCOUNT);
+        out.put("ResourceOwner", scope.account());
         ObjectNode n = out.putObject("Instance");
         n.put("Id", i.id);
         AwsJson.putIfNotNull(n, "CreatorRequestId", i.creatorRequestId);
         n.set("Attributes", AwsJson.MAPPER.valueToTree(i.attributes));
-        n.put("CreatedByAccount", AwsJson.ACCOUNT);
+        n.put("CreatedByAccount", scope.account());
         return out;
     }
 
@@ -626,13 +635,13 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
         Service s = service(req.string("ServiceId", 255));
         Page<Registered> page = page(req, List.copyOf(s.instances.values()));
         ObjectNode out = AwsJson.object();
-        out.put("ResourceOwner", AwsJson.ACCOUNT);
+        out.put("ResourceOwner", scope.account());
         ArrayNode items = out.putArray("Instances");
         for (Registered i : page.items()) {
             ObjectNode n = items.addObject();
             n.put("Id", i.id);
             n.set("Attributes", AwsJson.MAPPER.valueToTree(i.attributes));
-            n.put("CreatedByAccount", AwsJson.ACCOUNT);
+            n.put("CreatedByAccount", scope.account());
         }
         AwsJson.putIfNotNull(out, "NextToken", page.nextToken());
         return out;
@@ -775,7 +784,7 @@ public final class CloudMapEmulator implements JsonProtocolService, CloudMap {
 
     private void operationJson(Operation op, Instant now, ObjectNode n) {
         n.put("Id", op.id);
-        n.put("OwnerAccount", AwsJson.ACCOUNT);
+        n.put("OwnerAccount", scope.account());
         n.put("Type", op.type);
         n.put("Status", op.status(now));
         AwsJson.putTime(n, "CreateDate", op.created);

@@ -79,7 +79,9 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
     public ObjectNode handle(String operation, ObjectNode request, AwsServer.RequestContext context) {
         EcsRequest r = new EcsRequest(request);
         synchronized (lock) {
-            Region region = regions.computeIfAbsent(context.region(), Region::new);
+            // resources are kept per account and Region, as in AWS (see Scoped)
+            Region region = regions.computeIfAbsent(context.account() + "/" + context.region(),
+                    k -> new Region(context.region(), context.account()));
             Instant now = clock.instant();
             scheduler.tick(now); // catch up first, so answers reflect the current simulated time
             return switch (operation) {
@@ -127,8 +129,13 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
      * has it (Application Auto Scaling asks this before registering a scalable target on it).
      */
     public java.util.Optional<Instant> serviceCreatedAt(String region, String cluster, String service) {
+        return serviceCreatedAt(dev.cutover.localcloud.internal.aws.AwsJson.ACCOUNT, region, cluster, service);
+    }
+
+    /** Like {@link #serviceCreatedAt(String, String, String)} in {@code account}. */
+    public java.util.Optional<Instant> serviceCreatedAt(String account, String region, String cluster, String service) {
         synchronized (lock) {
-            Region r = regions.get(region);
+            Region r = regions.get(account + "/" + region);
             EcsModel.Cluster c = r == null ? null : r.clusters.get(cluster);
             Service s = c == null ? null : c.services.get(service);
             return s == null || !s.status.equals("ACTIVE") ? java.util.Optional.empty() : java.util.Optional.of(s.createdAt);
@@ -1184,7 +1191,7 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
     // ---------------------------------------------------------------- helpers
 
     static String arn(Region region, String resource) {
-        return "arn:aws:ecs:" + region.name + ":" + ACCOUNT + ":" + resource;
+        return "arn:aws:ecs:" + region.name + ":" + region.account + ":" + resource;
     }
 
     /** The last path segment of an ARN ({@code .../cluster/name} or {@code .../service/cluster/name}), or the name itself. */

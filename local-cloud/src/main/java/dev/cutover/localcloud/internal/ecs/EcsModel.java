@@ -25,8 +25,11 @@ final class EcsModel {
         final Map<String, Deployment> revisions = new LinkedHashMap<>();
         final Map<String, ArrayNode> tags = new LinkedHashMap<>();
 
-        Region(String name) {
+        final String account;
+
+        Region(String name, String account) {
             this.name = name;
+            this.account = account;
         }
     }
 

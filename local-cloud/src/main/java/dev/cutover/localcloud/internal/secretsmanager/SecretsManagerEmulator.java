@@ -1,5 +1,6 @@
 package dev.cutover.localcloud.internal.secretsmanager;
 
+import dev.cutover.localcloud.internal.aws.Scoped;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cutover.localcloud.Secrets;
@@ -76,6 +77,14 @@ public final class SecretsManagerEmulator implements JsonProtocolService, Secret
     private final List<Secret> secrets = new ArrayList<>();
 
     /** Creates the emulator; time comes from {@code clock}, ARN suffixes from {@code seed}. */
+    /** The account and Region whose resources this instance keeps (their ARNs say so). */
+    private volatile Scoped.Scope scope = Scoped.Scope.DEFAULT;
+
+    public SecretsManagerEmulator scope(Scoped.Scope scope) {
+        this.scope = Objects.requireNonNull(scope, "scope");
+        return this;
+    }
+
     public SecretsManagerEmulator(Clock clock, long seed) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = new Random(seed);
@@ -105,7 +114,7 @@ public final class SecretsManagerEmulator implements JsonProtocolService, Secret
         Objects.requireNonNull(value, "value");
         try {
             ObjectNode req = AwsJson.object().put("Name", name).put("SecretString", value);
-            return create(RequestReader.of(req, SecretsManagerEmulator::invalidParameter), AwsJson.REGION).get("ARN").asText();
+            return create(RequestReader.of(req, SecretsManagerEmulator::invalidParameter), scope.region()).get("ARN").asText();
         } catch (AwsError e) {
             throw new IllegalArgumentException(e.type() + ": " + e.getMessage());
         }
@@ -174,7 +183,7 @@ public final class SecretsManagerEmulator implements JsonProtocolService, Secret
         Secret s = new Secret();
         s.name = name;
         s.region = region;
-        s.arn = "arn:aws:secretsmanager:" + region + ":" + AwsJson.ACCOUNT + ":secret:" + name + "-" + suffix();
+        s.arn = "arn:aws:secretsmanager:" + region + ":" + scope.account() + ":secret:" + name + "-" + suffix();
         s.description = description;
         s.kmsKeyId = kms;
         s.created = clock.instant();
