@@ -251,7 +251,32 @@ public final class ReleaseCodec {
         e.overrides().forEach((service, o) -> overrides.put(service, override(o)));
         m.put("overrides", overrides);
         e.logs().ifPresent(l -> m.put("logs", logs(l)));
+        if (!e.network().isEmpty()) {
+            m.put("network", network(e.network()));
+        }
         return m;
+    }
+
+    private static Map<String, Object> network(dev.cutover.Network n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        n.vpc().ifPresent(vpc -> m.put("vpc", vpc));
+        m.put("subnets", n.subnets());
+        m.put("securityGroups", n.securityGroups());
+        n.assignPublicIp().ifPresent(ip -> m.put("assignPublicIp", ip));
+        return m;
+    }
+
+    private static dev.cutover.Network toNetwork(Map<String, Object> m) {
+        dev.cutover.Network.Builder b = dev.cutover.Network.builder();
+        if (m.get("vpc") != null) {
+            b.vpc(str(m, "vpc"));
+        }
+        b.subnets(list(m, "subnets").stream().map(String::valueOf).toList());
+        b.securityGroups(list(m, "securityGroups").stream().map(String::valueOf).toList());
+        if (m.get("assignPublicIp") != null) {
+            b.assignPublicIp(Boolean.TRUE.equals(m.get("assignPublicIp")));
+        }
+        return b.build();
     }
 
     private static Environment toEnvironment(Map<String, Object> m) {
@@ -274,6 +299,9 @@ public final class ReleaseCodec {
             b.requireApproval();
         }
         obj(m, "overrides").forEach((service, o) -> b.override(service, toOverride(cast(o, "overrides." + service))));
+        if (m.get("network") != null) {
+            b.network(toNetwork(obj(m, "network")));
+        }
         return b.build();
     }
 
@@ -285,6 +313,7 @@ public final class ReleaseCodec {
         o.scaling().ifPresent(s -> m.put("scaling", scaling(s)));
         m.put("env", o.env());
         m.put("config", o.config());
+        o.network().ifPresent(n -> m.put("network", network(n)));
         return m;
     }
 
@@ -304,6 +333,9 @@ public final class ReleaseCodec {
         }
         strings(m, "env").forEach(b::env);
         strings(m, "config").forEach(b::config);
+        if (m.get("network") != null) {
+            b.network(toNetwork(obj(m, "network")));
+        }
         return b.build();
     }
 

@@ -63,7 +63,7 @@ class ReleaseCodecProperties {
      */
     @Example
     void theCodecKnowsEveryFieldOfWhatItRecords() {
-        Map<Class<?>, Integer> known = Map.of(Service.class, 21, Environment.class, 13, ServiceOverride.class, 6,
+        Map<Class<?>, Integer> known = Map.of(Service.class, 21, Environment.class, 14, ServiceOverride.class, 7,
                 HealthCheck.class, 5, Scaling.class, 3, Analysis.class, 8, MetricGate.class, 4, Hook.class, 2);
         known.forEach((type, count) -> assertThat(Arrays.stream(type.getDeclaredFields())
                 .filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName).toList())
@@ -120,12 +120,13 @@ class ReleaseCodecProperties {
                     }
                     if (policies) {
                         b.promotedFrom("stage").requireApproval().approvalTimeout(Duration.ofHours(2))
-                                .logs(dev.cutover.Logs.awslogs().group("/shop/prod").streamPrefix("web"));
+                                .logs(dev.cutover.Logs.awslogs().group("/shop/prod").streamPrefix("web"))
+                                .network(n -> n.vpc("vpc-0a1b2c3d").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d"));
                     }
                     if (overrideInstances != null) {
                         b.override("orders", ServiceOverride.builder().instances(overrideInstances).cpu(1024).memoryMiB(2048)
                                 .scaling(Scaling.builder().min(overrideInstances).max(12).build()).env("LOG_LEVEL", "warn")
-                                .build());
+                                .network(n -> n.assignPublicIp(overrideInstances > 2)).build());
                     }
                     return b.build();
                 });
