@@ -30,18 +30,14 @@ final class AwsWorld implements AutoCloseable {
     /** A deployer: its scheduler, provider and Cutover; plan through it so the IAM audit knows the plan's policy. */
     record Deployer(VirtualScheduler time, AwsProvider aws, Cutover cutover, IamAudit iam) implements AutoCloseable {
 
-        /** Plans with this deployer's Cutover and records the plan's policy for the IAM audit. */
+        /** Plans with this deployer's Cutover (whose provider records every plan's policy for the IAM audit). */
         dev.cutover.Plan plan(dev.cutover.Release release) {
-            dev.cutover.Plan plan = cutover.plan(release);
-            iam.planned(aws, plan);
-            return plan;
+            return cutover.plan(release);
         }
 
-        /** Plans many releases at once, recording each plan's policy for the IAM audit. */
+        /** Plans many releases at once. */
         List<dev.cutover.Plan> plan(java.util.Collection<dev.cutover.Release> releases) {
-            List<dev.cutover.Plan> plans = cutover.plan(releases);
-            plans.forEach(p -> iam.planned(aws, p));
-            return plans;
+            return cutover.plan(releases);
         }
 
         @Override
@@ -82,7 +78,8 @@ final class AwsWorld implements AutoCloseable {
                 .addInterceptor(iam);
         provider.accept(pb);
         AwsProvider aws = pb.build();
-        Cutover.Builder cb = Cutover.builder().provider(wrap.apply(aws)).discoverProviders(false).scheduler(time);
+        Cutover.Builder cb = Cutover.builder().provider(new Audited(wrap.apply(aws), aws, iam)).discoverProviders(false)
+                .scheduler(time);
         cutover.accept(time, cb);
         return new Deployer(time, aws, cb.build(), iam);
     }
@@ -116,6 +113,74 @@ final class AwsWorld implements AutoCloseable {
         } finally {
             cloud.close();
             cloudClock.close();
+        }
+    }
+
+    /**
+     * The AWS provider as the core sees it, recording the policy of every plan the core computes
+     * (and the operations policy of its release) for the {@link IamAudit}.
+     */
+    private record Audited(dev.cutover.spi.Provider delegate, AwsProvider aws, IamAudit iam) implements dev.cutover.spi.Provider {
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public void start(dev.cutover.spi.ProviderContext context) {
+            delegate.start(context);
+        }
+
+        @Override
+        public void prepare(java.util.Collection<dev.cutover.Release> releases) {
+            delegate.prepare(releases);
+        }
+
+        @Override
+        public java.util.Optional<dev.cutover.spi.Compute> compute() {
+            return delegate.compute();
+        }
+
+        @Override
+        public java.util.Optional<dev.cutover.spi.Traffic> traffic() {
+            return delegate.traffic();
+        }
+
+        @Override
+        public java.util.Optional<dev.cutover.spi.Discovery> discovery() {
+            return delegate.discovery();
+        }
+
+        @Override
+        public java.util.Optional<dev.cutover.spi.Secrets> secrets() {
+            return delegate.secrets();
+        }
+
+        @Override
+        public java.util.Optional<dev.cutover.spi.Scaling> scaling() {
+            return delegate.scaling();
+        }
+
+        @Override
+        public boolean isRetryable(Throwable failure) {
+            return delegate.isRetryable(failure);
+        }
+
+        @Override
+        public boolean isThrottling(Throwable failure) {
+            return delegate.isThrottling(failure);
+        }
+
+        @Override
+        public java.util.Map<String, RateLimit> rateLimits() {
+            return delegate.rateLimits();
+        }
+
+        @Override
+        public List<PolicyStatement> requiredPermissions(dev.cutover.Plan plan) {
+            List<PolicyStatement> statements = delegate.requiredPermissions(plan);
+            iam.planned(aws, plan);
+            return statements;
         }
     }
 
