@@ -95,6 +95,6 @@ class AwsRegionsEndToEndTest {
                 .build(), dev.cutover.ValidationException.class);
         assertThat(e.problems()).extracting(dev.cutover.Problem::path).containsExactlyInAnyOrder("environment.network.vpc",
                 "environment.network.subnets[1]", "environment.network.securityGroups",
-                "environment.overrides.orders.network.vpc");
+                "environment.overrides[\"orders\"].network.vpc");
     }
 }
