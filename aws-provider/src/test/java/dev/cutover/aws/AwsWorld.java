@@ -134,6 +134,7 @@ final class AwsWorld implements AutoCloseable {
         @Override
         public void prepare(java.util.Collection<dev.cutover.Release> releases) {
             delegate.prepare(releases);
+            releases.forEach(r -> iam.operations(aws, r)); // the planning reads, also of a plan that is refused
         }
 
         @Override

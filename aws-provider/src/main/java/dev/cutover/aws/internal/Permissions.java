@@ -106,7 +106,7 @@ public final class Permissions {
             allow(services, "ecs:ListServiceDeployments");
             allow(deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions");
         }
-        secrets(s); // planning resolves the references, whatever the plan changes
+        secrets(TaskDefs.secretReferences(release)); // planning resolves them (service secrets, log keys), whatever the plan changes
         boolean rollout = operations;
         for (Change c : changes) {
             if (c.isNoOp()) {
@@ -218,12 +218,12 @@ public final class Permissions {
      * (Secrets Manager appends six random characters to a secret's name in its ARN, so
      * {@code <name>-*} would also match a secret named {@code <name>-admin}).
      */
-    private void secrets(Service s) {
-        if (s.secrets().isEmpty()) {
+    private void secrets(java.util.Collection<String> references) {
+        if (references.isEmpty()) {
             return;
         }
         java.util.TreeSet<String> secretArns = new java.util.TreeSet<>();
-        for (String ref : s.secrets().values()) {
+        for (String ref : references) {
             if (ref.startsWith("arn:")) {
                 secretArns.add(String.join(":", java.util.Arrays.copyOf(ref.split(":", -1), 7)));
             } else {
