@@ -387,6 +387,7 @@ public final class Cutover implements AutoCloseable {
         }
         Release release = plan.release();
         String id = newDeploymentId(release);
+        retireSuperseded(release.key());
         LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer + "/" + id, rt.lockLease);
         try {
             prepareProviders(List.of(release));
@@ -438,6 +439,19 @@ public final class Cutover implements AutoCloseable {
         } catch (RuntimeException e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * A deployment of this instance that succeeded and still keeps its old revision warm (the
+     * rollback window) is superseded by a newer deployment of the same service: its old revision is
+     * retired now and its lock released, so that {@code apply(..).await(); apply(..)} works.
+     */
+    private void retireSuperseded(String key) {
+        for (Rollout r : List.copyOf(rt.live)) {
+            if (r.release().key().equals(key) && r.isRetiring()) {
+                r.retireNow();
+            }
         }
     }
 
@@ -494,9 +508,13 @@ public final class Cutover implements AutoCloseable {
             }
         }
         boolean finished = "finished".equals(last.type());
+        // promoted but not finished: it SUCCEEDED and is retiring its old revision (the rollback window)
+        boolean promoted = !finished && entries.stream().anyMatch(e -> "promoted".equals(e.type()))
+                && entries.stream().noneMatch(e -> "intent".equals(e.type()) && "rollback".equals(e.get("action")));
         return new HistoryEntry(id, first.get("environment"), first.get("service"), first.get("image"),
                 first.get("strategy"), first.at(), finished ? last.at() : null,
-                finished ? last.get("outcome") : "RUNNING", finished ? last.get("detail") : "", revision, previous, digest);
+                finished ? last.get("outcome") : promoted ? "SUCCEEDED" : "RUNNING", finished ? last.get("detail") : "",
+                revision, previous, digest);
     }
 
     /**
@@ -610,6 +628,12 @@ public final class Cutover implements AutoCloseable {
     public Deployment rollback(String service, String environment) {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(environment, "environment");
+        for (Rollout r : List.copyOf(rt.live)) {
+            if (r.release().key().equals(environment + "/" + service) && r.isRetiring()) {
+                r.rollback(); // still in its rollback window: the old revision is warm, a traffic shift suffices
+                return r;
+            }
+        }
         List<HistoryEntry> history = history(service, environment);
         if (history.isEmpty() && rt.journal instanceof InMemoryJournalStore) {
             throw new IllegalStateException("no deployment of " + environment + "/" + service + " in this process's "

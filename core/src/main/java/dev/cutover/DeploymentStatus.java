@@ -8,9 +8,11 @@ public enum DeploymentStatus {
     PAUSED(false),
     /** Waiting for {@code approve()} before 100% of traffic. */
     AWAITING_APPROVAL(false),
-    /** The new revision has all traffic; the old one stays warm for the rollback window. */
-    PROMOTED(false),
-    /** Done: the new revision serves all traffic and the old one is retired. */
+    /**
+     * Done: the new revision serves all traffic. The old revision stays warm for the rollback window
+     * ({@link Deployment#rollback()} still shifts back to it), then is retired, journaled;
+     * {@link Deployment#awaitRetirement()} waits for that.
+     */
     SUCCEEDED(true),
     /** Done: traffic is back on the previous revision and the new one is retired. */
     ROLLED_BACK(true),

@@ -46,7 +46,10 @@ final class Rollout implements Deployment {
     private final String target;
     private final LockManager.LockHandle lock;
     private final List<DeploymentEvent> events = Collections.synchronizedList(new ArrayList<>());
-    private final CountDownLatch done = new CountDownLatch(1);
+    /** Counted down when {@link #await()} may return: 100% on the new revision (SUCCEEDED), or the end. */
+    private volatile CountDownLatch done = new CountDownLatch(1);
+    /** Counted down when the engine has nothing left to do (old revision retired, rolled back, stopped). */
+    private final CountDownLatch settled = new CountDownLatch(1);
     private final Instant startedAt;
 
     // state, guarded by this
@@ -70,11 +73,17 @@ final class Rollout implements Deployment {
     private int consecutiveErrors;
     private int inconclusive;
     private int outageRetries;
+    /** When the metric source's current run of errors began (null while it answers). */
+    private Instant errorStreakSince;
+    /** The rollout is paused because the metric source cannot answer (past consecutiveErrorLimit). */
+    private boolean metricOutage;
     private Scheduler.Cancellable renewal;
     /** When the lease of the lock surely runs out unless renewed (last successful renewal + lease). */
     private Instant leaseValidUntil;
     /** The engine stopped acting on this deployment: it finished, or it stopped in place (lost lock, shutdown, journal). */
     private boolean ended;
+    /** The outcome metric and the DeploymentFinished event were recorded (at SUCCEEDED, before retiring the old revision). */
+    private boolean outcomeRecorded;
     /** The throwable the journal threw, if an append failed: nothing more can be recorded, so nothing more is done. */
     private Throwable journalFailure;
     /** An action runs right now (stops wait for it: the safe point is between two actions). */
@@ -459,7 +468,9 @@ final class Rollout implements Deployment {
         }
         boolean sawError = false;
         boolean sawNoData = false;
-        if (step.weight() > 0 && !a.gates().isEmpty() && "PASSED".equals(verdict)) {
+        String lastError = "";
+        // a zero bake means no bake: the step is judged on health alone, with no window to measure
+        if (step.weight() > 0 && !a.gates().isEmpty() && !step.bake().isZero() && "PASSED".equals(verdict)) {
             Instant to = now();
             Instant from = to.minus(a.interval());
             MetricContext ctx = new MetricContext(release.environment().name(), release.service().name(),
@@ -471,7 +482,17 @@ final class Rollout implements Deployment {
                 } catch (RuntimeException e) {
                     m = Measurement.error(e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
+                Optional<String> impossible = m.status() == Measurement.Status.VALUE
+                        ? g.query().kind().impossible(m.value()) : Optional.empty();
+                if (impossible.isPresent()) {
+                    // a value that cannot be true is an error of the source or the query, never a pass
+                    m = Measurement.error("impossible value " + m.value() + " for " + g.query() + ": " + impossible.get()
+                            + (m.detail().isEmpty() ? "" : " [" + m.detail() + "]"));
+                }
                 measured.put(g.name(), m.toString());
+                if (m.status() == Measurement.Status.ERROR) {
+                    lastError = g.name() + ": " + m.detail();
+                }
                 switch (m.status()) {
                     case VALUE -> {
                         if (!g.passes(m.value())) {
@@ -488,6 +509,9 @@ final class Rollout implements Deployment {
             lastMeasurements.clear();
             lastMeasurements.putAll(measured);
         }
+        if (!sawError || "FAILED".equals(verdict)) {
+            endMetricOutage();
+        }
         boolean bakeOver = Duration.between(bakeStartedAt, now()).plus(bakedBefore).compareTo(step.bake()) >= 0;
         if ("FAILED".equals(verdict)) {
             failures++;
@@ -499,23 +523,38 @@ final class Rollout implements Deployment {
             }
         } else if (sawError) {
             consecutiveErrors++;
+            if (errorStreakSince == null) {
+                errorStreakSince = now();
+            }
             emit(new DeploymentEvent.AnalysisCompleted(id, target, now(), index + 1, "ERROR", measured, h.toString()));
             if (consecutiveErrors > a.consecutiveErrorLimit()) {
-                rollback("metric source could not answer " + consecutiveErrors + " times in a row");
-                return;
+                Duration down = Duration.between(errorStreakSince, now());
+                String source = rt.metricSource().name();
+                if (down.compareTo(a.metricOutageTimeout()) >= 0) {
+                    rollback("metric source " + source + " could not answer for " + human(down) + " (" + consecutiveErrors
+                            + " measurements in a row; last: " + lastError + "): past the metric outage timeout of "
+                            + human(a.metricOutageTimeout()));
+                    return;
+                }
+                startMetricOutage(source, lastError, a);
             }
         } else if (sawNoData) {
             inconclusive++;
             consecutiveErrors = 0;
             emit(new DeploymentEvent.AnalysisCompleted(id, target, now(), index + 1, "INCONCLUSIVE", measured, h.toString()));
             if (inconclusive > a.inconclusiveLimit()) {
+                Runnable keepBaking = () -> {
+                    synchronized (this) {
+                        inconclusive = 0;
+                    }
+                    analyse(index);
+                };
                 pauseForHuman("analysis inconclusive at " + step.weight() + "% (no data: " + measured
-                        + "); resume() to keep baking, promote() to go on, abort() to roll back", () -> {
-                            synchronized (this) {
-                                inconclusive = 0;
-                            }
-                            analyse(index);
-                        });
+                        + "); resume() to keep baking, promote() to go on, abort() to roll back; rolls back by itself after "
+                        + human(a.inconclusiveTimeout()), keepBaking);
+                rollBackIfStillParked(keepBaking, a.inconclusiveTimeout(), "analysis inconclusive at " + step.weight()
+                        + "% (no data: " + measured + ") and no decision within the inconclusive timeout of "
+                        + human(a.inconclusiveTimeout()));
                 return;
             }
         } else {
@@ -537,6 +576,67 @@ final class Rollout implements Deployment {
         run(left.isNegative() || left.isZero() ? a.interval() : min(a.interval(), left), () -> analyse(index));
     }
 
+    /**
+     * The metric source cannot answer past {@code consecutiveErrorLimit}: the rollout pauses safely
+     * (traffic stays, the bake clock stops) and keeps measuring every interval, like a provider outage.
+     */
+    private void startMetricOutage(String source, String lastError, Analysis a) {
+        String why;
+        synchronized (this) {
+            if (metricOutage) {
+                return;
+            }
+            metricOutage = true;
+            bakedBefore = bakedBefore.plus(Duration.between(bakeStartedAt, now()));
+            bakeStartedAt = now();
+            why = "metric source " + source + " unavailable (" + lastError + "); paused safely, measuring every "
+                    + human(a.interval()) + "; rolls back if it does not answer by " + errorStreakSince.plus(a.metricOutageTimeout());
+            status = DeploymentStatus.PAUSED;
+            reason = why;
+        }
+        journal("paused", Map.of("reason", why));
+        emit(new DeploymentEvent.DeploymentPaused(id, target, now(), why));
+    }
+
+    /** The metric source answers again: the rollout goes on where it paused. */
+    private void endMetricOutage() {
+        synchronized (this) {
+            errorStreakSince = null;
+            if (!metricOutage) {
+                return;
+            }
+            metricOutage = false;
+            bakeStartedAt = now(); // the outage does not count as bake time
+            if (status == DeploymentStatus.PAUSED && !pauseRequested) {
+                status = DeploymentStatus.RUNNING;
+                reason = "";
+            }
+        }
+        journal("resumed", Map.of("by", "metric source answered"));
+        emit(new DeploymentEvent.DeploymentResumed(id, target, now(), "metric source answered"));
+    }
+
+    /** Rolls back after {@code timeout} unless a person moved the deployment on from {@code parkedAction} meanwhile. */
+    private void rollBackIfStillParked(Runnable parkedAction, Duration timeout, String why) {
+        long gen = generation();
+        rt.scheduler().schedule(timeout, () -> {
+            synchronized (this) {
+                if (gen != generation || ended || parked != parkedAction) {
+                    return;
+                }
+                parked = null;
+                pauseRequested = false;
+                status = DeploymentStatus.RUNNING;
+                reason = "";
+            }
+            runNow(() -> rollback(why));
+        });
+    }
+
+    private static String human(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
     private synchronized boolean isPromoteRequested() {
         return promoteRequested;
     }
@@ -555,12 +655,45 @@ final class Rollout implements Deployment {
             }
         }
         journal("promoted", promotedEntry(newRevision, oldRevision));
+        applyPostChangeList(); // the release is complete before it counts as done
+        RevisionRef old = oldRevision;
+        if (old == null) {
+            emit(new DeploymentEvent.Promoted(id, target, now(), newRevision.id()));
+            retireOld(); // nothing to keep warm
+            return;
+        }
+        String detail = newRevision.id() + " serves all traffic" + (old == null ? ""
+                : "; " + old.id() + " stays warm for the rollback window (" + rt.rollbackWindow() + "), then is retired");
         synchronized (this) {
-            status = DeploymentStatus.PROMOTED;
-            reason = oldRevision == null ? "" : "old revision " + oldRevision.id() + " stays warm for " + rt.rollbackWindow();
+            status = DeploymentStatus.SUCCEEDED;
+            reason = "";
+            outcomeRecorded = true;
         }
         emit(new DeploymentEvent.Promoted(id, target, now(), newRevision.id()));
-        run(oldRevision == null ? Duration.ZERO : rt.rollbackWindow(), this::retireOld);
+        rt.metrics().finished(release, DeploymentStatus.SUCCEEDED, Duration.between(startedAt, now()));
+        emit(new DeploymentEvent.DeploymentFinished(id, target, now(), DeploymentStatus.SUCCEEDED.name(), detail));
+        done.countDown(); // await() returns now; retiring the old revision continues (awaitRetirement())
+        run(old == null ? Duration.ZERO : rt.rollbackWindow(), this::retireOld);
+    }
+
+    /**
+     * Ends the rollback window now: retires the old revision at once (journaled) and releases the
+     * lock, for a newer deployment of the same service from this process. A no-op unless the
+     * deployment succeeded and is still retiring.
+     */
+    void retireNow() {
+        synchronized (this) {
+            if (ended || status != DeploymentStatus.SUCCEEDED) {
+                return;
+            }
+            generation++; // the scheduled retirement is superseded
+        }
+        runNow(this::retireOld);
+    }
+
+    /** Whether the deployment succeeded and its old revision is still kept warm (the rollback window). */
+    synchronized boolean isRetiring() {
+        return !ended && status == DeploymentStatus.SUCCEEDED;
     }
 
     private void retireOld() {
@@ -574,7 +707,10 @@ final class Rollout implements Deployment {
             retire(r);
         }
         sweepIfResumed(java.util.Set.of(newRevision.id()));
-        applyPostChanges();
+        if (!stray.isEmpty()) {
+            emit(new DeploymentEvent.RevisionsRetired(id, target, now(), stray.stream().map(RevisionRef::id).toList()));
+        }
+        finish(DeploymentStatus.SUCCEEDED, newRevision.id() + " serves all traffic");
     }
 
     /**
@@ -604,6 +740,12 @@ final class Rollout implements Deployment {
     }
 
     private void applyPostChanges() {
+        applyPostChangeList();
+        finish(DeploymentStatus.SUCCEEDED, newRevision == null ? "applied" : newRevision.id() + " serves all traffic");
+    }
+
+    /** The plan's changes that come after the rollout (discovery, scaling, ...), or all but the environment's without one. */
+    private void applyPostChangeList() {
         for (Change c : plan.changes()) {
             if (c.isNoOp() || isPre(c.id().type()) || c.id().type() == ResourceType.REVISION) {
                 continue;
@@ -617,7 +759,6 @@ final class Rollout implements Deployment {
             }
             applyChange(c);
         }
-        finish(DeploymentStatus.SUCCEEDED, newRevision == null ? "applied" : newRevision.id() + " serves all traffic");
     }
 
     private void rollback(String why) {
@@ -667,11 +808,13 @@ final class Rollout implements Deployment {
     }
 
     private void finish(DeploymentStatus outcome, String detail) {
+        boolean recorded;
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
+            recorded = outcomeRecorded;
             status = outcome;
             reason = outcome == DeploymentStatus.SUCCEEDED ? "" : detail;
             generation++;
@@ -687,9 +830,14 @@ final class Rollout implements Deployment {
             LOG.warn("{}: could not release the lock on {}", id, target, e);
         }
         rt.live.remove(this);
-        rt.metrics().finished(release, outcome, Duration.between(startedAt, now()));
-        emit(new DeploymentEvent.DeploymentFinished(id, target, now(), outcome.name(), detail));
+        if (!recorded || outcome != DeploymentStatus.SUCCEEDED) {
+            if (!recorded) {
+                rt.metrics().finished(release, outcome, Duration.between(startedAt, now()));
+            }
+            emit(new DeploymentEvent.DeploymentFinished(id, target, now(), outcome.name(), detail));
+        }
         done.countDown();
+        settled.countDown();
     }
 
     // ---------------------------------------------------------------- running actions safely
@@ -753,7 +901,7 @@ final class Rollout implements Deployment {
     /** Waits (wall time) until the engine has stopped acting on this deployment. */
     void awaitStopped(Duration timeout) {
         try {
-            done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -829,6 +977,7 @@ final class Rollout implements Deployment {
         }
         emit(new DeploymentEvent.DeploymentFinished(id, target, now(), DeploymentStatus.STOPPED.name(), why));
         done.countDown();
+        settled.countDown();
     }
 
     private void onProviderFailure(Runnable action, ProviderException e) {
@@ -941,6 +1090,9 @@ final class Rollout implements Deployment {
                 leaseValidUntil = t.plus(rt.lockLease());
             }
         } catch (dev.cutover.spi.LockHeldException held) {
+            if (held.holder().equals(lock.owner()) && retake(t)) {
+                return; // the lease lapsed (a long action, a slow lock service) but nobody took it: it is ours again
+            }
             throw new LockLostException("lost the lock on " + target + " to " + held.holder() + "; stopped acting with "
                     + "weights " + weights() + "; whoever holds the lock finishes it (or cutover.resume(\"" + id
                     + "\") once it is free)", held);
@@ -955,6 +1107,23 @@ final class Rollout implements Deployment {
                         + "; run cutover.resume(\"" + id + "\") to finish it", e);
             }
             LOG.warn("{}: lock renewal failed, the lease runs until {}: {}", id, until, e.getMessage());
+        }
+    }
+
+    /** Takes the lock again after its lease lapsed with nobody else taking it; false if someone else has it now. */
+    private boolean retake(Instant t) {
+        try {
+            LockManager.LockHandle again = rt.locks().acquire(target, lock.owner(), rt.lockLease());
+            if (!again.owner().equals(lock.owner())) {
+                return false;
+            }
+            synchronized (this) {
+                leaseValidUntil = t.plus(rt.lockLease());
+            }
+            LOG.warn("{}: the lease on {} had lapsed with nobody else holding it; took it again", id, target);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -1048,16 +1217,35 @@ final class Rollout implements Deployment {
 
     @Override
     public DeploymentStatus await() {
+        return awaitLatch(() -> done);
+    }
+
+    @Override
+    public DeploymentStatus await(Duration timeout) {
+        return awaitLatch(() -> done, timeout);
+    }
+
+    @Override
+    public DeploymentStatus awaitRetirement() {
+        return awaitLatch(() -> settled);
+    }
+
+    @Override
+    public DeploymentStatus awaitRetirement(Duration timeout) {
+        return awaitLatch(() -> settled, timeout);
+    }
+
+    private DeploymentStatus awaitLatch(java.util.function.Supplier<CountDownLatch> which) {
         if (rt.scheduler() instanceof VirtualScheduler v) {
-            v.runUntil(() -> done.getCount() == 0 || waitsForPerson());
-            if (done.getCount() != 0) {
+            v.runUntil(() -> which.get().getCount() == 0 || waitsForPerson());
+            if (which.get().getCount() != 0) {
                 throw new IllegalStateException("deployment " + id + " waits for a person (" + status() + ": "
                         + statusReason() + "); call resume(), approve(), promote() or abort()");
             }
             return status();
         }
         try {
-            done.await();
+            which.get().await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CutoverException("interrupted while waiting for deployment " + id, e);
@@ -1065,15 +1253,14 @@ final class Rollout implements Deployment {
         return status();
     }
 
-    @Override
-    public DeploymentStatus await(Duration timeout) {
+    private DeploymentStatus awaitLatch(java.util.function.Supplier<CountDownLatch> which, Duration timeout) {
         if (rt.scheduler() instanceof VirtualScheduler v) {
             Instant end = now().plus(timeout);
-            v.runUntil(() -> done.getCount() == 0 || waitsForPerson() || !now().isBefore(end));
+            v.runUntil(() -> which.get().getCount() == 0 || waitsForPerson() || !now().isBefore(end));
             return status();
         }
         try {
-            done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            which.get().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -1173,17 +1360,22 @@ final class Rollout implements Deployment {
 
     @Override
     public void rollback() {
-        redirect("rolled back by a person" + (status() == DeploymentStatus.PROMOTED ? " after promotion" : ""), "rollback");
+        redirect("rolled back by a person" + (isRetiring() ? " after promotion" : ""), "rollback");
     }
 
     private void redirect(String why, String asked) {
         synchronized (this) {
-            if (status.isTerminal()) {
+            if (ended) {
                 throw new IllegalStateException("cannot " + asked + " deployment " + id + ": it already finished ("
                         + status + (reason.isEmpty() ? "" : ": " + reason) + ")"
                         + (status == DeploymentStatus.SUCCEEDED ? "; to return " + target + " to the revision before it, "
                         + "call cutover.rollback(\"" + release.service().name() + "\", \"" + release.environment().name()
-                        + "\")" : "; nothing of it is left to undo"));
+                        + "\")" : status == DeploymentStatus.STOPPED
+                        ? "; its process stopped acting: cutover.resume(\"" + id + "\") finishes it"
+                        : "; nothing of it is left to undo"));
+            }
+            if (status == DeploymentStatus.SUCCEEDED) {
+                done = new CountDownLatch(1); // a rollback in the window: await() waits for it again
             }
             generation++;
             pauseRequested = false;

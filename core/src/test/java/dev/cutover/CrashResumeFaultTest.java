@@ -151,7 +151,9 @@ class CrashResumeFaultTest {
             w.cloud.faults(seed, faultRate); // from here on, every provider call the rollout makes may fail
             Deployment running = d;
             java.time.Instant giveUp = w.now().plus(Duration.ofDays(1));
-            w.time.runUntil(() -> running.status().isTerminal() || w.now().isAfter(giveUp));
+            // settled: the outcome, and after a success the old revision retired (the rollback window)
+            w.time.runUntil(() -> running.status().isTerminal() && !doomed.running().contains(running)
+                    || w.now().isAfter(giveUp));
         } catch (ProcessDeath death) {
             crashed = true;
         }

@@ -58,6 +58,8 @@ class CutoverRolloutTest {
         assertThat(d.await()).isEqualTo(DeploymentStatus.SUCCEEDED);
         assertThat(events).filteredOn(e -> e instanceof DeploymentEvent.StepStarted).hasSize(1 + 6);
         assertThat(time.clock().instant()).isAfter(Instant.parse("2026-01-01T01:00:00Z"));
+        assertThat(cloud.running("stage", "orders")).as("the old revision stays warm for the rollback window").hasSize(2);
+        assertThat(d.awaitRetirement()).isEqualTo(DeploymentStatus.SUCCEEDED);
         assertThat(cloud.running("stage", "orders")).hasSize(1);
     }
 

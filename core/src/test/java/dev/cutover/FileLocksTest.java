@@ -102,7 +102,7 @@ class FileLocksTest {
                 }
             }
             assertThat(winners).hasSize(1);
-            assertThat(winners.get(0).await()).isEqualTo(DeploymentStatus.SUCCEEDED);
+            assertThat(winners.get(0).awaitRetirement()).isEqualTo(DeploymentStatus.SUCCEEDED);
         } finally {
             pool.shutdownNow();
         }

@@ -67,7 +67,7 @@ class LockAndBadInputTest extends RolloutHarness {
                 assertThat(l.since()).isEqualTo(T0.plusSeconds(10));
                 assertThat(l.getMessage()).contains(winners.get(0).id(), "since " + l.since());
             });
-            assertThat(winners.get(0).await()).isEqualTo(DeploymentStatus.SUCCEEDED);
+            assertThat(winners.get(0).awaitRetirement()).isEqualTo(DeploymentStatus.SUCCEEDED);
             assertThat(journal.deployments()).hasSize(2);
             assertSettled(cloud, journal, winners.get(0).id(), time.clock());
         } finally {

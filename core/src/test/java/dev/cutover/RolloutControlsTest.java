@@ -68,7 +68,7 @@ class RolloutControlsTest extends RolloutHarness {
         runUntilStep(d, 1);
         Instant at = now();
         d.promote();
-        time.runUntil(() -> d.status() == DeploymentStatus.PROMOTED);
+        time.runUntil(() -> d.status() == DeploymentStatus.SUCCEEDED);
         assertThat(newWeights(d)).containsExactly(10, 100);
         assertThat(Duration.between(at, now())).isLessThan(Duration.ofMinutes(2));
         assertThat(d.await()).isEqualTo(DeploymentStatus.SUCCEEDED);
@@ -122,7 +122,7 @@ class RolloutControlsTest extends RolloutHarness {
     void rollbackRightAfterPromotionIsATrafficShiftNotAColdStart() {
         RevisionRef old = baseline(cutover);
         Deployment d = apply(cutover, release("2.0.0", canary().bake(Duration.ofMinutes(1))));
-        runUntil(d, DeploymentStatus.PROMOTED);
+        assertThat(d.await()).isEqualTo(DeploymentStatus.SUCCEEDED); // at once: the old revision is still warm
         assertThat(cloud.running(ENV, SVC)).hasSize(2);
         Map<String, Integer> before = cloud.calls();
         Instant at = now();
@@ -174,15 +174,17 @@ class RolloutControlsTest extends RolloutHarness {
     }
 
     @Test
-    void aSourceThatKeepsThrowingFailsTheStepAfterTheConsecutiveErrorLimit() {
+    void aSourceThatKeepsThrowingPausesAfterTheConsecutiveErrorLimitAndRollsBackAfterTheOutageTimeout() {
         List<Instant> at = new CopyOnWriteArrayList<>();
         Cutover c = withSource(n -> {
             throw new IllegalStateException("datadog: 502 bad gateway");
         }, at);
-        Deployment d = analysed(c, a -> a.consecutiveErrorLimit(2));
-        assertThat(d.await()).isEqualTo(DeploymentStatus.ROLLED_BACK);
-        assertThat(d.statusReason()).isEqualTo("metric source could not answer 3 times in a row");
+        Deployment d = analysed(c, a -> a.consecutiveErrorLimit(2).metricOutageTimeout(Duration.ofMinutes(10)));
+        time.runUntil(() -> d.status() == DeploymentStatus.PAUSED);
         assertThat(at).hasSize(3);
+        assertThat(d.await()).isEqualTo(DeploymentStatus.ROLLED_BACK);
+        assertThat(d.statusReason()).startsWith("metric source").contains("could not answer for 10m", "502 bad gateway");
+        assertThat(at).hasSize(11);
         // besides the gate, the in-memory discovery reports its instances' checks
         Map<String, String> measured = events(d, DeploymentEvent.AnalysisCompleted.class).get(0).measurements();
         assertThat(measured).containsEntry("discovery", "2 passing, 0 critical");
@@ -206,7 +208,7 @@ class RolloutControlsTest extends RolloutHarness {
         assertThat(d.status()).isEqualTo(DeploymentStatus.PAUSED);
         assertThat(d.statusReason()).startsWith("analysis inconclusive at 10%");
         int measured = at.size();
-        time.advance(Duration.ofHours(2));
+        time.advance(Duration.ofMinutes(20)); // less than the inconclusive timeout (30 min)
         assertThat(at).hasSize(measured);
         assertThat(newWeights(d)).containsExactly(10);
         assertThat(events(d, DeploymentEvent.Promoted.class)).isEmpty();
@@ -255,6 +257,7 @@ class RolloutControlsTest extends RolloutHarness {
         assertThat(routeWeights()).isEqualTo(Map.of(old.id(), 100));
         cloud.faults(42, 0.0);
         assertThat(d.await()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(d.awaitRetirement()).isEqualTo(DeploymentStatus.SUCCEEDED);
         assertSettled(cloud, journal, d.id(), time.clock());
         assertThat(meters.find("cutover.provider.rejected").tag("reason", "circuit-open").counter().count()).isPositive();
         assertThat(meters.find("resilience4j.circuitbreaker.state").gauges()).isNotEmpty();
@@ -297,7 +300,7 @@ class RolloutControlsTest extends RolloutHarness {
         assertThat(apply(cutover, release("2.0.0", canary().analysis(a -> a.errorRateBelow(0.01)))).await())
                 .isEqualTo(DeploymentStatus.ROLLED_BACK);
         Deployment ok = apply(cutover, release("3.0.0", canary().bake(Duration.ofMinutes(1))));
-        assertThat(ok.await()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(ok.awaitRetirement()).isEqualTo(DeploymentStatus.SUCCEEDED);
         RevisionRef serving = single();
         Map<String, String> tags = Map.of("service", SVC, "environment", ENV, "strategy", "canary");
         assertThat(meters.find("cutover.deployments.started").tag("strategy", "canary").counter().count()).isEqualTo(2.0);
@@ -327,7 +330,7 @@ class RolloutControlsTest extends RolloutHarness {
         cloud.behave("orders:2.0.0", InMemoryProvider.Behavior.healthy().errorRate(0.3));
         apply(cutover, release("2.0.0", canary().analysis(a -> a.errorRateBelow(0.01)))).await();
         Deployment v3 = apply(cutover, release("3.0.0", canary().bake(Duration.ofMinutes(1))));
-        assertThat(v3.await()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(v3.awaitRetirement()).isEqualTo(DeploymentStatus.SUCCEEDED);
         assertThat(cloud.running(ENV, SVC)).extracting(RevisionRef::version).containsExactly("3.0.0");
 
         List<HistoryEntry> history = cutover.history(SVC, ENV);

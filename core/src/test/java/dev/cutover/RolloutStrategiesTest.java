@@ -23,6 +23,7 @@ class RolloutStrategiesTest extends RolloutHarness {
         RevisionRef old = baseline(cutover);
         Deployment d = apply(cutover, release("2.0.0", strategy));
         assertThat(d.await()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(d.awaitRetirement()).isEqualTo(DeploymentStatus.SUCCEEDED);
         RevisionRef serving = assertSettled(cloud, journal, d.id(), time.clock());
         assertThat(serving.version()).isEqualTo("2.0.0");
         assertThat(serving.id()).isNotEqualTo(old.id());

@@ -161,4 +161,74 @@ class AwsLifecycleEndToEndTest {
                     .containsExactly("stage-orders:1");
         }
     }
+
+    // ------------------------------------------------------------ when a deployment is done
+
+    @Test
+    void awaitReturnsWhenTheNewRevisionServesAllTrafficAndTheOldOneIsRetiredAfterTheWindow() {
+        Deployer d = world.deployer(p -> { }, (time, c) -> c.journal(journal).rollbackWindow(Duration.ofMinutes(5))
+                .metrics(world.datadog(time)));
+        assertThat(start(d, release("1.0.0", dev.cutover.Strategies.allAtOnce(), stage)).await())
+                .isEqualTo(DeploymentStatus.SUCCEEDED);
+        java.time.Instant begin = d.time().clock().instant();
+        Deployment dep = start(d, release("2.0.0", dev.cutover.Strategies.blueGreen().previewBake(Duration.ZERO)
+                .bake(Duration.ZERO).analysis(a -> a.gate(MetricGate.errorRateBelow(0.01))), stage));
+        assertThat(dep.await()).as(dep.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(Duration.between(begin, d.time().clock().instant())).as("zero bake, no rollback window in await()")
+                .isLessThan(Duration.ofMinutes(3));
+        assertThat(weights(d)).isEqualTo(Map.of("stage-orders:2", 100));
+        assertThat(d.aws().compute().orElseThrow().revisions("stage", "orders")).extracting(r -> r.id())
+                .as("the old revision is kept warm").containsExactly("stage-orders:1", "stage-orders:2");
+
+        assertThat(dep.awaitRetirement()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(d.aws().compute().orElseThrow().revisions("stage", "orders")).extracting(r -> r.id())
+                .containsExactly("stage-orders:2");
+        assertThat(world.cloud.appMesh().serviceDiscovery("internal", "stage-orders-1")).as("old virtual node").isEmpty();
+        assertThat(journal.read(dep.id())).extracting(JournalEntry::type).last().isEqualTo("finished");
+    }
+
+    // ------------------------------------------------------------ what a gate may believe (Datadog on the local cloud)
+
+    @Test
+    void theDatadogSourceMeasuresOnlyTheAnalysedRevisionsSeriesNeverAnAverageOfSeveral() {
+        Deployer d = world.deployer(p -> { }, (time, c) -> c.journal(journal).metrics(
+                dev.cutover.datadog.DatadogMetricSource.builder().uri(world.cloud.endpoint()).scheduler(time)
+                        .apiKey(dev.cutover.localcloud.Datadog.DEFAULT_API_KEY)
+                        .applicationKey(dev.cutover.localcloud.Datadog.DEFAULT_APPLICATION_KEY)
+                        // every revision's series at once, grouped by revision (and cluster: "{revision}" alone is a placeholder)
+                        .template(dev.cutover.analysis.MetricQuery.Kind.ERROR_RATE,
+                                "avg:cutover.sim.error_rate{*} by {revision,cluster}")
+                        .build()));
+        assertThat(start(d, release("1.0.0", dev.cutover.Strategies.allAtOnce(), stage)).await())
+                .isEqualTo(DeploymentStatus.SUCCEEDED);
+        world.cloud.images().behave("repo/orders:2.0.0", b -> b.errorRate(0.3));
+        // averaged with the old revision's clean series, 0.3 would look like about 0.15 and pass
+        Deployment dep = start(d, release("2.0.0", canary().steps(50, 100).bake(Duration.ofMinutes(5))
+                .analysis(a -> a.gate(MetricGate.errorRateBelow(0.2)).initialDelay(Duration.ofMinutes(1))), stage));
+        assertThat(dep.await()).as(dep.statusReason()).isEqualTo(DeploymentStatus.ROLLED_BACK);
+        assertThat(dep.statusReason()).contains("analysis failed at 50%", "error rate");
+        assertThat(weights(d)).isEqualTo(Map.of("stage-orders:1", 100));
+    }
+
+    @Test
+    void aDatadogRateLimitOutagePausesTheRolloutSafelyAndItSucceedsWhenDatadogAnswersAgain() {
+        Deployer d = world.deployer(p -> { }, (time, c) -> c.journal(journal).metrics(world.datadog(time)));
+        assertThat(start(d, release("1.0.0", dev.cutover.Strategies.allAtOnce(), stage)).await())
+                .isEqualTo(DeploymentStatus.SUCCEEDED);
+        Deployment dep = start(d, release("2.0.0", canary().steps(50, 100).bake(Duration.ofMinutes(5))
+                .analysis(a -> a.gate(MetricGate.errorRateBelow(0.01)).initialDelay(Duration.ofMinutes(1))
+                        .consecutiveErrorLimit(2).metricOutageTimeout(Duration.ofHours(2))), stage));
+        d.time().runUntil(() -> shifts(dep) >= 1);
+        world.cloud.datadog().queryRateLimit(1, Duration.ofHours(1)); // every query after the first gets 429 for an hour
+        d.time().runUntil(() -> dep.status() == DeploymentStatus.PAUSED);
+        assertThat(dep.statusReason()).contains("metric source", "429", "paused safely");
+        Map<String, Integer> held = weights(d);
+        assertThat(held).hasSize(2);
+        dep.await(Duration.ofMinutes(30));
+        assertThat(dep.status()).isEqualTo(DeploymentStatus.PAUSED);
+        assertThat(weights(d)).as("nothing moves while Datadog cannot answer").isEqualTo(held);
+        world.cloud.datadog().queryRateLimit(0, Duration.ofHours(1));
+        assertThat(dep.await()).as(dep.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(weights(d)).isEqualTo(Map.of("stage-orders:2", 100));
+    }
 }

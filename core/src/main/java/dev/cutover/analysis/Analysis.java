@@ -13,9 +13,12 @@ import java.util.Objects;
  *   <li>{@code initialDelay}: measurements start this long after traffic shifted;</li>
  *   <li>{@code interval}: one measurement of every gate per interval during the bake;</li>
  *   <li>{@code failureLimit}: failed measurements tolerated before the step fails (0 = the first fails it);</li>
- *   <li>{@code consecutiveErrorLimit}: errors in a row from a source that cannot answer before the step fails;</li>
+ *   <li>{@code consecutiveErrorLimit}: errors in a row (a source that cannot answer, or a value that cannot
+ *       be true) tolerated; one more pauses the rollout safely, like a provider outage, and it keeps measuring;</li>
+ *   <li>{@code metricOutageTimeout}: how long such an outage may last before the rollout rolls back;</li>
  *   <li>{@code inconclusiveLimit}: "no data" measurements tolerated; one more pauses the rollout for a person,
  *       it never passes;</li>
+ *   <li>{@code inconclusiveTimeout}: how long that pause waits for a person before the rollout rolls back;</li>
  *   <li>{@code maxFailedTasks}: tasks of the new revision that may fail before the step fails;</li>
  *   <li>{@code progressDeadline}: how long the new revision may take to become healthy; nothing waits forever.</li>
  * </ul>
@@ -38,6 +41,8 @@ public final class Analysis {
     private final int inconclusiveLimit;
     private final int maxFailedTasks;
     private final Duration progressDeadline;
+    private final Duration metricOutageTimeout;
+    private final Duration inconclusiveTimeout;
 
     private Analysis(Builder b) {
         this.gates = List.copyOf(b.gates);
@@ -48,6 +53,8 @@ public final class Analysis {
         this.inconclusiveLimit = b.inconclusiveLimit;
         this.maxFailedTasks = b.maxFailedTasks;
         this.progressDeadline = b.progressDeadline;
+        this.metricOutageTimeout = b.metricOutageTimeout;
+        this.inconclusiveTimeout = b.inconclusiveTimeout;
     }
 
     /** Health only: no metric gates. */
@@ -64,7 +71,8 @@ public final class Analysis {
         b.gates.addAll(gates);
         return b.interval(interval).initialDelay(initialDelay).failureLimit(failureLimit)
                 .consecutiveErrorLimit(consecutiveErrorLimit).inconclusiveLimit(inconclusiveLimit)
-                .maxFailedTasks(maxFailedTasks).progressDeadline(progressDeadline);
+                .maxFailedTasks(maxFailedTasks).progressDeadline(progressDeadline)
+                .metricOutageTimeout(metricOutageTimeout).inconclusiveTimeout(inconclusiveTimeout);
     }
 
     public List<MetricGate> gates() {
@@ -99,6 +107,16 @@ public final class Analysis {
         return progressDeadline;
     }
 
+    /** How long the metric source may fail to answer (after {@code consecutiveErrorLimit}) before the rollout rolls back. */
+    public Duration metricOutageTimeout() {
+        return metricOutageTimeout;
+    }
+
+    /** How long a pause for an inconclusive analysis ("no data") waits for a person before the rollout rolls back. */
+    public Duration inconclusiveTimeout() {
+        return inconclusiveTimeout;
+    }
+
     /**
      * Adds each problem with this analysis to {@code problems} as {@code [path, value, message]}
      * triples; used by the release's validation.
@@ -115,6 +133,10 @@ public final class Analysis {
         check(problems, maxFailedTasks >= 0, at + ".maxFailedTasks", maxFailedTasks, "must be 0 or more");
         check(problems, positiveAtMost(progressDeadline, Duration.ofHours(24)), at + ".progressDeadline",
                 progressDeadline, "must be more than 0 and at most 24 h");
+        check(problems, positiveAtMost(metricOutageTimeout, Duration.ofHours(24)), at + ".metricOutageTimeout",
+                metricOutageTimeout, "must be more than 0 and at most 24 h");
+        check(problems, positiveAtMost(inconclusiveTimeout, Duration.ofHours(24)), at + ".inconclusiveTimeout",
+                inconclusiveTimeout, "must be more than 0 and at most 24 h");
         for (int i = 0; i < gates.size(); i++) {
             MetricGate g = gates.get(i);
             check(problems, Double.isFinite(g.threshold()), at + ".gates[" + i + "].threshold", g.threshold(),
@@ -161,13 +183,14 @@ public final class Analysis {
         return o instanceof Analysis a && gates.equals(a.gates) && interval.equals(a.interval)
                 && initialDelay.equals(a.initialDelay) && failureLimit == a.failureLimit
                 && consecutiveErrorLimit == a.consecutiveErrorLimit && inconclusiveLimit == a.inconclusiveLimit
-                && maxFailedTasks == a.maxFailedTasks && progressDeadline.equals(a.progressDeadline);
+                && maxFailedTasks == a.maxFailedTasks && progressDeadline.equals(a.progressDeadline)
+                && metricOutageTimeout.equals(a.metricOutageTimeout) && inconclusiveTimeout.equals(a.inconclusiveTimeout);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(gates, interval, initialDelay, failureLimit, consecutiveErrorLimit, inconclusiveLimit,
-                maxFailedTasks, progressDeadline);
+                maxFailedTasks, progressDeadline, metricOutageTimeout, inconclusiveTimeout);
     }
 
     @Override
@@ -175,7 +198,8 @@ public final class Analysis {
         return "Analysis[gates=" + gates + ", every " + interval + ", initialDelay " + initialDelay
                 + ", failureLimit " + failureLimit + ", consecutiveErrorLimit " + consecutiveErrorLimit
                 + ", inconclusiveLimit " + inconclusiveLimit + ", maxFailedTasks " + maxFailedTasks
-                + ", progressDeadline " + progressDeadline + "]";
+                + ", progressDeadline " + progressDeadline + ", metricOutageTimeout " + metricOutageTimeout
+                + ", inconclusiveTimeout " + inconclusiveTimeout + "]";
     }
 
     /** Builds an {@link Analysis}. */
@@ -188,6 +212,8 @@ public final class Analysis {
         private int inconclusiveLimit = 0;
         private int maxFailedTasks = 0;
         private Duration progressDeadline = Duration.ofMinutes(10);
+        private Duration metricOutageTimeout = Duration.ofMinutes(30);
+        private Duration inconclusiveTimeout = Duration.ofMinutes(30);
 
         private Builder() {
         }
@@ -248,6 +274,25 @@ public final class Analysis {
 
         public Builder progressDeadline(Duration deadline) {
             this.progressDeadline = Objects.requireNonNull(deadline, "deadline");
+            return this;
+        }
+
+        /**
+         * How long the metric source may stay unable to answer (errors, 429, 5xx, impossible values)
+         * after {@code consecutiveErrorLimit} before the rollout rolls back (default 30 min). Until
+         * then the rollout is paused safely, as in a provider outage, and keeps measuring.
+         */
+        public Builder metricOutageTimeout(Duration timeout) {
+            this.metricOutageTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * How long a pause for an inconclusive analysis waits for {@code resume()}, {@code promote()}
+         * or {@code abort()} before the rollout rolls back by itself (default 30 min).
+         */
+        public Builder inconclusiveTimeout(Duration timeout) {
+            this.inconclusiveTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

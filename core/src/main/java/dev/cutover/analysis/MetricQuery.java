@@ -22,7 +22,30 @@ public record MetricQuery(Kind kind, String expression) {
         /** Requests per second. */
         REQUEST_RATE,
         /** A query in the source's own language. */
-        CUSTOM
+        CUSTOM;
+
+        /**
+         * Why {@code value} cannot be a true measurement of this kind, or empty when it can: NaN and
+         * infinity never can, an error rate lies in 0.0–1.0, a latency or a request rate is not
+         * negative. A gate treats an impossible value as an error, never as a pass.
+         */
+        public java.util.Optional<String> impossible(double value) {
+            if (Double.isNaN(value) || Double.isInfinite(value)) {
+                return java.util.Optional.of(value + " is not a number a metric can have");
+            }
+            return switch (this) {
+                case ERROR_RATE -> value < 0 || value > 1
+                        ? java.util.Optional.of("an error rate is a fraction from 0.0 to 1.0, not " + Measurement.format(value))
+                        : java.util.Optional.empty();
+                case LATENCY_P99, LATENCY_P95 -> value < 0
+                        ? java.util.Optional.of("a latency cannot be negative (" + Measurement.format(value) + " ms)")
+                        : java.util.Optional.empty();
+                case REQUEST_RATE -> value < 0
+                        ? java.util.Optional.of("a request rate cannot be negative (" + Measurement.format(value) + "/s)")
+                        : java.util.Optional.empty();
+                case CUSTOM -> java.util.Optional.empty();
+            };
+        }
     }
 
     public MetricQuery {

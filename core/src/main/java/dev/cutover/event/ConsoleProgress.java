@@ -58,6 +58,8 @@ public final class ConsoleProgress implements DeploymentListener {
             return head + "↩ ROLLED BACK to " + e.toRevision() + ": " + e.reason();
         } else if (event instanceof DeploymentEvent.DeploymentFinished e) {
             return head + "■ " + e.outcome() + (e.detail().isEmpty() ? "" : ": " + e.detail());
+        } else if (event instanceof DeploymentEvent.RevisionsRetired e) {
+            return head + "  retired " + String.join(", ", e.revisions());
         } else if (event instanceof DeploymentEvent.Notes e) {
             return head + "  " + e.notes();
         }

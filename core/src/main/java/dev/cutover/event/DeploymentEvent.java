@@ -100,9 +100,22 @@ public sealed interface DeploymentEvent {
             implements DeploymentEvent {
     }
 
-    /** The deployment ended. */
+    /**
+     * The deployment reached its outcome: {@code SUCCEEDED} as soon as the new revision serves all
+     * traffic ({@code Deployment.await()} returns then; the old revision is retired after the
+     * rollback window, see {@link RevisionsRetired}), {@code ROLLED_BACK}, {@code FAILED} or
+     * {@code STOPPED}.
+     */
     record DeploymentFinished(String deploymentId, String target, Instant at, String outcome, String detail)
             implements DeploymentEvent {
+    }
+
+    /** After a success, the revisions that served before were retired (the rollback window is over). */
+    record RevisionsRetired(String deploymentId, String target, Instant at, List<String> revisions)
+            implements DeploymentEvent {
+        public RevisionsRetired {
+            revisions = List.copyOf(revisions);
+        }
     }
 
     /** Problems the listener machinery saw (a listener that threw), kept for diagnostics. */

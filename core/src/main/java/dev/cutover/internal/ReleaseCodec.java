@@ -403,6 +403,8 @@ public final class ReleaseCodec {
         m.put("inconclusiveLimit", a.inconclusiveLimit());
         m.put("maxFailedTasks", a.maxFailedTasks());
         m.put("progressDeadline", a.progressDeadline().toString());
+        m.put("metricOutageTimeout", a.metricOutageTimeout().toString());
+        m.put("inconclusiveTimeout", a.inconclusiveTimeout().toString());
         return m;
     }
 
@@ -411,6 +413,12 @@ public final class ReleaseCodec {
                 .failureLimit(integer(m, "failureLimit")).consecutiveErrorLimit(integer(m, "consecutiveErrorLimit"))
                 .inconclusiveLimit(integer(m, "inconclusiveLimit")).maxFailedTasks(integer(m, "maxFailedTasks"))
                 .progressDeadline(duration(m, "progressDeadline"));
+        if (m.containsKey("metricOutageTimeout")) { // journals written before these options keep the defaults
+            b.metricOutageTimeout(duration(m, "metricOutageTimeout"));
+        }
+        if (m.containsKey("inconclusiveTimeout")) {
+            b.inconclusiveTimeout(duration(m, "inconclusiveTimeout"));
+        }
         int i = 0;
         for (Object o : list(m, "gates")) {
             Map<String, Object> g = cast(o, "analysis.gates[" + i++ + "]");

@@ -17,7 +17,10 @@ import java.util.stream.Stream;
 
 /**
  * Journals as JSON-lines files, one per deployment ({@code <directory>/<deployment-id>.jsonl}).
- * Every append is written and fsync'd before it returns.
+ * Every append is written and fsync'd before it returns, so the engine never acts on an entry that
+ * is not on disk. A process killed during an append can leave a torn last line (no newline): it
+ * was never acted on, so reading ignores it with a warning, and the next append cuts it off.
+ * A corrupt line anywhere else is an error naming the file and the line.
  *
  * <pre>{@code
  * Cutover.builder().journal(new FileJournalStore(Path.of(".cutover/journal")))
@@ -25,6 +28,7 @@ import java.util.stream.Stream;
  */
 public final class FileJournalStore implements JournalStore {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileJournalStore.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private final Path directory;
 
@@ -55,7 +59,9 @@ public final class FileJournalStore implements JournalStore {
         try {
             Files.createDirectories(directory);
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
+                    StandardOpenOption.READ)) {
+                cutTornTail(ch, file);
+                ch.position(ch.size());
                 ByteBuffer buf = ByteBuffer.wrap(line);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -67,6 +73,28 @@ public final class FileJournalStore implements JournalStore {
         }
     }
 
+    /** Drops a torn last line (bytes after the last newline) left by a process killed mid-append. */
+    private static void cutTornTail(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        if (size == 0) {
+            return;
+        }
+        long keep = size;
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (keep > 0) {
+            one.clear();
+            ch.read(one, keep - 1);
+            if (one.get(0) == '\n') {
+                break;
+            }
+            keep--;
+        }
+        if (keep < size) {
+            LOG.warn("{}: cutting off a torn last line of {} bytes (an append that did not complete)", file, size - keep);
+            ch.truncate(keep);
+        }
+    }
+
     @Override
     public List<JournalEntry> read(String deploymentId) {
         Path file = file(deploymentId);
@@ -74,7 +102,10 @@ public final class FileJournalStore implements JournalStore {
             throw new JournalException("no deployment '" + deploymentId + "' in the journal at " + directory);
         }
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            // lenient decoding: a torn tail may end inside a multi-byte character
+            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            List<String> lines = text.lines().toList();
+            boolean tornTail = !text.isEmpty() && !text.endsWith("\n");
             List<JournalEntry> out = new ArrayList<>();
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i);
@@ -84,6 +115,12 @@ public final class FileJournalStore implements JournalStore {
                 try {
                     out.add(JournalCodec.decode(line));
                 } catch (JournalException e) {
+                    if (tornTail && i == lines.size() - 1) {
+                        // written last and never completed: the engine acts only after an append returns
+                        LOG.warn("{} line {}: ignoring a torn last line (an append that did not complete; it was never "
+                                + "acted on): {}", file, i + 1, e.getMessage());
+                        continue;
+                    }
                     throw new JournalException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
                 }
             }

@@ -64,7 +64,7 @@ class ReleaseCodecProperties {
     @Example
     void theCodecKnowsEveryFieldOfWhatItRecords() {
         Map<Class<?>, Integer> known = Map.of(Service.class, 21, Environment.class, 14, ServiceOverride.class, 7,
-                HealthCheck.class, 5, Scaling.class, 3, Analysis.class, 8, MetricGate.class, 4, Hook.class, 2);
+                HealthCheck.class, 5, Scaling.class, 3, Analysis.class, 10, MetricGate.class, 4, Hook.class, 2);
         known.forEach((type, count) -> assertThat(Arrays.stream(type.getDeclaredFields())
                 .filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName).toList())
                 .as(type.getSimpleName() + " has a field ReleaseCodec does not record: add it to the codec and this test")
@@ -136,7 +136,8 @@ class ReleaseCodecProperties {
         Arbitrary<Analysis> analysis = Combinators.combine(Arbitraries.doubles().between(0.0001, 0.5).ofScale(6),
                 Arbitraries.integers().between(0, 3)).as((rate, limit) -> Analysis.builder().errorRateBelow(rate)
                         .gate(MetricGate.of("queue", MetricQuery.custom("avg:q{service:orders}"), MetricGate.Comparison.ABOVE, -1.5))
-                        .failureLimit(limit).inconclusiveLimit(limit).interval(Duration.ofSeconds(30 + limit)).build());
+                        .failureLimit(limit).inconclusiveLimit(limit).interval(Duration.ofSeconds(30 + limit))
+                        .metricOutageTimeout(Duration.ofMinutes(20 + limit)).inconclusiveTimeout(Duration.ofMinutes(40 + limit)).build());
         return Combinators.combine(Arbitraries.integers().between(0, 4), analysis).as((kind, a) -> switch (kind) {
             case 0 -> Strategies.allAtOnce().bake(Duration.ofMinutes(1)).analysis(a);
             case 1 -> Strategies.rolling().minHealthyPercent(50).maxPercent(150).analysis(a);

@@ -27,7 +27,11 @@ import java.util.function.Function;
  * Answers rollout analysis from Datadog's metrics query API ({@code GET /api/v1/query}).
  *
  * <p>Each gate's {@link MetricQuery.Kind} maps to a query template ({@link QueryTemplates}); the
- * answer's points over the analysis window are averaged. A query Datadog cannot answer (bad key,
+ * answer's points over the analysis window are averaged, from exactly one series: when the query
+ * answers several (e.g. {@code ... by {revision}}), the one whose scope holds
+ * {@code revision:<the analysed revision>} is used, and without exactly one such series the answer
+ * is an error, never an average that mixes revisions. A value that cannot be true for the gate's
+ * kind (NaN, an error rate outside 0–1, a negative latency) is refused by the gate as an error. A query Datadog cannot answer (bad key,
  * bad query, throttled or failing after every retry, circuit open) is {@link Measurement#error},
  * an answer without points is {@link Measurement#noData}: neither is ever a pass.
  *
@@ -103,15 +107,30 @@ public final class DatadogMetricSource implements MetricSource, Provider {
         long t = to;
         try {
             DatadogHttp.Answer answer = this.context.call(QUERY_FAMILY, "Query", () -> attempt(q, f, t));
-            if (answer.points().isEmpty()) {
-                return Measurement.noData((answer.seriesCount() == 0 ? "no series match " : "no points for ") + q
+            List<DatadogHttp.Series> series = answer.series();
+            if (series.size() > 1) {
+                // several series (e.g. grouped by revision): only the analysed revision's may count, never an average
+                String tag = "revision:" + context.revision();
+                List<DatadogHttp.Series> mine = series.stream().filter(s -> s.hasTag(tag)).toList();
+                if (mine.size() != 1) {
+                    return Measurement.error("the query answered " + series.size() + " series (scopes "
+                            + series.stream().map(s -> "'" + s.scope() + "'").toList() + ") and "
+                            + (mine.isEmpty() ? "none is" : mine.size() + " are") + " tagged " + tag
+                            + "; averaging them would mix revisions: filter the query to the revision ({revision:{revision}})"
+                            + " or group it by {revision} [" + q + "]");
+                }
+                series = mine;
+            }
+            List<double[]> points = series.isEmpty() ? List.of() : series.get(0).points();
+            if (points.isEmpty()) {
+                return Measurement.noData((series.isEmpty() ? "no series match " : "no points for ") + q
                         + " from " + Instant.ofEpochSecond(f) + " to " + Instant.ofEpochSecond(t));
             }
             double sum = 0;
-            for (double[] p : answer.points()) {
+            for (double[] p : points) {
                 sum += p[1];
             }
-            return new Measurement(Measurement.Status.VALUE, sum / answer.points().size(), q);
+            return new Measurement(Measurement.Status.VALUE, sum / points.size(), q);
         } catch (CutoverException e) {
             return Measurement.error(e.getMessage() + " [" + q + "]");
         } catch (RuntimeException e) {

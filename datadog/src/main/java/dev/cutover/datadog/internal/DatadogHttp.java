@@ -45,8 +45,40 @@ public final class DatadogHttp {
         this.client = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    /** The points of every series the query answered: [epochMillis, value], nulls dropped. */
-    public record Answer(int seriesCount, List<double[]> points) {
+    /**
+     * One series of an answer: its scope (the tags it is grouped by, comma-separated, e.g.
+     * {@code revision:stage-orders:2}) and its points [epochMillis, value], nulls dropped.
+     */
+    public record Series(String scope, List<double[]> points) {
+        public Series {
+            points = List.copyOf(points);
+        }
+
+        /** Whether the scope holds exactly the tag {@code tag} ({@code key:value}). */
+        public boolean hasTag(String tag) {
+            for (String t : scope.split(",")) {
+                if (t.trim().equals(tag)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Every series the query answered. */
+    public record Answer(List<Series> series) {
+        public Answer {
+            series = List.copyOf(series);
+        }
+
+        public int seriesCount() {
+            return series.size();
+        }
+
+        /** The points of every series together. */
+        public List<double[]> points() {
+            return series.stream().flatMap(s -> s.points().stream()).toList();
+        }
     }
 
     /** Runs one query over [from, to) in epoch seconds. */
@@ -103,15 +135,18 @@ public final class DatadogHttp {
         if (!series.isArray()) {
             throw new DatadogQueryException(200, false, null, "Datadog's answer has no 'series' array", null);
         }
-        List<double[]> points = new ArrayList<>();
+        List<Series> out = new ArrayList<>();
         for (JsonNode s : series) {
+            List<double[]> points = new ArrayList<>();
             for (JsonNode p : s.path("pointlist")) {
-                if (p.isArray() && p.size() == 2 && p.get(1).isNumber() && Double.isFinite(p.get(1).asDouble())) {
+                if (p.isArray() && p.size() == 2 && p.get(1).isNumber()) {
+                    // a NaN or infinite point stays: the gate refuses a value that cannot be true
                     points.add(new double[] {p.get(0).asDouble(), p.get(1).asDouble()});
                 }
             }
+            out.add(new Series(s.path("scope").asText(""), points));
         }
-        return new Answer(series.size(), List.copyOf(points));
+        return new Answer(out);
     }
 
     /** {@code Retry-After} (seconds or an HTTP date), else {@code X-RateLimit-Reset} (seconds until the window resets). */
