@@ -630,8 +630,9 @@ public final class Cutover implements AutoCloseable {
         Objects.requireNonNull(environment, "environment");
         for (Rollout r : List.copyOf(rt.live)) {
             if (r.release().key().equals(environment + "/" + service) && r.isRetiring()) {
-                r.rollback(); // still in its rollback window: the old revision is warm, a traffic shift suffices
-                return r;
+                // still in its rollback window: it ends here, its old revision left running, so the rollback
+                // below re-applies the previous release without restarting that revision
+                r.handOver();
             }
         }
         List<HistoryEntry> history = history(service, environment);

@@ -691,6 +691,22 @@ final class Rollout implements Deployment {
         runNow(this::retireOld);
     }
 
+    /**
+     * Ends the rollback window without retiring the old revision, for {@code cutover.rollback(...)}
+     * from this process: the deployment finishes (journaled, lock released) and the rollback that
+     * follows finds the old revision still running.
+     */
+    void handOver() {
+        synchronized (this) {
+            if (ended || status != DeploymentStatus.SUCCEEDED) {
+                return;
+            }
+            generation++; // the scheduled retirement is superseded
+        }
+        runNow(() -> finish(DeploymentStatus.SUCCEEDED, newRevision.id() + " served all traffic until a rollback ended "
+                + "the rollback window; " + (oldRevision == null ? "" : oldRevision.id() + " was left running for it")));
+    }
+
     /** Whether the deployment succeeded and its old revision is still kept warm (the rollback window). */
     synchronized boolean isRetiring() {
         return !ended && status == DeploymentStatus.SUCCEEDED;

@@ -56,8 +56,13 @@ class AwsOperationsEndToEndTest {
     }
 
     private static DeploymentStatus deploy(Deployer d, Release r) {
+<<<<<<< HEAD
         Deployment dep = d.cutover().apply(d.plan(r));
         DeploymentStatus s = dep.await();
+=======
+        Deployment dep = d.cutover().apply(d.cutover().plan(r));
+        DeploymentStatus s = dep.awaitRetirement(); // and the old revision retired after the rollback window
+>>>>>>> 422b51e (core: cutover.rollback() during a deployment's rollback window ends that window without retiring the old revision, so the rollback re-applies the previous release with no cold start; aws tests that need the old revision retired wait with awaitRetirement())
         assertThat(s).as(dep.statusReason()).isNotNull();
         return s;
     }
@@ -201,7 +206,7 @@ class AwsOperationsEndToEndTest {
         assertThat(migration.toString()).contains("migration from App Mesh");
 
         Deployment moved = d.cutover().apply(migration);
-        assertThat(moved.await()).as(moved.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(moved.awaitRetirement()).as(moved.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
         assertThat(d.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
         assertThat(d.aws().compute().orElseThrow().revisions("stage", "orders")).extracting(r -> r.id())
                 .containsExactly("stage-orders:2");
@@ -226,7 +231,7 @@ class AwsOperationsEndToEndTest {
         Deployer d = world.deployer(p -> p.revisionRetention(2), c -> c.rollbackWindow(Duration.ofMinutes(1)));
         for (String v : List.of("1.0.0", "2.0.0", "3.0.0", "4.0.0")) {
             assertThat(deploy(d, Release.of(orders(v)).to(stage).strategy(dev.cutover.Strategies.blueGreen()).build()))
-                    .isEqualTo(DeploymentStatus.SUCCEEDED); // await() lasts past the rollback window: the old revision is retired
+                    .isEqualTo(DeploymentStatus.SUCCEEDED); // awaitRetirement(): the old revision is retired too
         }
         var compute = d.aws().compute().orElseThrow();
         assertThat(compute.revisions("stage", "orders")).extracting(r -> r.id()).containsExactly("stage-orders:4");

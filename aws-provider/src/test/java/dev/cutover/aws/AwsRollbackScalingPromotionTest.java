@@ -173,6 +173,7 @@ class AwsRollbackScalingPromotionTest {
         try (Deployer d = deployer(journalDir)) {
             deploy(d, release(full("1.0.0").secrets(Map.of())));
             Deployment v2 = deploy(d, release(full("2.0.0").secrets(Map.of())));
+            assertThat(v2.awaitRetirement()).isEqualTo(DeploymentStatus.SUCCEEDED); // the rollback window is over
             assertThatThrownBy(v2::rollback).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already finished (SUCCEEDED")
                     .hasMessageContaining("cutover.rollback(\"orders\", \"stage\")");
