@@ -619,6 +619,17 @@ public final class InMemoryProvider implements Provider {
         }
 
         @Override
+        public TaskResult runTask(Release release, Hook hook, String idempotencyKey) {
+            return call("RunTask", () -> {
+                int code = behaviorOf(release.service().image().toString()).hookExitCode();
+                String task = "task-" + release.environment().name() + "-" + release.service().name() + "-"
+                        + calls.getOrDefault("RunTask", 0);
+                return new TaskResult(task, code, code == 0 ? "Essential container in task exited"
+                        : "Essential container in task exited (exit code " + code + ")", "in-memory:" + task);
+            });
+        }
+
+        @Override
         public Optional<String> imageDigest(RevisionRef revision) {
             synchronized (lock) { // a read of what already runs: no injected fault, so seeded fault runs stay as they were
                 Rev r = revisions.get(revision.id());

@@ -271,7 +271,7 @@ final class Rollout implements Deployment {
             applyChange(c);
         }
         if (plan.isRollout()) {
-            run(Duration.ZERO, this::startRevision);
+            run(Duration.ZERO, this::migrateBeforeStart);
         } else {
             run(Duration.ZERO, this::applyPostChanges);
         }
@@ -345,16 +345,48 @@ final class Rollout implements Deployment {
         run(min(POLL, a.progressDeadline().minus(waited)), this::waitHealthy);
     }
 
-    private void preDeploy() {
-        Optional<Hook> hook = release.service().preDeploy();
+    /**
+     * The pre-deploy hook of the default phase ({@link Hook.When#BEFORE_START}): a one-off task of the
+     * new image, before any new task runs. A failure ends the deployment with no new task and no
+     * traffic moved.
+     */
+    private void migrateBeforeStart() {
+        Optional<Hook> hook = release.service().preDeploy().filter(h -> h.when() == Hook.When.BEFORE_START);
         if (hook.isPresent()) {
-            journal("intent", Map.of("action", "pre-deploy", "hook", hook.get().toString()));
-            TaskResult r = rt.compute().runTask(newRevision, hook.get(), id + "/pre-deploy");
-            journal("done", Map.of("action", "pre-deploy", "exitCode", String.valueOf(r.exitCode())));
-            emit(new DeploymentEvent.HookCompleted(id, target, now(), "pre-deploy", r.succeeded(),
-                    "exit " + r.exitCode() + (r.reason().isEmpty() ? "" : ": " + r.reason())));
+            TaskResult r = runPreDeploy(hook.get(), () -> rt.compute().runTask(release, hook.get(), id + "/pre-deploy"));
             if (!r.succeeded()) {
-                rollback("pre-deploy hook failed with exit code " + r.exitCode() + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")"));
+                finish(DeploymentStatus.FAILED, "pre-deploy hook failed with exit code " + r.exitCode()
+                        + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")") + logsOf(r)
+                        + "; it ran before the new revision started: no new task ran and no traffic moved");
+                return;
+            }
+        }
+        run(Duration.ZERO, this::startRevision);
+    }
+
+    /** Runs the pre-deploy hook once: journaled before and after, its exit code and log location in the event. */
+    private TaskResult runPreDeploy(Hook hook, java.util.function.Supplier<TaskResult> task) {
+        journal("intent", Map.of("action", "pre-deploy", "hook", hook.toString(), "when", hook.when().name()));
+        TaskResult r = task.get();
+        journal("done", Map.of("action", "pre-deploy", "exitCode", String.valueOf(r.exitCode()), "task", r.taskId(),
+                "logs", r.logs()));
+        emit(new DeploymentEvent.HookCompleted(id, target, now(), "pre-deploy", r.succeeded(),
+                "exit " + r.exitCode() + (r.reason().isEmpty() ? "" : ": " + r.reason())
+                        + (r.taskId().isEmpty() ? "" : "; task " + r.taskId()) + logsOf(r)));
+        return r;
+    }
+
+    private static String logsOf(TaskResult r) {
+        return r.logs().isEmpty() ? "" : "; logs " + r.logs();
+    }
+
+    private void preDeploy() {
+        Optional<Hook> hook = release.service().preDeploy().filter(h -> h.when() == Hook.When.AFTER_START);
+        if (hook.isPresent()) {
+            TaskResult r = runPreDeploy(hook.get(), () -> rt.compute().runTask(newRevision, hook.get(), id + "/pre-deploy"));
+            if (!r.succeeded()) {
+                rollback("pre-deploy hook failed with exit code " + r.exitCode() + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")")
+                        + logsOf(r));
                 return;
             }
         }

@@ -75,13 +75,48 @@ class RolloutStrategiesTest extends RolloutHarness {
         RevisionRef old = baseline(cutover);
         cloud.behave("orders:2.0.0", InMemoryProvider.Behavior.healthy().hookExitCode(3));
         Service migrating = orders("2.0.0").preDeploy(Hook.command("./migrate", "--apply")).build();
+        int started = cloud.calls().getOrDefault("StartRevision", 0);
         Deployment d = apply(cutover, release(migrating, STAGE, canary()));
-        assertThat(d.await()).isEqualTo(DeploymentStatus.ROLLED_BACK);
-        assertThat(d.statusReason()).contains("pre-deploy hook failed with exit code 3");
-        assertThat(newWeights(d)).allMatch(w -> w == 0);
-        assertThat(events(d, DeploymentEvent.StepStarted.class)).isEmpty();
+        assertThat(d.await()).isEqualTo(DeploymentStatus.FAILED);
+        assertThat(d.statusReason()).contains("pre-deploy hook failed with exit code 3", "no new task ran and no traffic moved");
+        assertThat(events(d, DeploymentEvent.RevisionStarted.class)).isEmpty();
+        assertThat(events(d, DeploymentEvent.TrafficShifted.class)).isEmpty();
+        assertThat(cloud.calls().getOrDefault("StartRevision", 0)).as("no new revision started").isEqualTo(started);
         assertThat(assertSettled(cloud, journal, d.id(), time.clock())).isEqualTo(old);
-        assertThat(meters.find("cutover.rollbacks").tag("reason", "hook").counter().count()).isEqualTo(1.0);
+        assertThat(meters.find("cutover.deployments").tag("outcome", "failed").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void theMigrationRunsOnceBeforeTheNewRevisionStartsJournaledWithItsExitCodeAndLogs() {
+        baseline(cutover);
+        Service migrating = orders("2.0.0").preDeploy(Hook.command("./migrate", "up")).build();
+        Deployment d = apply(cutover, release(migrating, STAGE, canary().bake(Duration.ofMinutes(1))));
+        assertThat(d.await()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        List<String> order = d.events().stream()
+                .filter(e -> e instanceof DeploymentEvent.HookCompleted || e instanceof DeploymentEvent.RevisionStarted)
+                .map(e -> e instanceof DeploymentEvent.HookCompleted h ? h.hook() : "revision-started").toList();
+        assertThat(order).containsExactly("pre-deploy", "revision-started");
+        assertThat(events(d, DeploymentEvent.HookCompleted.class).get(0).detail()).contains("exit 0", "task ", "logs ");
+        List<dev.cutover.journal.JournalEntry> entries = journal.read(d.id());
+        assertThat(entries).filteredOn(e -> "pre-deploy".equals(e.get("action"))).extracting(dev.cutover.journal.JournalEntry::type)
+                .containsExactly("intent", "done");
+        assertThat(entries).filteredOn(e -> "pre-deploy".equals(e.get("action")) && e.type().equals("done")).singleElement()
+                .satisfies(e -> assertThat(e.data()).containsEntry("exitCode", "0").containsKeys("task", "logs"));
+        assertThat(cloud.calls().get("RunTask")).as("once").isEqualTo(1);
+    }
+
+    @Test
+    void aHookMarkedAfterStartRunsOnceTheNewRevisionIsHealthy() {
+        baseline(cutover);
+        Service warming = orders("2.0.0").preDeploy(Hook.command("./warm-caches").afterStart()).build();
+        Deployment d = apply(cutover, release(warming, STAGE, canary().bake(Duration.ofMinutes(1))));
+        assertThat(d.await()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        List<String> order = d.events().stream()
+                .filter(e -> e instanceof DeploymentEvent.HookCompleted || e instanceof DeploymentEvent.RevisionStarted
+                        || e instanceof DeploymentEvent.TrafficShifted)
+                .map(e -> e instanceof DeploymentEvent.HookCompleted h ? h.hook()
+                        : e instanceof DeploymentEvent.RevisionStarted ? "revision-started" : "shift").toList();
+        assertThat(order).startsWith("revision-started", "pre-deploy", "shift");
     }
 
     @Test

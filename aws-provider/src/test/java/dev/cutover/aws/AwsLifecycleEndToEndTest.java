@@ -231,4 +231,35 @@ class AwsLifecycleEndToEndTest {
         assertThat(dep.await()).as(dep.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
         assertThat(weights(d)).isEqualTo(Map.of("stage-orders:2", 100));
     }
+
+    // ------------------------------------------------------------ migrations before the code that needs them
+
+    @Test
+    void aMigrationRunsWithTheNewImageBeforeTheNewRevisionStartsAndAFailingOneEndsTheDeploymentBeforeAnyNewTask() {
+        Deployer d = world.deployer(p -> { }, c -> c.journal(journal));
+        assertThat(start(d, release("1.0.0", dev.cutover.Strategies.allAtOnce(), stage)).await())
+                .isEqualTo(DeploymentStatus.SUCCEEDED);
+        world.cloud.images().behave("repo/orders:2.0.0", dev.cutover.localcloud.ImageBehavior.exitsWith(2));
+        Deployment failing = start(d, Release.of(AwsFixture.orders("2.0.0").toBuilder()
+                .preDeploy(dev.cutover.Hook.command("./migrate", "up")).build()).to(stage).strategy(canary()).build());
+        assertThat(failing.await()).isEqualTo(DeploymentStatus.FAILED);
+        assertThat(failing.statusReason()).contains("pre-deploy hook failed with exit code 2", "no new task ran");
+        assertThat(failing.events()).noneMatch(e -> e instanceof DeploymentEvent.RevisionStarted
+                || e instanceof DeploymentEvent.TrafficShifted);
+        assertThat(failing.events()).filteredOn(e -> e instanceof DeploymentEvent.HookCompleted).singleElement()
+                .asString().contains("exit 2", "task arn:aws:ecs:");
+        assertThat(weights(d)).isEqualTo(Map.of("stage-orders:1", 100));
+        assertThat(d.aws().compute().orElseThrow().revisions("stage", "orders")).extracting(r -> r.id())
+                .as("no ECS service of the new revision was created").containsExactly("stage-orders:1");
+
+        Deployment ok = start(d, Release.of(AwsFixture.orders("3.0.0").toBuilder()
+                .preDeploy(dev.cutover.Hook.command("./migrate", "up")).build()).to(stage)
+                .strategy(canary().steps(50, 100).bake(Duration.ofMinutes(1))).build());
+        assertThat(ok.await()).as(ok.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(ok.events().stream().filter(e -> e instanceof DeploymentEvent.HookCompleted
+                || e instanceof DeploymentEvent.RevisionStarted).map(e -> e.getClass().getSimpleName()).toList())
+                .containsExactly("HookCompleted", "RevisionStarted");
+        assertThat(journal.read(ok.id())).filteredOn(e -> "pre-deploy".equals(e.get("action")) && e.type().equals("done"))
+                .singleElement().satisfies(e -> assertThat(e.get("task")).startsWith("arn:aws:ecs:"));
+    }
 }

@@ -222,6 +222,7 @@ public final class ReleaseCodec {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", h.command());
         m.put("timeout", h.timeout().toString());
+        m.put("when", h.when().name());
         return m;
     }
 
@@ -230,7 +231,9 @@ public final class ReleaseCodec {
         for (Object o : list(m, "command")) {
             command.add((String) o);
         }
-        return new Hook(command, duration(m, "timeout"));
+        // journals written before hooks had a phase ran them after start
+        Hook.When when = m.containsKey("when") ? Hook.When.valueOf(str(m, "when")) : Hook.When.AFTER_START;
+        return new Hook(command, duration(m, "timeout"), when);
     }
 
     // ------------------------------------------------------------------ environment

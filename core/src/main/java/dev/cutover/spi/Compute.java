@@ -79,6 +79,18 @@ public interface Compute extends ResourceCapability {
     }
 
     /**
+     * Runs {@code hook} as a one-off task with the image and settings of {@code release} before any
+     * revision of it runs (a pre-deploy migration the new code needs at start-up), at most once per
+     * {@code idempotencyKey} as {@link #runTask(RevisionRef, Hook, String)}, and waits for it to stop.
+     * It registers what the task needs (e.g. the task definition) but starts no service. Providers
+     * that cannot keep this default, which says to run the hook after start ({@link Hook#afterStart()}).
+     */
+    default TaskResult runTask(Release release, Hook hook, String idempotencyKey) {
+        throw new ProviderException("compute", "runTask", false, "this provider cannot run a task before the revision "
+                + "of " + release.key() + " starts; run the pre-deploy hook after start: Hook.command(...).afterStart()");
+    }
+
+    /**
      * Starts again a revision that was retired (same spec, e.g. the task definition revision), for
      * {@code cutover.rollback(service, environment)} after the rollback window. Providers that
      * cannot restore a retired revision keep this default, which says so.

@@ -64,7 +64,7 @@ class ReleaseCodecProperties {
     @Example
     void theCodecKnowsEveryFieldOfWhatItRecords() {
         Map<Class<?>, Integer> known = Map.of(Service.class, 21, Environment.class, 14, ServiceOverride.class, 7,
-                HealthCheck.class, 5, Scaling.class, 3, Analysis.class, 10, MetricGate.class, 4, Hook.class, 2);
+                HealthCheck.class, 5, Scaling.class, 3, Analysis.class, 10, MetricGate.class, 4, Hook.class, 3);
         known.forEach((type, count) -> assertThat(Arrays.stream(type.getDeclaredFields())
                 .filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName).toList())
                 .as(type.getSimpleName() + " has a field ReleaseCodec does not record: add it to the codec and this test")

@@ -973,6 +973,30 @@ public final class EcsCompute implements Compute {
         }
     }
 
+    /**
+     * A pre-deploy task before the new revision starts: registers (or reuses) the release's task
+     * definition, starts no ECS service, and runs the hook as a one-off task of it.
+     */
+    @Override
+    public TaskResult runTask(Release release, Hook hook, String idempotencyKey) {
+        rt.layouts().learn(release);
+        TaskDefinition td = ensureTaskDefinition(release);
+        RevisionRef ref = new RevisionRef(release.environment().name(), release.service().name(),
+                Names.revisionId(td.family(), td.revision()), TaskDefs.version(td));
+        return runTask(ref, hook, idempotencyKey);
+    }
+
+    /** Where an awslogs container writes: {@code <group>/<prefix>/<container>/<task id>}, else the task. */
+    private static String logsOf(TaskDefinition td, String taskArn) {
+        String taskId = taskArn.substring(taskArn.lastIndexOf('/') + 1);
+        return td.containerDefinitions().stream().filter(c -> Names.CONTAINER.equals(c.name()))
+                .map(c -> c.logConfiguration())
+                .filter(l -> l != null && "awslogs".equals(l.logDriverAsString()) && l.options().containsKey("awslogs-group"))
+                .map(l -> "cloudwatch " + l.options().get("awslogs-group") + " " + (l.options().containsKey("awslogs-stream-prefix")
+                        ? l.options().get("awslogs-stream-prefix") + "/" + Names.CONTAINER + "/" + taskId : taskId))
+                .findFirst().orElse("ecs task " + taskArn);
+    }
+
     @Override
     public TaskResult runTask(RevisionRef revision, Hook hook) {
         return runTask(revision, hook, null);
@@ -1018,7 +1042,7 @@ public final class EcsCompute implements Compute {
         int code = exit == null ? -1 : exit;
         String reason = (t.stopCodeAsString() == null ? "" : t.stopCodeAsString() + ": ")
                 + (t.stoppedReason() == null ? "stopped" : t.stoppedReason());
-        return new TaskResult(taskArn, code, code == 0 ? "exited 0" : reason + " (exit code " + code + ")");
+        return new TaskResult(taskArn, code, code == 0 ? "exited 0" : reason + " (exit code " + code + ")", logsOf(td, taskArn));
     }
 
     // ------------------------------------------------------------------ helpers
