@@ -630,9 +630,9 @@ public final class Cutover implements AutoCloseable {
         Objects.requireNonNull(environment, "environment");
         for (Rollout r : List.copyOf(rt.live)) {
             if (r.release().key().equals(environment + "/" + service) && r.isRetiring()) {
-                // still in its rollback window: it ends here, its old revision left running, so the rollback
-                // below re-applies the previous release without restarting that revision
-                r.handOver();
+                // still in its rollback window: it ends here (old revision retired, lock released), and the
+                // rollback below re-applies the previous release exactly; Deployment.rollback() is the warm shift
+                r.retireNow();
             }
         }
         List<HistoryEntry> history = history(service, environment);

@@ -84,6 +84,8 @@ final class Rollout implements Deployment {
     private boolean ended;
     /** The outcome metric and the DeploymentFinished event were recorded (at SUCCEEDED, before retiring the old revision). */
     private boolean outcomeRecorded;
+    /** The plan's post-rollout changes were applied (before SUCCEEDED; a restore applies them when it retires). */
+    private boolean postChangesApplied;
     /** The throwable the journal threw, if an append failed: nothing more can be recorded, so nothing more is done. */
     private Throwable journalFailure;
     /** An action runs right now (stops wait for it: the safe point is between two actions). */
@@ -723,22 +725,6 @@ final class Rollout implements Deployment {
         runNow(this::retireOld);
     }
 
-    /**
-     * Ends the rollback window without retiring the old revision, for {@code cutover.rollback(...)}
-     * from this process: the deployment finishes (journaled, lock released) and the rollback that
-     * follows finds the old revision still running.
-     */
-    void handOver() {
-        synchronized (this) {
-            if (ended || status != DeploymentStatus.SUCCEEDED) {
-                return;
-            }
-            generation++; // the scheduled retirement is superseded
-        }
-        runNow(() -> finish(DeploymentStatus.SUCCEEDED, newRevision.id() + " served all traffic until a rollback ended "
-                + "the rollback window; " + (oldRevision == null ? "" : oldRevision.id() + " was left running for it")));
-    }
-
     /** Whether the deployment succeeded and its old revision is still kept warm (the rollback window). */
     synchronized boolean isRetiring() {
         return !ended && status == DeploymentStatus.SUCCEEDED;
@@ -757,6 +743,9 @@ final class Rollout implements Deployment {
         sweepIfResumed(java.util.Set.of(newRevision.id()));
         if (!stray.isEmpty()) {
             emit(new DeploymentEvent.RevisionsRetired(id, target, now(), stray.stream().map(RevisionRef::id).toList()));
+        }
+        if (!postChangesApplied) {
+            applyPostChangeList(); // a restore or a resumed promotion: the release's remaining changes
         }
         finish(DeploymentStatus.SUCCEEDED, newRevision.id() + " serves all traffic");
     }
@@ -794,6 +783,7 @@ final class Rollout implements Deployment {
 
     /** The plan's changes that come after the rollout (discovery, scaling, ...), or all but the environment's without one. */
     private void applyPostChangeList() {
+        postChangesApplied = true;
         for (Change c : plan.changes()) {
             if (c.isNoOp() || isPre(c.id().type()) || c.id().type() == ResourceType.REVISION) {
                 continue;

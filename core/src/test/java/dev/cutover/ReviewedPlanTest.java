@@ -70,7 +70,8 @@ class ReviewedPlanTest {
         assertThat(ci.apply(ci.plan(release("1.0.0"))).await()).isEqualTo(DeploymentStatus.SUCCEEDED);
         Path file = dir.resolve("plan.json");
         ci.plan(release("2.0.0")).write(file);
-        assertThat(ci.apply(ci.plan(release("1.5.0"))).await()).as("someone deployed meanwhile").isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(ci.apply(ci.plan(release("1.5.0"))).awaitRetirement()).as("someone deployed meanwhile")
+                .isEqualTo(DeploymentStatus.SUCCEEDED);
         assertThatThrownBy(() -> process().apply(Plan.read(file))).isInstanceOf(StalePlanException.class)
                 .hasMessageContaining("stale");
         assertThat(cloud.running("stage", "orders")).extracting(r -> r.version()).containsExactly("1.5.0");
