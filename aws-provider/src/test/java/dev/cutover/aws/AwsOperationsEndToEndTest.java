@@ -56,13 +56,8 @@ class AwsOperationsEndToEndTest {
     }
 
     private static DeploymentStatus deploy(Deployer d, Release r) {
-<<<<<<< HEAD
         Deployment dep = d.cutover().apply(d.plan(r));
-        DeploymentStatus s = dep.await();
-=======
-        Deployment dep = d.cutover().apply(d.cutover().plan(r));
         DeploymentStatus s = dep.awaitRetirement(); // and the old revision retired after the rollback window
->>>>>>> 422b51e (core: cutover.rollback() during a deployment's rollback window ends that window without retiring the old revision, so the rollback re-applies the previous release with no cold start; aws tests that need the old revision retired wait with awaitRetirement())
         assertThat(s).as(dep.statusReason()).isNotNull();
         return s;
     }
