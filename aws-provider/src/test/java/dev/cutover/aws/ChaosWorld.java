@@ -378,6 +378,11 @@ final class ChaosWorld implements AutoCloseable {
                     break; // nothing left to run: the deployment waits for nothing that will ever come
                 }
             }
+            if (d.status() == DeploymentStatus.SUCCEEDED && !p.isDead()) {
+                // a process that lives on keeps its deployment until the old revision is retired (Deployment's
+                // lifecycle): only a dead process leaves the rest to a resumer
+                d.awaitRetirement(Duration.ofHours(1));
+            }
         } catch (Killed k) {
             // the process died; whatever it left is for the next one
         }
