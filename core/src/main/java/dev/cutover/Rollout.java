@@ -952,7 +952,7 @@ final class Rollout implements Deployment {
                 outageRetries = 0;
             }
         } catch (LockLostException e) {
-            stopInPlace(e.getMessage(), true);
+            stopInPlace(e.getMessage(), e.journalIsOurs);
         } catch (ProviderException e) {
             onProviderFailure(action, e);
         } catch (Throwable t) {
@@ -1066,7 +1066,7 @@ final class Rollout implements Deployment {
         try {
             rollback(why);
         } catch (LockLostException lost) {
-            stopInPlace(lost.getMessage(), true);
+            stopInPlace(lost.getMessage(), lost.journalIsOurs);
         } catch (Throwable again) {
             rethrowIfJournalFailed(again);
             LOG.error("{} {}: rollback failed too; resume({}) once the provider is back", id, target, id, again);
@@ -1098,7 +1098,7 @@ final class Rollout implements Deployment {
             try {
                 confirmLock();
             } catch (LockLostException lost) {
-                stopInPlace(lost.getMessage(), true);
+                stopInPlace(lost.getMessage(), lost.journalIsOurs);
                 return;
             } catch (Throwable t) {
                 LOG.warn("{}: lock renewal failed: {}", id, t.toString());
@@ -1131,9 +1131,10 @@ final class Rollout implements Deployment {
             if (held.holder().equals(lock.owner()) && retake(t)) {
                 return; // the lease lapsed (a long action, a slow lock service) but nobody took it: it is ours again
             }
+            // the new holder owns the journal now: this engine writes nothing more to it
             throw new LockLostException("lost the lock on " + target + " to " + held.holder() + "; stopped acting with "
                     + "weights " + weights() + "; whoever holds the lock finishes it (or cutover.resume(\"" + id
-                    + "\") once it is free)", held);
+                    + "\") once it is free)", held, false);
         } catch (RuntimeException e) {
             Instant until;
             synchronized (this) {
@@ -1142,7 +1143,7 @@ final class Rollout implements Deployment {
             if (!t.isBefore(until)) {
                 throw new LockLostException("could not renew the lock on " + target + " before its lease ran out ("
                         + e.getMessage() + "); stopped acting with weights " + weights()
-                        + "; run cutover.resume(\"" + id + "\") to finish it", e);
+                        + "; run cutover.resume(\"" + id + "\") to finish it", e, true);
             }
             LOG.warn("{}: lock renewal failed, the lease runs until {}: {}", id, until, e.getMessage());
         }
@@ -1167,8 +1168,12 @@ final class Rollout implements Deployment {
 
     /** This deployment no longer (provably) holds its lock; it must stop acting at once. */
     static final class LockLostException extends CutoverException {
-        LockLostException(String message, Throwable cause) {
+        /** Whether nobody else holds the lock, so that the stop may still be journaled. */
+        final boolean journalIsOurs;
+
+        LockLostException(String message, Throwable cause, boolean journalIsOurs) {
             super(message, cause);
+            this.journalIsOurs = journalIsOurs;
         }
     }
 
