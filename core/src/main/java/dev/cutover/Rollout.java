@@ -191,10 +191,12 @@ final class Rollout implements Deployment {
             int count = startCount(current);
             RevisionRef ref = previous;
             if (!isRunning(previous)) {
+                confirmLock();
                 journal("intent", Map.of("action", "restart", "revision", refText(previous)));
                 ref = rt.compute().startRevision(release, count);
                 journal("done", Map.of("action", "restart", "revision", refText(ref)));
             } else if (rt.compute().health(previous).desired() < count) {
+                confirmLock();
                 rt.compute().scale(previous, count);
             }
             RevisionRef restored = ref;
@@ -284,6 +286,7 @@ final class Rollout implements Deployment {
     }
 
     private void applyChange(Change c) {
+        confirmLock();
         journal("intent", Map.of("action", "apply", "change", c.toString()));
         rt.resourceCapability(c.id().type()).apply(c);
         journal("done", Map.of("action", "apply", "change", c.toString()));
@@ -296,6 +299,7 @@ final class Rollout implements Deployment {
         Map<String, Integer> current = rt.traffic().map(t -> t.weights(release.environment().name(), release.service().name()))
                 .orElse(Map.of());
         RevisionRef old = pickServing(running, current);
+        confirmLock(); // never start a revision without the lock
         journal("intent", Map.of("action", "start-revision", "old", refText(old)));
         int count = startCount(old);
         RevisionRef neu = compute.startRevision(release, count, id + "/start-revision");
@@ -368,6 +372,7 @@ final class Rollout implements Deployment {
 
     /** Runs the pre-deploy hook once: journaled before and after, its exit code and log location in the event. */
     private TaskResult runPreDeploy(Hook hook, java.util.function.Supplier<TaskResult> task) {
+        confirmLock(); // never run a hook without the lock
         journal("intent", Map.of("action", "pre-deploy", "hook", hook.toString(), "when", hook.when().name()));
         TaskResult r = task.get();
         journal("done", Map.of("action", "pre-deploy", "exitCode", String.valueOf(r.exitCode()), "task", r.taskId(),
@@ -678,6 +683,7 @@ final class Rollout implements Deployment {
     private void smokeTest() {
         Optional<Hook> hook = release.service().smokeTest();
         if (hook.isPresent()) {
+            confirmLock();
             journal("intent", Map.of("action", "smoke-test", "hook", hook.get().toString()));
             TaskResult r = rt.compute().runTask(newRevision, hook.get(), id + "/smoke-test");
             journal("done", Map.of("action", "smoke-test", "exitCode", String.valueOf(r.exitCode())));
@@ -759,6 +765,7 @@ final class Rollout implements Deployment {
         if (!resumed) {
             return;
         }
+        confirmLock();
         journal("intent", Map.of("action", "sweep", "keep", String.join(",", new java.util.TreeSet<>(keep))));
         List<String> removed = rt.compute().sweep(release.environment().name(), release.service().name(), keep);
         for (String r : removed) {
@@ -769,6 +776,7 @@ final class Rollout implements Deployment {
     }
 
     private void retire(RevisionRef r) {
+        confirmLock(); // never retire a revision without the lock
         journal("intent", Map.of("action", "retire", "revision", refText(r)));
         rt.discovery().ifPresent(d -> d.revisionRetired(r));
         rt.compute().retire(r);
@@ -805,6 +813,7 @@ final class Rollout implements Deployment {
         RevisionRef old = oldRevision;
         if (old != null && !isRunning(old)) {
             // the previous revision was retired (e.g. a crash after the rollback window): start it again first
+            confirmLock();
             journal("intent", Map.of("action", "restart", "revision", refText(old)));
             RevisionRef restarted = rt.compute().restartRevision(old, startCount(newRevision));
             journal("done", Map.of("action", "restart", "revision", refText(restarted)));

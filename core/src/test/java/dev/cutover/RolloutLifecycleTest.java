@@ -112,6 +112,31 @@ class RolloutLifecycleTest extends RolloutHarness {
         assertThat(routeWeights()).isEqualTo(split);
     }
 
+    /** Chaos seed 59 (docs/reliability.md): the lock lost once the revision started, before its after-start hook. */
+    @Test
+    void aRolloutThatLostItsLockRunsNoHookAndStartsOrRetiresNothing() {
+        StealableLocks locks = new StealableLocks(new InMemoryLocks(time.clock()));
+        AtomicBoolean armed = new AtomicBoolean();
+        Cutover c = builder().locks(locks).listener(e -> {
+            if (armed.get() && e instanceof DeploymentEvent.RevisionStarted) {
+                locks.stolen.set(true); // another process takes the lock right after the revision started
+            }
+        }).build();
+        RevisionRef old = baseline(c);
+        armed.set(true);
+        Deployment d = apply(c, release(orders("2.0.0").preDeploy(Hook.command("./migrate", "up").afterStart()).build(), STAGE,
+                canary().steps(25, 100).bake(Duration.ofMinutes(2))));
+        assertThat(d.await()).isEqualTo(DeploymentStatus.STOPPED);
+        assertThat(d.statusReason()).contains("lost the lock", "cutover@host-z/other");
+        assertThat(events(d, DeploymentEvent.HookCompleted.class)).as("no hook runs without the lock").isEmpty();
+        List<JournalEntry> entries = journal.read(d.id());
+        int started = entries.stream().map(JournalEntry::type).toList().indexOf("revision-started");
+        assertThat(entries.subList(started + 1, entries.size()))
+                .as("nothing acted after the lock was lost (hook, shift, start, retire); the new holder owns the journal")
+                .extracting(e -> e.type() + " " + e.get("action")).isEmpty();
+        assertThat(routeWeights()).isEqualTo(Map.of(old.id(), 100));
+    }
+
     @Test
     void shutdownStopsAtTheNextSafePointJournalsItAndResumeFinishesTheDeployment() {
         Cutover c = builder().build();

@@ -91,7 +91,7 @@ class AwsCrashResumeNoOrphansTest {
             }
             return points;
         } finally {
-            closeDead(dry.deployer());
+            AwsWorld.closeDead(dry.deployer());
             dry.world().close();
         }
     }
@@ -137,7 +137,7 @@ class AwsCrashResumeNoOrphansTest {
                 world.cloud.faults().reset();
                 CloudInventory.Snapshot s = CloudInventory.of(world.cloud, "stage", "orders").cluster("main").mesh("internal")
                         .namespace("stage.local").read();
-                String where = "crash after call " + n + " (" + lastCall(run) + "), resumed " + resumed.status() + ": " + s;
+                String where = "crash after call " + n + " (" + run.crash().lastCall() + "), resumed " + resumed.status() + ": " + s;
                 assertThat(s.revisionsWithResources()).as(where).containsExactly(serving);
                 assertThat(s.ecsServices()).as(where).containsExactly(node);
                 assertThat(s.virtualNodes()).as(where).containsExactly(node);
@@ -147,21 +147,8 @@ class AwsCrashResumeNoOrphansTest {
                 assertThat(s.taskDefinitions()).as(where).contains(serving);
             }
         } finally {
-            closeDead(run.deployer());
+            AwsWorld.closeDead(run.deployer());
         }
-    }
-
-    private static void closeDead(Deployer dead) {
-        try {
-            dead.close();
-        } catch (SimulatedCrash ignored) {
-            // a dead process closes nothing
-        }
-    }
-
-    private static String lastCall(Run run) {
-        List<String> calls = run.crash().calls().stream().filter(c -> !c.startsWith(CrashingProvider.JOURNAL)).toList();
-        return calls.isEmpty() ? "none" : calls.get(calls.size() - 1);
     }
 
     /** Names as the AWS provider gives them (kept here so the test reads without the internal package). */

@@ -47,6 +47,15 @@ final class AwsWorld implements AutoCloseable {
         }
     }
 
+    /** Closes a deployer that may have "died" (a dead process closes nothing). */
+    static void closeDead(Deployer dead) {
+        try {
+            dead.close();
+        } catch (SimulatedCrash ignored) {
+            // a dead process closes nothing
+        }
+    }
+
     /** A new deployer starting at the cloud's current time. */
     Deployer deployer(Consumer<AwsProvider.Builder> provider, Consumer<Cutover.Builder> cutover) {
         return deployer(provider, (time, c) -> cutover.accept(c));

@@ -129,20 +129,8 @@ final class ChaosWorld implements AutoCloseable {
             // Combinations left out while a known defect is open (docs/reliability.md names the seeds;
             // -Dcutover.chaos.knownDefects=true runs them). Applied after every draw, so no other seed changes.
             String excluded = "";
-            if (!KNOWN_DEFECTS && lockLoss && hook) {
-                // issue 11 item 2 (owner: lifecycle): the rollout confirms its lock before every traffic shift and
-                // on renewal, but not before running a hook, so a pre-deploy hook still runs after the lock was lost
-                lockLoss = false;
-                excluded = "lock loss with a pre-deploy hook";
-            }
-            if (!KNOWN_DEFECTS && crash > 0 && !badArtifact.isEmpty() && modeOf(seed) == Mode.SERVICE_CONNECT) {
-                // owner: rollback: in Service Connect mode, a deployer killed after starting ECS's native canary and
-                // resumed ends with the bad revision serving 100% (ECS carried the deployment on; the resumed
-                // rollback does not take it back)
-                crash = -1;
-                child = false;
-                excluded = "a killed deployer with a bad artifact in Service Connect mode";
-            }
+            // none open: the lock loss + pre-deploy hook (seed 59) and the killed deployer + bad artifact in Service
+            // Connect mode (seed 62) combinations run again since they were fixed (docs/reliability.md)
             return new Plan(seed, "c" + seed, badArtifact, hook, serverErrors, throttling, latency, drops, lost, metricOutage,
                     crash, child, lockLoss, lossAfter, excluded);
         }

@@ -89,6 +89,12 @@ public final class CrashingProvider implements Provider {
         }
     }
 
+    /** The last provider operation called since arming ("none" if none): where the deployer died. */
+    public String lastCall() {
+        List<String> made = calls().stream().filter(c -> !c.startsWith(JOURNAL)).toList();
+        return made.isEmpty() ? "none" : made.get(made.size() - 1);
+    }
+
     /** A journal that dies with this deployer: appends after the crash throw and are not written. */
     public JournalStore journal(JournalStore backing) {
         Objects.requireNonNull(backing, "backing");

@@ -539,11 +539,14 @@ public final class AppMeshTraffic implements Traffic {
 
     private void setServiceConnectWeights(Layout layout, String service, Map<String, Integer> weights) {
         String name = Names.family(layout.environment(), service);
-        Map<String, Integer> current = serviceConnectWeights(layout, service);
-        if (DesiredState.weights(current).equals(DesiredState.weights(weights))) {
+        Service s = compute.describeServices(layout, List.of(name)).get(name);
+        Map<String, Integer> current = s == null ? Map.of() : serviceConnectWeights(layout, service, s);
+        Optional<String> all = weights.entrySet().stream().filter(e -> e.getValue() == 100).map(Map.Entry::getKey).findFirst();
+        if (DesiredState.weights(current).equals(DesiredState.weights(weights)) && (all.isEmpty() || s == null || steady(s))) {
+            // 100% asked and 100% served: done only if no ECS deployment is in flight. A native canary that has
+            // not moved its traffic yet still reads 100% on its source; left alone it moves the traffic after all
             return;
         }
-        Optional<String> all = weights.entrySet().stream().filter(e -> e.getValue() == 100).map(Map.Entry::getKey).findFirst();
         Optional<ServiceDeployment> inFlight = inFlight(layout, name);
         if (all.isPresent()) {
             String target = all.get();
@@ -559,6 +562,9 @@ public final class AppMeshTraffic implements Traffic {
                     LOG.info("{}/{}: ECS's native deployment completes the shift to {} after its bake", layout.environment(),
                             service, target);
                 }
+                return;
+            }
+            if (DesiredState.weights(current).equals(DesiredState.weights(weights))) {
                 return;
             }
             rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
