@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
  * at most once, never two engines acting on one service. Everything runs in virtual time, so a
  * seed's outcome depends on the seed alone.
  *
- * <p>{@code -Dcutover.chaos.seeds=N} runs N seeds (default 100, split over the modes; 500 and more behind the flag);
+ * <p>{@code -Dcutover.chaos.seeds=N} runs N seeds (default 500 in CI, split over the modes; more behind the flag);
  * {@code -Dcutover.chaos.first=S} starts at seed S (to replay one seed: {@code -Dcutover.chaos.seeds=1
  * -Dcutover.chaos.first=S}).
  */
 class AwsChaosTest {
 
-    static final int SEEDS = Integer.getInteger("cutover.chaos.seeds", 100);
+    static final int SEEDS = Integer.getInteger("cutover.chaos.seeds", 500);
     static final long FIRST = Long.getLong("cutover.chaos.first", 1);
     /** Seeds per local cloud: each seed's service stays in its world, so a world serves a bounded number. */
     static final int PER_WORLD = 25;
