@@ -131,15 +131,13 @@ class WebhookNotifierTest {
         WebhookNotifier notifier = notifier().build();
         assertThat(notifier.toString()).contains("http://127.0.0.1:").doesNotContain(TOKEN, "hdr-secret");
         receiver.answer(new int[] {500});
-        assertThatThrownBy(() -> notifier.start(null)).isInstanceOf(NullPointerException.class);
-        WebhookNotifier.WebhookException failure = (WebhookNotifier.WebhookException) org.assertj.core.api.Assertions
-                .catchThrowable(() -> notifierPost(notifier));
-        assertThat(failure.getMessage()).contains("HTTP 500").doesNotContain(TOKEN, "hdr-secret");
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> notifierPost(notifier));
+        assertThat(refused).isInstanceOf(WebhookNotifier.WebhookException.class);
+        assertThat(refused.getMessage()).contains("HTTP 500").doesNotContain(TOKEN, "hdr-secret");
         receiver.close();
         Throwable unreachable = org.assertj.core.api.Assertions.catchThrowable(() -> notifierPost(notifier));
-        assertThat(unreachable.getMessage()).doesNotContain(TOKEN, "hdr-secret");
-        Cutover cutover = cutover(notifier().build(), new SimpleMeterRegistry());
-        cutover.apply(cutover.plan(release("1.0.0", STAGE))).await();
+        assertThat(unreachable).isInstanceOf(WebhookNotifier.WebhookException.class);
+        assertThat(unreachable.getMessage()).contains("did not answer").doesNotContain(TOKEN, "hdr-secret");
     }
 
     @Test
