@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,13 +55,22 @@ import java.util.function.Predicate;
 public final class MicrometerMetricSource implements MetricSource {
 
     private static final int KEEP = 256;
+    private static final int REVISIONS = 1024;
 
     private final MeterRegistry registry;
     private final String timerName;
     private final String revisionTag;
     private final Function<MetricContext, String> revisionValue;
     private final Predicate<List<Tag>> isError;
-    private final Map<String, Deque<Snapshot>> history = new HashMap<>();
+    /** Snapshots per revision (and custom query); the least recently queried go first beyond {@value #REVISIONS}. */
+    private final Map<String, Deque<Snapshot>> history = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Deque<Snapshot>> eldest) {
+            return size() > REVISIONS;
+        }
+    };
 
     private MicrometerMetricSource(Builder b) {
         this.registry = b.registry;

@@ -57,6 +57,17 @@ class MicrometerMetricSourceTest {
     }
 
     @Test
+    void aLongLivedSourceForgetsRevisionsItHasNotBeenAskedAboutForLongestAndStillAnswersTheRecentOnes() {
+        for (int r = 0; r < 1_100; r++) {
+            requests("orders:" + r, "200", 1, 5);
+            measure(MetricQuery.Kind.ERROR_RATE, window("orders:" + r, 0, 1));
+        }
+        requests("orders:1099", "500", 1, 5);
+        assertThat(measure(MetricQuery.Kind.ERROR_RATE, window("orders:1099", 1, 2)).value())
+                .as("the window after the remembered snapshot").isEqualTo(1.0);
+    }
+
+    @Test
     void noRequestsOrNoTimerIsNoDataNeverAPass() {
         assertThat(measure(MetricQuery.Kind.ERROR_RATE, window("orders:9", 0, 1)).status()).isEqualTo(Measurement.Status.NO_DATA);
         requests("orders:2", "200", 10, 20);
