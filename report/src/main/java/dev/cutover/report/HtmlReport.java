@@ -118,7 +118,7 @@ public final class HtmlReport {
             body.append("<p class=\"rollback\">Rolled back at ").append(esc(r.rolledBackAt().get().toString()))
                     .append(": ").append(esc(r.rollbackReason())).append("</p>\n");
         }
-        body.append(svg(chart)).append("</section>\n");
+        body.append(svg(chart, "chart-" + charts)).append("</section>\n");
         return this;
     }
 
@@ -151,7 +151,7 @@ public final class HtmlReport {
 
     // ------------------------------------------------------------------ drawing
 
-    private static String svg(Chart chart) {
+    private static String svg(Chart chart, String idBase) {
         RolloutRecorder.Rollout r = chart.rollout();
         Instant start = r.started() != null ? r.started() : Instant.EPOCH;
         Instant end = r.finished().orElse(start.plusSeconds(60));
@@ -167,7 +167,6 @@ public final class HtmlReport {
             color.put(rev, COLORS[i++ % COLORS.length]);
         }
         int height = TOP + 3 * PANEL + 3 * GAP + 40;
-        String idBase = "chart-" + Integer.toHexString(System.identityHashCode(chart));
         StringBuilder s = new StringBuilder();
         s.append("<svg width=\"").append(W).append("\" height=\"").append(height)
                 .append("\" viewBox=\"0 0 ").append(W).append(' ').append(height).append("\" role=\"img\" aria-labelledby=\"")
