@@ -526,6 +526,22 @@ public final class Cutover implements AutoCloseable {
      * @throws IllegalStateException when the deployment already finished
      */
     public Deployment resume(String deploymentId) {
+        return resume(deploymentId, false);
+    }
+
+    /**
+     * Like {@link #resume(String)}, but takes the deployment's lock without waiting for its holder's
+     * lease to run out: for when you know the process that held it is gone although its lease is
+     * long (the host died, or it was shut down and its lease still runs). The lock is taken over in
+     * its holder's name, so use it only when that holder is certainly gone: one still alive would go
+     * on acting beside this one. A session-based lock (Consul) cannot be handed over and is still
+     * waited for.
+     */
+    public Deployment forceResume(String deploymentId) {
+        return resume(deploymentId, true);
+    }
+
+    private Deployment resume(String deploymentId, boolean force) {
         Objects.requireNonNull(deploymentId, "deploymentId");
         List<JournalEntry> entries;
         try {
@@ -572,7 +588,7 @@ public final class Cutover implements AutoCloseable {
                 : Release.of(Service.named(first.get("service")).image(first.get("image")).buildUnchecked())
                         .to(environmentFrom(first)).build();
         prepareProviders(List.of(release));
-        LockManager.LockHandle lock = takeOver(release.key(), first.get("deployer"), deploymentId);
+        LockManager.LockHandle lock = takeOver(release.key(), deploymentId, force);
         Plan plan = new Plan(first.get("plan") == null ? deploymentId : first.get("plan"), instanceId, release, List.of(),
                 "", rt.scheduler.clock().instant(), "");
         Rollout rollout = new Rollout(rt, plan, deploymentId, lock, last.sequence());
@@ -581,32 +597,49 @@ public final class Cutover implements AutoCloseable {
     }
 
     /**
-     * Takes the lock of a deployment whose process died. The lock is taken in the dead holder's name
-     * (the journaled deployer), so a lock manager that knows that owner hands it over at once; one
-     * that does not (a session-based lock) is waited for until the dead holder's lease runs out —
-     * as long as the lock manager says such a lock can outlive its holder ({@link
-     * LockManager#releaseDelay}: for Consul twice the session TTL plus the lock-delay), and one poll
-     * more. Another deployment's lock is never taken over.
+     * Takes the lock of a deployment whose process died. The lock is asked for in this instance's own
+     * name, so a lock whose holder is alive — and keeps renewing it — is never handed over: resume waits
+     * as long as such a lock can outlive a dead holder (the lease, or the lock manager's
+     * {@link LockManager#releaseDelay}, e.g. twice the Consul session TTL plus the lock-delay) and one
+     * lease more, then refuses. With {@code force} the lock is taken in its holder's name, which a lock
+     * manager that knows that owner hands over at once. Another deployment's lock is never taken over.
      */
-    private LockManager.LockHandle takeOver(String key, String journaledDeployer, String deploymentId) {
-        String owner = (journaledDeployer == null ? rt.deployer : journaledDeployer) + "/" + deploymentId;
+    private LockManager.LockHandle takeOver(String key, String deploymentId, boolean force) {
+        String mine = rt.deployer + " (resume " + instanceId.substring(0, 8) + ")/" + deploymentId;
         Duration releaseDelay = rt.locks().releaseDelay(rt.lockLease);
         Duration budget = releaseDelay.compareTo(rt.lockLease) > 0 ? releaseDelay : rt.lockLease;
         java.time.Instant giveUp = rt.scheduler.clock().instant().plus(budget.plus(rt.lockLease));
         while (true) {
+            dev.cutover.spi.LockHeldException held;
             try {
-                return rt.locks().acquire(key, owner, rt.lockLease);
-            } catch (dev.cutover.spi.LockHeldException held) {
-                boolean deadSelf = held.holder().endsWith("/" + deploymentId);
-                if (!deadSelf || !rt.scheduler.clock().instant().isBefore(giveUp)) {
-                    throw held;
-                }
+                return rt.locks().acquire(key, mine, rt.lockLease);
+            } catch (dev.cutover.spi.LockHeldException e) {
+                held = e;
+            }
+            if (!held.holder().endsWith("/" + deploymentId)) {
+                throw held; // another deployment holds it
+            }
+            if (force) {
                 try {
-                    rt.scheduler.sleep(rt.lockLease.dividedBy(3));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CutoverException("interrupted while waiting for the lock of " + deploymentId, e);
+                    return rt.locks().acquire(key, held.holder(), rt.lockLease);
+                } catch (dev.cutover.spi.LockHeldException sessionLock) {
+                    // a lock manager that cannot hand it over: wait for the lease like any resume
                 }
+            }
+            if (!rt.scheduler.clock().instant().isBefore(giveUp)) {
+                throw new dev.cutover.spi.LockHeldException(key, held.holder(), held.since(), "deployment " + deploymentId
+                        + " still holds its lock and renews it, so its process looks alive; resume it only after that "
+                        + "process stopped, or forceResume(\"" + deploymentId + "\") if you know it has");
+            }
+            try {
+                if (rt.scheduler instanceof dev.cutover.time.VirtualScheduler v) {
+                    v.advance(rt.lockLease.dividedBy(3)); // time passes for everyone: a live holder renews meanwhile
+                } else {
+                    rt.scheduler.sleep(rt.lockLease.dividedBy(3));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CutoverException("interrupted while waiting for the lock of " + deploymentId, e);
             }
         }
     }
