@@ -1117,12 +1117,8 @@ public final class Cutover implements AutoCloseable {
             });
         }
 
-        void rollback(Release r, String why) {
-            String reason = why.startsWith("analysis") ? "analysis" : why.startsWith("progress deadline") ? "deadline"
-                    : why.contains("hook") || why.startsWith("smoke") ? "hook" : why.contains("by a person") ? "manual"
-                    : why.startsWith("approval") ? "approval-timeout" : why.contains("tasks fail") ? "health"
-                    : why.startsWith("resumed") ? "resume" : "error";
-            safe(() -> Counter.builder("cutover.rollbacks").tags(tags(r)).tag("reason", reason).register(meters).increment());
+        void rollback(Release r, RollbackReason reason) {
+            safe(() -> Counter.builder("cutover.rollbacks").tags(tags(r)).tag("reason", reason.tag()).register(meters).increment());
         }
 
         /**

@@ -144,7 +144,7 @@ final class Rollout implements Deployment {
         } else if (promoted && !rollingBack) {
             run(Duration.ZERO, this::retireOld);
         } else {
-            run(Duration.ZERO, () -> rollback(rollingBack ? "resumed a rollback interrupted by a crash"
+            run(Duration.ZERO, () -> rollback(RollbackReason.RESUME, rollingBack ? "resumed a rollback interrupted by a crash"
                     : "resumed after a crash mid-rollout; returning traffic to the previous revision"));
         }
     }
@@ -164,7 +164,7 @@ final class Rollout implements Deployment {
         synchronized (this) {
             oldRevision = serving;
         }
-        rollback("resumed after a crash before the new revision started"
+        rollback(RollbackReason.RESUME, "resumed after a crash before the new revision started"
                 + (serving == null ? "" : "; traffic stays on " + serving.id()));
     }
 
@@ -210,7 +210,7 @@ final class Rollout implements Deployment {
                 journal("promoted", promotedEntry(restored, current));
                 emit(new DeploymentEvent.Promoted(id, target, now(), restored.id()));
                 retireOld();
-            }, late -> rollback("restored revision " + restored.id() + " did not become healthy: " + late));
+            }, late -> rollback(RollbackReason.HEALTH, "restored revision " + restored.id() + " did not become healthy: " + late));
         });
     }
 
@@ -335,7 +335,7 @@ final class Rollout implements Deployment {
         Analysis a = release.strategy().analysis();
         RevisionHealth h = rt.compute().health(newRevision);
         if (h.failed() > a.maxFailedTasks()) {
-            rollback("new revision's tasks fail (" + h + ")");
+            rollback(RollbackReason.HEALTH, "new revision's tasks fail (" + h + ")");
             return;
         }
         if (h.isConverged()) {
@@ -344,7 +344,7 @@ final class Rollout implements Deployment {
         }
         Duration waited = Duration.between(phaseStartedAt, now());
         if (waited.compareTo(a.progressDeadline()) >= 0) {
-            rollback("progress deadline: " + h + " after " + waited.toSeconds() + " s (deadline "
+            rollback(RollbackReason.DEADLINE, "progress deadline: " + h + " after " + waited.toSeconds() + " s (deadline "
                     + a.progressDeadline().toSeconds() + " s)");
             return;
         }
@@ -392,7 +392,7 @@ final class Rollout implements Deployment {
         if (hook.isPresent()) {
             TaskResult r = runPreDeploy(hook.get(), () -> rt.compute().runTask(newRevision, hook.get(), id + "/pre-deploy"));
             if (!r.succeeded()) {
-                rollback("pre-deploy hook failed with exit code " + r.exitCode() + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")")
+                rollback(RollbackReason.HOOK, "pre-deploy hook failed with exit code " + r.exitCode() + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")")
                         + logsOf(r));
                 return;
             }
@@ -457,7 +457,7 @@ final class Rollout implements Deployment {
                 parked = null;
                 status = DeploymentStatus.RUNNING;
             }
-            runNow(() -> rollback("approval timed out after " + Duration.between(asked, now())));
+            runNow(() -> rollback(RollbackReason.APPROVAL_TIMEOUT, "approval timed out after " + Duration.between(asked, now())));
         });
     }
 
@@ -557,7 +557,7 @@ final class Rollout implements Deployment {
             consecutiveErrors = 0;
             emit(new DeploymentEvent.AnalysisCompleted(id, target, now(), index + 1, "FAILED", measured, h.toString()));
             if (failures > a.failureLimit()) {
-                rollback("analysis failed at " + step.weight() + "%: " + why);
+                rollback(RollbackReason.ANALYSIS, "analysis failed at " + step.weight() + "%: " + why);
                 return;
             }
         } else if (sawError) {
@@ -570,7 +570,7 @@ final class Rollout implements Deployment {
                 Duration down = Duration.between(errorStreakSince, now());
                 String source = rt.metricSource().name();
                 if (down.compareTo(a.metricOutageTimeout()) >= 0) {
-                    rollback("metric source " + source + " could not answer for " + human(down) + " (" + consecutiveErrors
+                    rollback(RollbackReason.METRIC_OUTAGE, "metric source " + source + " could not answer for " + human(down) + " (" + consecutiveErrors
                             + " measurements in a row; last: " + lastError + "): past the metric outage timeout of "
                             + human(a.metricOutageTimeout()));
                     return;
@@ -668,7 +668,7 @@ final class Rollout implements Deployment {
                 status = DeploymentStatus.RUNNING;
                 reason = "";
             }
-            runNow(() -> rollback(why));
+            runNow(() -> rollback(RollbackReason.ANALYSIS, why));
         });
     }
 
@@ -690,7 +690,7 @@ final class Rollout implements Deployment {
             emit(new DeploymentEvent.HookCompleted(id, target, now(), "smoke-test", r.succeeded(),
                     "exit " + r.exitCode() + (r.reason().isEmpty() ? "" : ": " + r.reason())));
             if (!r.succeeded()) {
-                rollback("smoke test failed with exit code " + r.exitCode());
+                rollback(RollbackReason.HOOK, "smoke test failed with exit code " + r.exitCode());
                 return;
             }
         }
@@ -807,7 +807,7 @@ final class Rollout implements Deployment {
         }
     }
 
-    private void rollback(String why) {
+    private void rollback(RollbackReason kind, String why) {
         journal("intent", Map.of("action", "rollback", "reason", why));
         LOG.info("{} {}: rolling back: {}", id, target, why);
         RevisionRef old = oldRevision;
@@ -820,15 +820,15 @@ final class Rollout implements Deployment {
             synchronized (this) {
                 oldRevision = restarted;
             }
-            awaitHealthy(restarted, now(), () -> completeRollback(why),
-                    late -> completeRollback(why + "; the restarted previous revision is not healthy yet (" + late + ")"));
+            awaitHealthy(restarted, now(), () -> completeRollback(kind, why),
+                    late -> completeRollback(kind, why + "; the restarted previous revision is not healthy yet (" + late + ")"));
             return;
         }
-        completeRollback(why);
+        completeRollback(kind, why);
     }
 
     /** Puts 100% of traffic on the previous revision and retires every other revision of the service. */
-    private void completeRollback(String why) {
+    private void completeRollback(RollbackReason kind, String why) {
         RevisionRef old = oldRevision;
         if (old != null) {
             setWeights(Map.of(old.id(), 100));
@@ -845,7 +845,7 @@ final class Rollout implements Deployment {
             }
         }
         sweepIfResumed(old != null ? java.util.Set.of(old.id()) : kept);
-        rt.metrics().rollback(release, why);
+        rt.metrics().rollback(release, kind);
         emit(new DeploymentEvent.RolledBack(id, target, now(), why, old == null ? "" : old.id()));
         if (old == null) {
             finish(DeploymentStatus.FAILED, why + "; there was no previous revision to return to");
@@ -1047,7 +1047,7 @@ final class Rollout implements Deployment {
             if (!rollingBack && wait.multipliedBy(tries).compareTo(patience) > 0) {
                 run(wait, () -> {
                     setRunning();
-                    rollback("provider " + e.provider() + " unavailable for too long: " + e.getMessage());
+                    rollback(RollbackReason.PROVIDER_OUTAGE, "provider " + e.provider() + " unavailable for too long: " + e.getMessage());
                 });
             } else {
                 run(wait, () -> {
@@ -1073,7 +1073,7 @@ final class Rollout implements Deployment {
             return;
         }
         try {
-            rollback(why);
+            rollback(RollbackReason.ERROR, why);
         } catch (LockLostException lost) {
             stopInPlace(lost.getMessage(), lost.journalIsOurs);
         } catch (Throwable again) {
@@ -1435,7 +1435,7 @@ final class Rollout implements Deployment {
             status = DeploymentStatus.RUNNING;
             reason = "rolling back: " + why;
         }
-        run(Duration.ZERO, () -> rollback(why));
+        run(Duration.ZERO, () -> rollback(RollbackReason.MANUAL, why));
     }
 
     @Override

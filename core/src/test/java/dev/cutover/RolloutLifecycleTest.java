@@ -282,6 +282,8 @@ class RolloutLifecycleTest extends RolloutHarness {
         assertThat(d.await()).isEqualTo(DeploymentStatus.ROLLED_BACK);
         assertThat(d.statusReason()).startsWith("metric source").contains("could not answer for 15m", "429",
                 "metric outage timeout of 15m");
+        // the tag is the engine's typed reason; reading the message's words made this one "error"
+        assertThat(meters.find("cutover.rollbacks").tag("reason", "metric-outage").counter().count()).isEqualTo(1.0);
     }
 
     @Test
