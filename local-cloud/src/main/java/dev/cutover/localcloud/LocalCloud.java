@@ -69,6 +69,7 @@ public final class LocalCloud implements AutoCloseable {
         aws.gate(faults);
         this.ecs = new EcsEmulator(clock, images, seed);
         aws.register(ecs);
+        aws.register(new dev.cutover.localcloud.internal.ecr.EcrEmulator(clock, images));
         this.traffic = new TrafficSimulator(clock, ecs, seed);
         this.simulation = now -> {
             ecs.tick(now);

@@ -48,6 +48,14 @@ public final class Sdk {
                 .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
     }
 
+    /** An ECR client acting in account {@code account} (the local cloud reads a 12-digit access key id as the account). */
+    public static software.amazon.awssdk.services.ecr.EcrClient ecr(LocalCloud cloud, String account) {
+        return software.amazon.awssdk.services.ecr.EcrClient.builder().endpointOverride(cloud.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(account, "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+    }
+
     public static ApplicationAutoScalingClient autoScaling(LocalCloud cloud) {
         return configure(ApplicationAutoScalingClient.builder(), cloud).httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();

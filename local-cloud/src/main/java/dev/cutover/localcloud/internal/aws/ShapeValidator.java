@@ -34,11 +34,17 @@ import java.util.Optional;
  *       (Application Auto Scaling API Reference, Errors).</li>
  *   <li>App Mesh (REST-JSON): {@code BadRequestException} (400): "The request syntax was malformed.
  *       Check your request syntax and try again." (AWS App Mesh API Reference, Errors).</li>
+ *   <li>ECR: {@code InvalidParameterException} (400), "The specified parameter is invalid. Review the
+ *       available parameters for the API request." (Amazon ECR API Reference, Errors); observed for a
+ *       repository name outside the model's pattern: "InvalidParameterException: Invalid parameter at
+ *       'repositoryName' failed to satisfy constraint: 'must satisfy regular expression ...'"
+ *       (jenkins-x/jx#1344, hashicorp/terraform-provider-aws#40309). The local cloud keeps its common
+ *       "N validation errors detected" wording; the SDK raises the same exception class.</li>
  * </ul>
  * A value of the wrong JSON type never reaches validation at AWS: the JSON protocols answer
  * {@code SerializationException} (400), REST-JSON App Mesh its {@code BadRequestException}.
  *
- * <p>Services with a table but no entry here (elbv2, ecr, route53, cloudwatch: no emulator yet) are
+ * <p>Services with a table but no entry here (elbv2, route53, cloudwatch: no emulator yet) are
  * not checked.
  */
 public final class ShapeValidator {
@@ -52,7 +58,8 @@ public final class ShapeValidator {
             "servicediscovery", new Policy(400, "InvalidInput"),
             "secretsmanager", new Policy(400, "ValidationException"),
             "application-autoscaling", new Policy(400, "ValidationException"),
-            "appmesh", new Policy(400, "BadRequestException"));
+            "appmesh", new Policy(400, "BadRequestException"),
+            "ecr", new Policy(400, "InvalidParameterException"));
 
     private final ShapeTable table;
     private final Policy policy;
