@@ -21,9 +21,9 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The Java blocks of docs/providers-aws.md: each {@code snippet:start}/{@code snippet:end} region
- * is compiled here and run (against the local cloud where it talks to AWS), and
- * {@link AwsDocsSnippetsTest} checks every Java block of the page is one of them.
+ * What the Java blocks of docs/providers-aws.md lead to, asserted: each {@code snippet:start}/{@code snippet:end}
+ * region is code of the page, run here (against the local cloud where it talks to AWS) with assertions on its
+ * outcome. The examples module's {@code DocBlocksTest} runs the blocks themselves, exactly as written.
  */
 class AwsDocsExamplesTest {
 

@@ -31,9 +31,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java blocks of docs/getting-started.md, strategies-and-analysis.md, providers.md and
- * security.md: each {@code snippet:start}/{@code snippet:end} region is compiled and run here, and
- * {@link DocsSnippetsTest} checks every Java block of those pages is one of them.
+ * What the Java blocks of docs/getting-started.md, strategies-and-analysis.md, providers.md and
+ * security.md lead to, asserted: each {@code snippet:start}/{@code snippet:end} region is code of those
+ * pages, run here with assertions on its outcome. {@link DocBlocksTest} runs the blocks themselves,
+ * exactly as written.
  */
 class DocsExamplesTest {
 
