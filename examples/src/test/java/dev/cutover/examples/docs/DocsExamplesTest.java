@@ -100,8 +100,10 @@ class DocsExamplesTest {
                 .initialDelay(Duration.ofMinutes(2))           // first measurement 2 min after the shift
                 .interval(Duration.ofMinutes(1))               // then one per minute of bake
                 .failureLimit(1)                               // a second failed measurement rolls back
-                .consecutiveErrorLimit(4)                      // a source failing 5 times in a row rolls back
+                .consecutiveErrorLimit(4)                      // a source failing 5 times in a row pauses (metric outage)
+                .metricOutageTimeout(Duration.ofMinutes(30))   // ... and rolls back if still down 30 min after its first error
                 .inconclusiveLimit(2)                          // a third "no data" pauses for a person
+                .inconclusiveTimeout(Duration.ofMinutes(30))   // ... and rolls back if nobody decides within 30 min
                 .maxFailedTasks(0)                             // any failed task of the new revision fails the step
                 .progressDeadline(Duration.ofMinutes(10)));    // healthy within 10 min, or roll back
         // snippet:end
