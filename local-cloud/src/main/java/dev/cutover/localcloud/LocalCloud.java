@@ -22,7 +22,7 @@ import java.util.Objects;
 
 /**
  * Cutover's embedded cloud: emulators of ECS, App Mesh, Cloud Map, Secrets Manager, Application
- * Auto Scaling (and Consul, Datadog) on 127.0.0.1, which unmodified AWS SDK v2 clients talk to.
+ * Auto Scaling, ELBv2 (and Consul, Datadog) on 127.0.0.1, which unmodified AWS SDK v2 clients talk to.
  *
  * <pre>{@code
  * try (LocalCloud cloud = LocalCloud.start()) {
@@ -52,6 +52,7 @@ public final class LocalCloud implements AutoCloseable {
     private final Scoped<AppMeshEmulator> appMeshes;
     private final Scoped<SecretsManagerEmulator> secrets;
     private final Scoped<AutoScalingEmulator> autoScalings;
+    private final Scoped<dev.cutover.localcloud.internal.elbv2.Elbv2Emulator> elbs;
     private final DatadogEmulator datadog;
     private final java.util.function.Consumer<Instant> simulation;
     private final HealthOracle ecsHealth;
@@ -71,8 +72,30 @@ public final class LocalCloud implements AutoCloseable {
         aws.register(ecs);
         aws.register(new dev.cutover.localcloud.internal.ecr.EcrEmulator(clock, images));
         this.traffic = new TrafficSimulator(clock, ecs, seed);
+        this.elbs = new Scoped<>(sc -> {
+            var elb = new dev.cutover.localcloud.internal.elbv2.Elbv2Emulator(clock, seedOf(sc)).scope(sc).healthSource(ecs::healthAt);
+            traffic.addSplitter(elb);
+            return elb;
+        });
+        ecs.targetGroups(new dev.cutover.localcloud.internal.ecs.TargetGroups() { // the ELBv2 of the ARN's Region and account
+            @Override
+            public java.util.Optional<Info> describe(String arn) {
+                return elbs.get(Scoped.Scope.ofArn(arn)).targetGroupInfo(arn).map(i -> new Info(i.targetType(), i.attached()));
+            }
+
+            @Override
+            public boolean register(String arn, String id, int port, String serviceArn) {
+                return elbs.get(Scoped.Scope.ofArn(arn)).registerTask(arn, id, port, serviceArn);
+            }
+
+            @Override
+            public void deregister(String arn, String id, int port) {
+                elbs.get(Scoped.Scope.ofArn(arn)).deregisterTask(arn, id, port);
+            }
+        });
         this.simulation = now -> {
             ecs.tick(now);
+            elbs.all().values().forEach(elb -> elb.tick(now));
             traffic.tick(now);
         };
         clock.addListener(simulation);
@@ -91,6 +114,7 @@ public final class LocalCloud implements AutoCloseable {
             return mesh;
         });
         aws.register(Scoped.rest(appMeshes));
+        aws.register(Scoped.query(elbs));
         aws.register(Scoped.json(this.secrets = new Scoped<>(sc -> new SecretsManagerEmulator(clock, seedOf(sc))
                 .scope(sc))));
         aws.register(Scoped.json(this.autoScalings = new Scoped<>(sc -> {

@@ -10,6 +10,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.appmesh.AppMeshClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryClient;
 
@@ -58,6 +59,11 @@ public final class Sdk {
 
     public static ApplicationAutoScalingClient autoScaling(LocalCloud cloud) {
         return configure(ApplicationAutoScalingClient.builder(), cloud).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+    }
+
+    public static ElasticLoadBalancingV2Client elbv2(LocalCloud cloud) {
+        return configure(ElasticLoadBalancingV2Client.builder(), cloud).httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
     }
 }

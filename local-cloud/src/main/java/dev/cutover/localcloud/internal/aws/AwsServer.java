@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP server on 127.0.0.1 that speaks the AWS JSON 1.1 protocol (dispatched on
- * {@code X-Amz-Target}) and the REST-JSON protocol (dispatched on path prefix), plus plain
+ * {@code X-Amz-Target}), the query protocol (form-encoded {@code POST /}, dispatched on the
+ * {@code Version} parameter, see {@link QueryProtocolService}) and the REST-JSON protocol (dispatched on path prefix), plus plain
  * HTTP handlers (admin, Datadog) mounted on their own prefixes.
  *
  * <p>Every request first passes the {@link RequestGate} (faults, outage switch, throttling); it may
@@ -162,6 +164,7 @@ public final class AwsServer implements AutoCloseable {
     private final Map<String, JsonProtocolService> jsonServices = new ConcurrentHashMap<>();
     private final Map<String, RestJsonService> restServices = new ConcurrentHashMap<>();
     private final Map<String, PlainHandler> plainHandlers = new ConcurrentHashMap<>();
+    private final Map<String, QueryProtocolService> queryServices = new ConcurrentHashMap<>();
     private volatile RequestGate gate = RequestGate.OPEN;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -209,6 +212,11 @@ public final class AwsServer implements AutoCloseable {
         restServices.put(service.pathPrefix(), service);
     }
 
+    /** Registers a query-protocol service (dispatched on the {@code Version} form parameter). */
+    public void register(QueryProtocolService service) {
+        queryServices.put(service.apiVersion(), service);
+    }
+
     public void mount(String pathPrefix, PlainHandler handler) {
         plainHandlers.put(pathPrefix, handler);
     }
@@ -225,6 +233,12 @@ public final class AwsServer implements AutoCloseable {
             try {
                 if (target != null) {
                     handleJson(exchange, target, body);
+                    return;
+                }
+                String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+                if (!queryServices.isEmpty() && "POST".equals(exchange.getRequestMethod()) && path.equals("/")
+                        && contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+                    handleQuery(exchange, body);
                     return;
                 }
                 for (Map.Entry<String, RestJsonService> e : restServices.entrySet()) {
@@ -345,6 +359,50 @@ public final class AwsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The AWS query protocol: {@code Action} and {@code Version} in the form body choose the
+     * operation and the service; the input is typed and checked by the service's shape table; the
+     * result or error goes back as XML (see {@link QueryXml}).
+     */
+    private void handleQuery(HttpExchange exchange, byte[] body) throws IOException {
+        Map<String, String> form = QueryXml.form(body);
+        String version = form.getOrDefault("Version", "");
+        QueryProtocolService service = queryServices.get(version);
+        String requestId = java.util.UUID.randomUUID().toString();
+        if (service == null) {
+            byte[] out = QueryXml.error("", AwsError.badRequest("InvalidAction", "No service answers Version " + version), requestId)
+                    .getBytes(StandardCharsets.UTF_8);
+            send(exchange, 400, "text/xml", out, null);
+            return;
+        }
+        String operation = form.getOrDefault("Action", "");
+        try {
+            RequestContext context = context(exchange);
+            gate.admit(service.serviceName(), operation, context);
+            Optional<ShapeValidator> validator = ShapeValidator.of(service.serviceName());
+            if (validator.isEmpty() || !validator.get().table().hasOperation(operation)) {
+                throw AwsError.badRequest("InvalidAction", "The action " + operation + " is not valid for this web service.");
+            }
+            ObjectNode input = validator.get().table().queryInput(operation, form);
+            validator.get().checkQuery(operation, input);
+            ObjectNode result = service.handle(operation, input, context);
+            if (gate.loseResponse(service.serviceName(), operation, context)) {
+                throw new DropConnection();
+            }
+            send(exchange, 200, "text/xml", QueryXml.response(operation, service.xmlNamespace(), result, requestId)
+                    .getBytes(StandardCharsets.UTF_8), null);
+        } catch (AwsError e) {
+            send(exchange, e.status(), "text/xml", QueryXml.error(service.xmlNamespace(), e, requestId)
+                    .getBytes(StandardCharsets.UTF_8), null);
+        } catch (DropConnection e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("{}.{} failed inside the emulator", service.serviceName(), operation, e);
+            send(exchange, 500, "text/xml", QueryXml.error(service.xmlNamespace(), new AwsError(500, "InternalFailure",
+                    "Internal failure"), requestId).getBytes(StandardCharsets.UTF_8), null);
+        }
+    }
+
     private static RequestContext context(HttpExchange exchange) {
         return new RequestContext(RequestContext.regionOf(exchange.getRequestHeaders().getFirst("Authorization")),
                 exchange.getRequestHeaders());
@@ -352,11 +410,13 @@ public final class AwsServer implements AutoCloseable {
 
     /** Parses a raw query string into decoded multi-valued parameters, in order. */
     public static Map<String, List<String>> query(URI uri) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
         String raw = uri.getRawQuery();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
+        return raw == null ? new LinkedHashMap<>() : decodePairs(raw);
+    }
+
+    /** Decodes {@code k=v&k2=v2} (a query string or a form body) into multi-valued parameters, in order. */
+    public static Map<String, List<String>> decodePairs(String raw) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
         for (String pair : raw.split("&")) {
             if (pair.isEmpty()) {
                 continue;

@@ -127,4 +127,35 @@ public final class Scoped<T> {
             }
         };
     }
+
+    /** A query-protocol service that hands each request to its scope's instance. */
+    public static <S extends QueryProtocolService> QueryProtocolService query(Scoped<S> scoped) {
+        QueryProtocolService first = scoped.defaults();
+        return new QueryProtocolService() {
+            @Override
+            public String apiVersion() {
+                return first.apiVersion();
+            }
+
+            @Override
+            public String signingName() {
+                return first.signingName();
+            }
+
+            @Override
+            public String serviceName() {
+                return first.serviceName();
+            }
+
+            @Override
+            public String xmlNamespace() {
+                return first.xmlNamespace();
+            }
+
+            @Override
+            public ObjectNode handle(String operation, ObjectNode request, AwsServer.RequestContext context) {
+                return scoped.get(Scope.of(context)).handle(operation, request, context);
+            }
+        };
+    }
 }

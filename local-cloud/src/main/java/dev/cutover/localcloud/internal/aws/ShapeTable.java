@@ -134,6 +134,84 @@ public final class ShapeTable {
         return input;
     }
 
+    /**
+     * Builds the input of a query-protocol operation from its form parameters the way the protocol
+     * flattens it (AWS SDK v2 {@code QueryParamMarshaller}; botocore {@code serialize.QuerySerializer}):
+     * {@code A.B=v} is member B of structure A, {@code L.member.N[.X]} is the N-th element (from 1)
+     * of list L, {@code L=} an empty list; scalars are typed by the model (a number that does not
+     * parse stays text, for {@link #check} to report). Parameters the model does not know are dropped
+     * ({@code Action}, {@code Version}).
+     */
+    public ObjectNode queryInput(String operation, Map<String, String> params) {
+        ObjectNode input = AwsJson.object();
+        JsonNode shape = inputShape(operation);
+        if (shape == null) {
+            return input;
+        }
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            queryPut(input, shape, p.getKey().split("\\."), 0, p.getValue());
+        }
+        return (ObjectNode) queryLists(input, shape);
+    }
+
+    private void queryPut(ObjectNode container, JsonNode structure, String[] path, int i, String value) {
+        if (i >= path.length) {
+            return;
+        }
+        JsonNode member = structure.path("members").get(path[i]);
+        if (member == null) {
+            return;
+        }
+        JsonNode shape = shapes.path(member.path("shape").asText());
+        switch (shape.path("type").asText()) {
+            case "structure" -> queryPut(container.with(path[i]), shape, path, i + 1, value);
+            case "list" -> {
+                ObjectNode byIndex = container.with(path[i]); // index -> element until queryLists orders them
+                if (i + 2 >= path.length || !path[i + 1].equals("member")) {
+                    return; // "L=" : an empty list
+                }
+                JsonNode element = shapes.path(shape.path("member").asText());
+                if (element.path("type").asText().equals("structure")) {
+                    queryPut(byIndex.with(path[i + 2]), element, path, i + 3, value);
+                } else if (i + 3 == path.length) {
+                    byIndex.set(path[i + 2], scalar(element, value));
+                }
+            }
+            default -> {
+                if (i + 1 == path.length) {
+                    container.set(path[i], scalar(shape, value));
+                }
+            }
+        }
+    }
+
+    private JsonNode queryLists(JsonNode value, JsonNode shape) {
+        String type = shape.path("type").asText();
+        if (type.equals("structure") && value.isObject()) {
+            ObjectNode out = AwsJson.object();
+            for (Map.Entry<String, JsonNode> f : value.properties()) {
+                JsonNode member = shape.path("members").get(f.getKey());
+                out.set(f.getKey(), member == null ? f.getValue() : queryLists(f.getValue(), shapes.path(member.path("shape").asText())));
+            }
+            return out;
+        }
+        if (type.equals("list") && value.isObject()) {
+            java.util.TreeMap<Integer, JsonNode> ordered = new java.util.TreeMap<>();
+            for (Map.Entry<String, JsonNode> f : value.properties()) {
+                try {
+                    ordered.put(Integer.parseInt(f.getKey()), f.getValue());
+                } catch (NumberFormatException e) {
+                    // not an index: the SDK never sends one
+                }
+            }
+            var array = AwsJson.MAPPER.createArrayNode();
+            JsonNode element = shapes.path(shape.path("member").asText());
+            ordered.values().forEach(v -> array.add(queryLists(v, element)));
+            return array;
+        }
+        return value;
+    }
+
     private static JsonNode scalar(JsonNode shape, String text) {
         String type = shape.path("type").asText();
         try {

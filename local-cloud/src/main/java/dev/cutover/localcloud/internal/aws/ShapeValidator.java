@@ -32,6 +32,10 @@ import java.util.Optional;
  *   <li>Application Auto Scaling: {@code ValidationException} (400), modelled: "An exception was thrown
  *       for a validation issue. Review the available parameters for the API request."
  *       (Application Auto Scaling API Reference, Errors).</li>
+ *   <li>ELBv2 (query): {@code ValidationError} (400), the common error of the query APIs: "The input
+ *       fails to satisfy the constraints specified by an AWS service" (Elastic Load Balancing API
+ *       Reference, Common Errors: ValidationError, HTTP 400); a value that does not parse as its
+ *       type (a priority of {@code abc}) is the same error.</li>
  *   <li>App Mesh (REST-JSON): {@code BadRequestException} (400): "The request syntax was malformed.
  *       Check your request syntax and try again." (AWS App Mesh API Reference, Errors).</li>
  *   <li>ECR: {@code InvalidParameterException} (400), "The specified parameter is invalid. Review the
@@ -44,7 +48,7 @@ import java.util.Optional;
  * A value of the wrong JSON type never reaches validation at AWS: the JSON protocols answer
  * {@code SerializationException} (400), REST-JSON App Mesh its {@code BadRequestException}.
  *
- * <p>Services with a table but no entry here (elbv2, route53, cloudwatch: no emulator yet) are
+ * <p>Services with a table but no entry here (route53, cloudwatch: no emulator yet) are
  * not checked.
  */
 public final class ShapeValidator {
@@ -59,7 +63,8 @@ public final class ShapeValidator {
             "secretsmanager", new Policy(400, "ValidationException"),
             "application-autoscaling", new Policy(400, "ValidationException"),
             "appmesh", new Policy(400, "BadRequestException"),
-            "ecr", new Policy(400, "InvalidParameterException"));
+            "ecr", new Policy(400, "InvalidParameterException"),
+            "elbv2", new Policy(400, "ValidationError"));
 
     private final ShapeTable table;
     private final Policy policy;
@@ -91,6 +96,16 @@ public final class ShapeValidator {
     /** Throws the service's {@link AwsError} when a JSON-protocol request breaks its operation's shape. */
     public void checkJson(String operation, JsonNode request) {
         raise(table.check(operation, request), "SerializationException");
+    }
+
+    /** Throws the service's {@link AwsError} when a query-protocol request (already typed by its table) breaks its shape. */
+    public void checkQuery(String operation, JsonNode request) {
+        raise(table.check(operation, request), policy.type());
+    }
+
+    /** The table this validator checks against. */
+    public ShapeTable table() {
+        return table;
     }
 
     /**

@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -52,6 +53,8 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
     final EcsScheduler scheduler;
     /** Where tasks of services with serviceRegistries are registered (null: nowhere). */
     volatile dev.cutover.localcloud.CloudMap registry;
+    /** Where tasks of services with loadBalancers are registered (null: services with loadBalancers are refused). */
+    volatile TargetGroups targetGroups;
 
     public EcsEmulator(SimClock clock, ImageRegistry images, long seed) {
         this.clock = clock;
@@ -122,6 +125,30 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
      */
     public void serviceRegistry(dev.cutover.localcloud.CloudMap cloudMap) {
         this.registry = cloudMap;
+    }
+
+    /** Registers the tasks of services with {@code loadBalancers} in these ELBv2 target groups. */
+    public void targetGroups(TargetGroups targetGroups) {
+        this.targetGroups = targetGroups;
+    }
+
+    /**
+     * The health an Application Load Balancer's HTTP health check would see at {@code ip}: empty when
+     * no live RUNNING task has that IP (the check times out), else whether its image answers the
+     * check (an image that fails health checks, or a container ECS found UNHEALTHY, fails it).
+     */
+    public Optional<Boolean> healthAt(String ip) {
+        synchronized (lock) {
+            for (Region region : regions.values()) {
+                for (Task t : region.tasks.values()) {
+                    if (ip.equals(t.privateIp) && t.live() && t.lastStatus.equals("RUNNING")) {
+                        boolean failing = t.behavior != null && (t.behavior.healthChecksFail() || t.behavior.crashOnStart());
+                        return Optional.of(!failing && !t.healthStatus.equals("UNHEALTHY"));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     /**
@@ -426,7 +453,7 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         s.serviceRegistries = checkRegistries(r.optArray("serviceRegistries"));
         s.serviceConnectConfiguration = checkServiceConnect(r.optObject("serviceConnectConfiguration"));
         s.deploymentController = r.optObject("deploymentController");
-        s.loadBalancers = r.optArray("loadBalancers");
+        s.loadBalancers = checkLoadBalancers(td, r.optArray("loadBalancers"));
         s.healthCheckGracePeriodSeconds = r.optInt("healthCheckGracePeriodSeconds");
         s.platformVersion = r.optString("platformVersion");
         s.createdAt = now;
@@ -466,6 +493,66 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         return registries;
     }
 
+    /**
+     * A service's {@code loadBalancers} as ECS checks them (ECS API Reference, LoadBalancer; developer
+     * guide, "Use load balancing to distribute Amazon ECS service traffic" and its considerations):
+     * at most 5 target groups per service; each entry names a target group ARN (ALB/NLB), a container
+     * name and a container port; the target group must exist and be associated with a load balancer;
+     * with the {@code awsvpc} network mode its target type must be {@code ip} ("you must choose ip as
+     * the target type, not instance"); the container must be in the task definition with a port mapping
+     * of that container port.
+     */
+    private ArrayNode checkLoadBalancers(TaskDef td, ArrayNode lbs) {
+        if (lbs == null || lbs.isEmpty()) {
+            return lbs;
+        }
+        if (lbs.size() > 5) {
+            throw EcsRequest.invalid("loadBalancers can have at most 5 entries (target groups per service).");
+        }
+        TargetGroups groups = targetGroups;
+        for (JsonNode lb : lbs) {
+            String tg = lb.path("targetGroupArn").asText(null);
+            if (tg == null) {
+                throw EcsRequest.invalid(lb.has("loadBalancerName")
+                        ? "The local cloud emulates Application Load Balancers: loadBalancers[].targetGroupArn must be specified."
+                        : "loadBalancers[].targetGroupArn must be specified.");
+            }
+            String container = lb.path("containerName").asText(null);
+            if (container == null || !lb.path("containerPort").isInt()) {
+                throw EcsRequest.invalid("loadBalancers[].containerName and loadBalancers[].containerPort must be specified.");
+            }
+            java.util.Optional<TargetGroups.Info> info = groups == null ? java.util.Optional.empty() : groups.describe(tg);
+            if (info.isEmpty()) {
+                throw EcsRequest.invalid("The target group with targetGroupArn " + tg + " does not exist.");
+            }
+            if (!info.get().attachedToLoadBalancer()) {
+                throw EcsRequest.invalid("The target group with targetGroupArn " + tg + " does not have an associated load balancer.");
+            }
+            if (td.networkMode.equals("awsvpc") && !info.get().targetType().equals("ip")) {
+                throw EcsRequest.invalid("The provided target group " + tg + " has target type " + info.get().targetType()
+                        + ", which is incompatible with the awsvpc network mode specified in the task definition.");
+            }
+            JsonNode def = null;
+            for (JsonNode c : td.json.path("containerDefinitions")) {
+                if (container.equals(c.path("name").asText())) {
+                    def = c;
+                }
+            }
+            if (def == null) {
+                throw EcsRequest.invalid("The container " + container + " does not exist in the task definition.");
+            }
+            int port = lb.path("containerPort").asInt();
+            boolean mapped = false;
+            for (JsonNode pm : def.path("portMappings")) {
+                mapped |= pm.path("containerPort").asInt(-1) == port;
+            }
+            if (!mapped) {
+                throw EcsRequest.invalid("The container " + container + " did not have a container port " + port + " defined.");
+            }
+        }
+        return lbs;
+    }
+
     private static ObjectNode checkServiceConnect(ObjectNode sc) {
         if (sc != null && !sc.path("enabled").isBoolean()) {
             throw EcsRequest.invalid("serviceConnectConfiguration.enabled must be specified.");
@@ -498,6 +585,12 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         if (r.has("serviceConnectConfiguration")) {
             s.serviceConnectConfiguration = checkServiceConnect(r.optObject("serviceConnectConfiguration"));
             newDeployment = true;
+        }
+        if (r.has("loadBalancers")) {
+            s.loadBalancers = checkLoadBalancers(td, r.optArray("loadBalancers"));
+            newDeployment = true;
+        } else if (td != s.taskDef && s.loadBalancers != null) {
+            checkLoadBalancers(td, s.loadBalancers); // the new revision must still carry the container and port
         }
         if (r.has("healthCheckGracePeriodSeconds")) {
             s.healthCheckGracePeriodSeconds = r.optInt("healthCheckGracePeriodSeconds");

@@ -230,6 +230,8 @@ final class EcsModel {
         String memory;
         /** The Cloud Map service this task is registered in (ECS serviceRegistries), or null. */
         String registeredIn;
+        /** The target groups (ARN|port) this task is registered in (the service's loadBalancers). */
+        final java.util.Set<String> targetGroups = new java.util.LinkedHashSet<>();
         /** The health last reported to Cloud Map for the registration. */
         Boolean registeredHealthy;
         boolean registryWarned;

@@ -57,6 +57,7 @@ final class EcsScheduler {
                 }
             }
             syncRegistries(region);
+            syncTargetGroups(region);
             region.tasks.values().removeIf(t -> t.lastStatus.equals("STOPPED") && t.stoppedAt != null
                     && t.stoppedAt.plus(STOPPED_RETENTION).isBefore(now));
         }
@@ -111,6 +112,45 @@ final class EcsScheduler {
                     // the instance or its Cloud Map service was removed behind ECS's back: register again next tick
                     t.registeredIn = null;
                     t.registeredHealthy = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * Keeps ELBv2 target groups in step with the tasks of services that have {@code loadBalancers}, as
+     * ECS does: a task is registered (its private IP for target type ip, on the entry's container port)
+     * once it is RUNNING and deregistered as soon as it is asked to stop ("When a task stops, ECS
+     * deregisters it from the target group", developer guide, service load balancing); the target
+     * group drains it for its deregistration delay.
+     */
+    private void syncTargetGroups(Region region) {
+        TargetGroups groups = ecs.targetGroups;
+        if (groups == null) {
+            return;
+        }
+        for (Task t : region.tasks.values()) {
+            java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+            if (t.live() && t.lastStatus.equals("RUNNING") && t.deployment != null && t.deployment.service.loadBalancers != null) {
+                for (JsonNode lb : t.deployment.service.loadBalancers) {
+                    wanted.add(lb.path("targetGroupArn").asText() + "|" + lb.path("containerPort").asInt());
+                }
+            }
+            for (java.util.Iterator<String> it = t.targetGroups.iterator(); it.hasNext(); ) {
+                String key = it.next();
+                if (!wanted.contains(key)) {
+                    int bar = key.lastIndexOf('|');
+                    groups.deregister(key.substring(0, bar), t.privateIp, Integer.parseInt(key.substring(bar + 1)));
+                    it.remove();
+                }
+            }
+            for (String key : wanted) {
+                if (!t.targetGroups.contains(key)) {
+                    int bar = key.lastIndexOf('|');
+                    if (groups.register(key.substring(0, bar), t.privateIp, Integer.parseInt(key.substring(bar + 1)),
+                            t.deployment.service.arn)) {
+                        t.targetGroups.add(key);
+                    }
                 }
             }
         }

@@ -8,7 +8,7 @@ import java.util.Map;
  * <p>ECS: the Amazon ECS API Reference, "Request throttling" (see AWS-FACTS.md); operations it does
  * not list share an {@code ecs:other} bucket of 50 / 20. Cloud Map: {@code DiscoverInstances} has
  * its documented 2,000 / 1,000 and answers {@code RequestLimitExceeded}; its other operations, App
- * Mesh, Secrets Manager and Application Auto Scaling publish no bucket sizes, so reads get 50 / 20
+ * Mesh, Secrets Manager, Application Auto Scaling and ELBv2 publish no bucket sizes, so reads get 50 / 20
  * and writes 20 / 10 (Secrets Manager: its documented 10,000 per second for reads, 50 for writes).
  */
 final class ThrottleFamilies {
@@ -71,6 +71,12 @@ final class ThrottleFamilies {
                     return new Family("secretsmanager:list", 100, 100, THROTTLE_STATUS, THROTTLING);
                 }
                 return new Family("secretsmanager:write", 50, 50, THROTTLE_STATUS, THROTTLING);
+            case "elbv2": {
+                // the query protocol's throttling code is Throttling (Elastic Load Balancing API Reference,
+                // Common Errors: "Throttling - The request was denied due to request throttling", 400)
+                Family f = readOrWrite(service, operation);
+                return new Family(f.name(), f.burst(), f.perSecond(), THROTTLE_STATUS, "Throttling");
+            }
             default:
                 return readOrWrite(service, operation);
         }
