@@ -10,9 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.journal.JournalEntry;
 import dev.cutover.journal.JournalStore;
 import dev.cutover.spi.RevisionRef;
-import dev.cutover.time.Scheduler;
-import dev.cutover.time.VirtualScheduler;
-import java.time.Clock;
+import dev.cutover.time.MortalScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,40 +65,6 @@ class CrashResumeFaultTest {
         @Override
         public List<String> deployments() {
             return inner.deployments();
-        }
-    }
-
-    /** The dying process's view of the shared timeline: once dead, nothing it scheduled runs. */
-    static final class MortalScheduler implements Scheduler {
-        private final VirtualScheduler shared;
-        volatile boolean dead;
-
-        MortalScheduler(VirtualScheduler shared) {
-            this.shared = shared;
-        }
-
-        @Override
-        public Clock clock() {
-            return shared.clock();
-        }
-
-        @Override
-        public Cancellable schedule(Duration delay, Runnable task) {
-            return shared.schedule(delay, () -> {
-                if (!dead) {
-                    task.run();
-                }
-            });
-        }
-
-        @Override
-        public void sleep(Duration duration) {
-            shared.sleep(duration);
-        }
-
-        @Override
-        public boolean isVirtual() {
-            return true;
         }
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.CrashResumeFaultTest.DyingJournal;
-import dev.cutover.CrashResumeFaultTest.MortalScheduler;
+import dev.cutover.time.MortalScheduler;
 import dev.cutover.CrashResumeFaultTest.ProcessDeath;
 import dev.cutover.journal.FileJournalStore;
 import dev.cutover.journal.JournalException;

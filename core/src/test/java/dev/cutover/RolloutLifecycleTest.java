@@ -309,7 +309,7 @@ class RolloutLifecycleTest extends RolloutHarness {
             java.nio.file.Path dir) throws java.io.IOException {
         dev.cutover.journal.FileJournalStore files = new dev.cutover.journal.FileJournalStore(dir);
         RevisionRef old = baseline(builder().journal(files).build());
-        CrashResumeFaultTest.MortalScheduler mortal = new CrashResumeFaultTest.MortalScheduler(time);
+        dev.cutover.time.MortalScheduler mortal = new dev.cutover.time.MortalScheduler(time);
         CrashResumeFaultTest.DyingJournal dying = new CrashResumeFaultTest.DyingJournal(files, 6);
         Cutover doomed = builder().journal(dying).scheduler(mortal).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
