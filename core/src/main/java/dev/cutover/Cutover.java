@@ -809,6 +809,22 @@ public final class Cutover implements AutoCloseable {
     }
 
     /**
+     * The scheduler this instance runs deployments on: engines that coordinate several deployments
+     * (release groups) schedule their own work on it, so they follow virtual time in tests.
+     */
+    public Scheduler scheduler() {
+        return rt.scheduler;
+    }
+
+    /**
+     * The journal store deployments are recorded in (also the history); release groups keep their
+     * own journal beside the deployments' there.
+     */
+    public JournalStore journalStore() {
+        return rt.journal;
+    }
+
+    /**
      * Stops every deployment this instance runs at its next safe point (between two actions; an
      * action under way completes), journals why, and waits up to {@code timeout} for them to stop.
      * Nothing that {@link #resume(String)} needs is released: traffic stays where it was, and the
