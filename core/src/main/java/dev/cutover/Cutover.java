@@ -124,6 +124,11 @@ public final class Cutover implements AutoCloseable {
         }
         prepareProviders(releases);
         checkTraffic(releases);
+        if (rt.offers(Capability.COMPUTE)) { // a tag the provider's registry resolves is planned, journaled and run by digest
+            releases = dev.cutover.internal.ImagePinning.pin(releases, rt.provider(Capability.COMPUTE).compute().orElseThrow(),
+                    (env, service) -> histories.get().getOrDefault(env + "/" + service, List.of()).stream()
+                            .filter(h -> "SUCCEEDED".equals(h.outcome()) && !"rollback".equals(h.strategy())).toList());
+        }
         for (Release r : releases) {
             resolveSecrets(r);
         }

@@ -168,6 +168,9 @@ final class IamAudit implements ExecutionInterceptor {
             out.add(ours(r.serviceDeploymentArn()));
         } else if (request instanceof DescribeServiceDeploymentsRequest r) {
             r.serviceDeploymentArns().forEach(a -> out.add(ours(a)));
+        } else if (request instanceof software.amazon.awssdk.services.ecr.model.DescribeImagesRequest r) {
+            out.add("arn:aws:ecr:" + region + ":" + (r.registryId() == null ? ACCOUNT : r.registryId()) + ":repository/"
+                    + r.repositoryName());
         }
         return out;
     }

@@ -58,6 +58,20 @@ public interface Compute extends ResourceCapability {
     }
 
     /**
+     * The digest ({@code sha256:<64 hex>}) the image registry holds now for the release's image tag,
+     * asked at plan time so that the plan shows, the journal records and the revision runs that
+     * digest (a tag moved later changes nothing already planned). Empty when this provider does not
+     * resolve the image's registry (this default: the image deploys by tag as given). Called only for
+     * images not pinned by digest.
+     *
+     * @throws dev.cutover.ValidationException when the registry has no such repository or tag: a
+     *         plan problem, before any change
+     */
+    default java.util.Optional<String> resolveImageDigest(Release release) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * {@link #runTask(RevisionRef, Hook)} at most once per idempotency key ({@code <deployment>/pre-deploy},
      * {@code <deployment>/smoke-test}): a provider whose API takes a client token (ECS RunTask) derives it
      * from the key, so a retry after a lost response returns the task already started instead of

@@ -143,6 +143,9 @@ public final class MainJob {
             cloud.datadog().keys(apiKey, appKey); // the local Datadog accepts the keys this job uses
             cloud.traffic().defaultRate(40);       // requests per second to every service
             cloud.secrets().createSecret("prod/orders/db", "{\"password\":\"local-demo-only\"}");
+            for (String version : List.of("1.4.1", "1.4.2", "1.4.3")) {
+                cloud.images().push(REPO + ":" + version); // what CI pushed to ECR; planning resolves each tag to its digest
+            }
             cloud.images().behave(REPO + ":1.4.1", b -> b.latency(Duration.ofMillis(25), Duration.ofMillis(140)));
             cloud.images().behave(REPO + ":1.4.2", b -> b.latency(Duration.ofMillis(20), Duration.ofMillis(120)));
             cloud.images().behave(REPO + ":1.4.3", ImageBehavior.builder().errorRate(0.12)

@@ -46,6 +46,16 @@ public interface Images {
      */
     Images push(String image, String digest);
 
+    /**
+     * Pushes an image under its tag as a CI job would, with the digest {@link #digestOf} gives the
+     * reference now (for a tag the registry does not hold yet: the SHA-256 of the reference text).
+     * A private ECR reference ({@code <account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>}) lands in
+     * that ECR repository, which ECR's DescribeImages then answers.
+     */
+    default Images push(String image) {
+        return push(image, digestOf(image));
+    }
+
     /** The behaviour an image has now. */
     ImageBehavior behaviorOf(String image);
 

@@ -11,8 +11,8 @@ import java.util.Map;
  * <p>ECS: the Amazon ECS API Reference, "Request throttling" (one bucket per group; the family is
  * named after the group's first operation, e.g. {@code ecs.RegisterTaskDefinition} covers
  * RegisterTaskDefinition and DeregisterTaskDefinition). Cloud Map documents only DiscoverInstances
- * (2,000 burst, 1,000 per second); App Mesh, the rest of Cloud Map and Application Auto Scaling
- * publish no bucket sizes, so reads get a conservative 50 / 20 and writes 20 / 10. Secrets Manager's
+ * (2,000 burst, 1,000 per second); App Mesh, the rest of Cloud Map, Application Auto Scaling and
+ * Amazon ECR's DescribeImages publish no bucket sizes, so reads get a conservative 50 / 20 and writes 20 / 10. Secrets Manager's
  * DescribeSecret is documented at 10,000 per second.
  */
 public final class ApiFamilies {
@@ -40,6 +40,7 @@ public final class ApiFamilies {
         LIMITS.put("secretsmanager.DescribeSecret", new RateLimit(10000, 10000));
         LIMITS.put("application-autoscaling.read", new RateLimit(50, 20));
         LIMITS.put("application-autoscaling.write", new RateLimit(20, 10));
+        LIMITS.put("ecr.read", new RateLimit(50, 20));
     }
 
     private ApiFamilies() {

@@ -34,6 +34,7 @@ public final class AwsClients implements AutoCloseable {
         private final ServiceDiscoveryClient cloudMap;
         private final SecretsManagerClient secrets;
         private final ApplicationAutoScalingClient autoScaling;
+        private final software.amazon.awssdk.services.ecr.EcrClient ecr;
 
         private Regional(AwsClients c, Region r) {
             this.ecs = c.configure(EcsClient.builder(), r).build();
@@ -41,6 +42,7 @@ public final class AwsClients implements AutoCloseable {
             this.cloudMap = c.configure(ServiceDiscoveryClient.builder(), r).build();
             this.secrets = c.configure(SecretsManagerClient.builder(), r).build();
             this.autoScaling = c.configure(ApplicationAutoScalingClient.builder(), r).build();
+            this.ecr = c.configure(software.amazon.awssdk.services.ecr.EcrClient.builder(), r).build();
         }
 
         public EcsClient ecs() {
@@ -63,7 +65,13 @@ public final class AwsClients implements AutoCloseable {
             return autoScaling;
         }
 
+        /** Amazon ECR (image tags resolved to digests at plan time). */
+        public software.amazon.awssdk.services.ecr.EcrClient ecr() {
+            return ecr;
+        }
+
         private void close() {
+            ecr.close();
             ecs.close();
             appMesh.close();
             cloudMap.close();

@@ -88,6 +88,10 @@ public final class AwsRuntime {
         return calls.call("secretsmanager", operation, call);
     }
 
+    public <T> T ecr(String operation, Supplier<T> call) {
+        return calls.call("ecr", operation, call);
+    }
+
     public <T> T autoScaling(String operation, Supplier<T> call) {
         return calls.call("application-autoscaling", operation, call);
     }

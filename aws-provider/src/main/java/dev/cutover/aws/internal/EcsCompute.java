@@ -69,6 +69,7 @@ public final class EcsCompute implements Compute {
     private final CloudMapDiscovery discovery;
     private final SecretsManagerSecrets secrets;
     private final AutoScalingCapability scaling;
+    private final EcrImages ecr;
 
     public EcsCompute(AwsRuntime rt, AppMeshTraffic traffic, CloudMapDiscovery discovery, SecretsManagerSecrets secrets,
             AutoScalingCapability scaling) {
@@ -77,6 +78,13 @@ public final class EcsCompute implements Compute {
         this.discovery = discovery;
         this.secrets = secrets;
         this.scaling = scaling;
+        this.ecr = new EcrImages(rt);
+    }
+
+    /** A private Amazon ECR image's tag, resolved to its digest with ecr:DescribeImages ({@link EcrImages}). */
+    @Override
+    public Optional<String> resolveImageDigest(dev.cutover.Release release) {
+        return ecr.resolve(release);
     }
 
     // ------------------------------------------------------------------ observe / apply

@@ -107,6 +107,9 @@ public final class Permissions {
             allow(deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions");
         }
         secrets(TaskDefs.secretReferences(release)); // planning resolves them (service secrets, log keys), whatever the plan changes
+        // planning resolves a private ECR image's tag to its digest (EcrImages)
+        EcrImages.ecr(s.image()).ifPresent(e -> allow("arn:" + settings.partition() + ":ecr:" + e[1] + ":" + e[0] + ":repository/"
+                + e[2], "ecr:DescribeImages"));
         boolean rollout = operations;
         for (Change c : changes) {
             if (c.isNoOp()) {
