@@ -272,15 +272,15 @@ final class GroupRun implements GroupDeployment {
                 if (aborted.contains(name)) {
                     continue; // an abort in its rollback window returns it; wait for that
                 }
-                memberFinished(m, MemberStatus.SUCCEEDED, "");
+                memberFinished(m, MemberStatus.SUCCEEDED, m.detail); // a member deployed again keeps saying why
             } else if (ds == DeploymentStatus.STOPPED) {
                 stop("member " + name + " stopped (" + d.statusReason() + "); resume the group with "
                         + "ReleaseCoordinator.resume(\"" + state.id + "\")");
                 return false;
             } else if (ds.isTerminal()) {
                 if (redeployAfterResume.remove(name) && ds == DeploymentStatus.ROLLED_BACK && failure() == null) {
-                    String why = "its rollout was interrupted by a crash; resume returned it to its previous revision ("
-                            + d.id() + "), so it is deployed again";
+                    String why = "deployed again: its rollout " + d.id() + " was interrupted by a crash, and resume "
+                            + "returned it to its previous revision";
                     journal("member-restarting", Map.of("member", name, "deployment", d.id(), "detail", why));
                     m.status = MemberStatus.PENDING;
                     m.deployment = "";
