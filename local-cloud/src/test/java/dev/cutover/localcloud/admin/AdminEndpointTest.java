@@ -93,6 +93,7 @@ class AdminEndpointTest {
     void readsAndAdvancesTheVirtualClock() throws Exception {
         JsonNode clock = JSON.readTree(send("GET", "/_localcloud/clock", null).body());
         assertThat(clock.path("virtual").asBoolean()).isTrue();
+        assertThat(clock.path("speed").asDouble()).as("a virtual clock runs at speed 1 of its own").isEqualTo(1.0);
         Instant before = Instant.parse(clock.path("now").asText());
         HttpResponse<String> advanced = send("POST", "/_localcloud/clock/advance?seconds=600", null);
         assertThat(advanced.statusCode()).isEqualTo(200);

@@ -30,7 +30,8 @@ import java.util.Map;
  *       {@code {"service":"ecs","lostResponseRate":0.05}}, {@code {"throttling":false}}, {@code {"reset":true}}</li>
  *   <li>{@code POST /_localcloud/traffic} {@code {"service":"orders","rate":50}} or {@code {"defaultRate":5}}</li>
  *   <li>{@code GET /_localcloud/traffic?cluster=prod&service=orders&seconds=60}</li>
- *   <li>{@code POST /_localcloud/clock/advance?seconds=600} (virtual clock only), {@code GET /_localcloud/clock}</li>
+ *   <li>{@code POST /_localcloud/clock/advance?seconds=600} (virtual clock only), {@code GET /_localcloud/clock}
+ *       ({@code {"now":...,"virtual":...,"speed":...}})</li>
  * </ul>
  */
 public final class AdminEndpoint implements AwsServer.PlainHandler {
@@ -62,7 +63,7 @@ public final class AdminEndpoint implements AwsServer.PlainHandler {
                 case "POST /traffic" -> setTraffic(in);
                 case "GET /traffic" -> stats(query);
                 case "GET /clock" -> ok(JSON.createObjectNode().put("now", clock.instant().toString())
-                        .put("virtual", clock.isVirtual()));
+                        .put("virtual", clock.isVirtual()).put("speed", clock.speed()));
                 case "POST /clock/advance" -> advance(query);
                 default -> error(404, "no admin operation " + method + " " + path);
             };
