@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CliProcessIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders";
+    // outside private ECR, so planning needs no image pushed to the running local cloud's ECR
+    private static final String IMAGE = "ghcr.io/acme/orders";
 
     @TempDir
     Path dir;

@@ -58,9 +58,9 @@ class DescriptorTest {
 
     @Test
     void theJsonDescriptorReadsTheSameWayAndTheImageCanComeFromTheCommandLine() {
-        Descriptor d = Descriptor.read(resource("local.json"), "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:2.0.0");
+        Descriptor d = Descriptor.read(resource("local.json"), "ghcr.io/acme/orders:2.0.0");
         Release r = d.release("stage");
-        assertThat(r.service().image().toString()).isEqualTo("123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:2.0.0");
+        assertThat(r.service().image().toString()).isEqualTo("ghcr.io/acme/orders:2.0.0");
         assertThat(r.strategy()).isEqualTo(canary().steps(50, 100).bake(Duration.ofMinutes(2)));
     }
 

@@ -77,7 +77,7 @@ public final class Session implements AutoCloseable {
     /**
      * Opens a session.
      *
-     * @param releases the releases the command will plan (an embedded local cloud creates the secrets they reference)
+     * @param releases the releases the command will plan (an embedded local cloud holds their images and the secrets they reference)
      */
     public static Session open(Target target, Path stateDir, PrintStream progress, List<Release> releases,
             Function<String, String> settings) {
@@ -98,6 +98,7 @@ public final class Session implements AutoCloseable {
             LocalCloud cloud = LocalCloud.builder().clock(clock).start();
             for (Release r : releases) {
                 seedSecrets(cloud, r);
+                cloud.images().push(r.service().image().toString());   // what CI would have pushed to its ECR
             }
             AwsProvider aws = localAws(cloud.endpoint(), time.clock(), time::sleep);
             b.provider(aws).scheduler(time).locks(new FileLocks(stateDir.resolve("locks"), time.clock()))
@@ -165,7 +166,7 @@ public final class Session implements AutoCloseable {
                 .apiKey(Datadog.DEFAULT_API_KEY).applicationKey(Datadog.DEFAULT_APPLICATION_KEY).build();
     }
 
-    /** The embedded cloud starts empty: it holds a placeholder for every secret the release references by name. */
+    /** The embedded cloud starts empty: it holds a placeholder for every secret the release references by name (and its image, pushed above). */
     private static void seedSecrets(LocalCloud cloud, Release r) {
         java.util.Set<String> refs = new java.util.TreeSet<>(r.service().secrets().values());
         r.service().logs().or(() -> r.environment().logs()).ifPresent(l -> {
