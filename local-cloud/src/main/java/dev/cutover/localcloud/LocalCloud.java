@@ -115,6 +115,9 @@ public final class LocalCloud implements AutoCloseable {
         });
         aws.register(Scoped.rest(appMeshes));
         aws.register(Scoped.query(elbs));
+        // CloudWatch: custom metrics, the traffic simulator's per-revision metrics, alarms (per account and Region)
+        aws.register(Scoped.query(new Scoped<>(sc -> new dev.cutover.localcloud.internal.cloudwatch.CloudWatchEmulator(clock, traffic)
+                .scope(sc))));
         aws.register(Scoped.json(this.secrets = new Scoped<>(sc -> new SecretsManagerEmulator(clock, seedOf(sc))
                 .scope(sc))));
         aws.register(Scoped.json(this.autoScalings = new Scoped<>(sc -> {

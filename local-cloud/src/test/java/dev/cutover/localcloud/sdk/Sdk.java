@@ -57,6 +57,13 @@ public final class Sdk {
                 .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
     }
 
+    /** A CloudWatch client (the SDK speaks the AWS query protocol to it). */
+    public static software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch(LocalCloud cloud) {
+        return configure(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder(), cloud)
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
+    }
+
     public static ApplicationAutoScalingClient autoScaling(LocalCloud cloud) {
         return configure(ApplicationAutoScalingClient.builder(), cloud).httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();

@@ -38,6 +38,9 @@ import java.util.Optional;
  *       type (a priority of {@code abc}) is the same error.</li>
  *   <li>App Mesh (REST-JSON): {@code BadRequestException} (400): "The request syntax was malformed.
  *       Check your request syntax and try again." (AWS App Mesh API Reference, Errors).</li>
+ *   <li>CloudWatch (query protocol): {@code InvalidParameterValue} (400), modelled as
+ *       InvalidParameterValueException: "The value of an input parameter is bad or out-of-range."
+ *       (Amazon CloudWatch API Reference, Errors; botocore cloudwatch model: code InvalidParameterValue).</li>
  *   <li>ECR: {@code InvalidParameterException} (400), "The specified parameter is invalid. Review the
  *       available parameters for the API request." (Amazon ECR API Reference, Errors); observed for a
  *       repository name outside the model's pattern: "InvalidParameterException: Invalid parameter at
@@ -64,7 +67,8 @@ public final class ShapeValidator {
             "application-autoscaling", new Policy(400, "ValidationException"),
             "appmesh", new Policy(400, "BadRequestException"),
             "ecr", new Policy(400, "InvalidParameterException"),
-            "elbv2", new Policy(400, "ValidationError"));
+            "elbv2", new Policy(400, "ValidationError"),
+            "cloudwatch", new Policy(400, "InvalidParameterValue"));
 
     private final ShapeTable table;
     private final Policy policy;
