@@ -79,6 +79,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     private final CloudMapDiscovery discovery;
     private final SecretsManagerSecrets secrets;
     private final AutoScalingCapability scaling;
+    private final dev.cutover.aws.internal.CloudWatchSource cloudWatch;
 
     private AwsProvider(Builder b) {
         String region = b.region != null ? b.region : new DefaultAwsRegionProviderChain().getRegion().id();
@@ -97,6 +98,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         this.discovery = caps.discovery();
         this.secrets = caps.secrets();
         this.scaling = caps.scaling();
+        this.cloudWatch = b.cloudWatch == null ? null : new dev.cutover.aws.internal.CloudWatchSource(runtime, b.cloudWatch);
     }
 
     /** Starts a provider description; every setting has a default except what AWS itself needs (region, network). */
@@ -161,6 +163,15 @@ public final class AwsProvider implements Provider, AutoCloseable {
         return Optional.of(scaling);
     }
 
+    /**
+     * The CloudWatch metric source when {@link Builder#cloudWatchMetrics} configured one (then the
+     * provider offers METRICS and Cutover measures metric gates with it), else empty.
+     */
+    @Override
+    public Optional<dev.cutover.analysis.MetricSource> metrics() {
+        return Optional.ofNullable(cloudWatch);
+    }
+
     @Override
     public boolean isRetryable(Throwable failure) {
         return AwsErrors.isRetryable(failure);
@@ -185,8 +196,10 @@ public final class AwsProvider implements Provider, AutoCloseable {
     public List<PolicyStatement> requiredPermissions(Plan plan) {
         runtime.layouts().learn(plan.release());
         String env = plan.release().environment().name();
-        return Permissions.of(settings, runtime.layouts().of(env), plan.release(), plan.changes(),
-                runtime.layouts().migratingFrom(env, plan.release().service().name()).orElse(null));
+        List<PolicyStatement> out = new ArrayList<>(Permissions.of(settings, runtime.layouts().of(env), plan.release(),
+                plan.changes(), runtime.layouts().migratingFrom(env, plan.release().service().name()).orElse(null)));
+        out.addAll(cloudWatchPermissions(plan.release()));
+        return out;
     }
 
     /**
@@ -199,8 +212,19 @@ public final class AwsProvider implements Provider, AutoCloseable {
         Objects.requireNonNull(release, "release");
         runtime.layouts().learn(release);
         String env = release.environment().name();
-        return Permissions.operations(settings, runtime.layouts().of(env), release,
-                runtime.layouts().migratingFrom(env, release.service().name()).orElse(null));
+        List<PolicyStatement> out = new ArrayList<>(Permissions.operations(settings, runtime.layouts().of(env), release,
+                runtime.layouts().migratingFrom(env, release.service().name()).orElse(null)));
+        out.addAll(cloudWatchPermissions(release)); // a resumed rollout analyses again
+        return out;
+    }
+
+    /** What the CloudWatch metric source calls for the release's gates, in its environment's Region. */
+    private List<PolicyStatement> cloudWatchPermissions(dev.cutover.Release release) {
+        if (cloudWatch == null) {
+            return List.of();
+        }
+        String region = runtime.layouts().of(release.environment().name()).region();
+        return cloudWatch.permissions(release, settings.inRegion(region).partition(), region, settings.accountId());
     }
 
     /**
@@ -281,8 +305,26 @@ public final class AwsProvider implements Provider, AutoCloseable {
         private int observeConcurrency = 4;
         private String envoyImage = dev.cutover.aws.internal.TaskDefs.DEFAULT_ENVOY_IMAGE;
         private final List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors = new ArrayList<>();
+        private CloudWatchMetrics cloudWatch;
 
         private Builder() {
+        }
+
+        /**
+         * Measures metric gates from CloudWatch ({@code GetMetricData}, {@code DescribeAlarms} for
+         * {@link CloudWatchMetrics#alarmNotFiring alarm gates}) in each environment's Region: the
+         * provider then offers METRICS. Off by default.
+         */
+        public Builder cloudWatchMetrics(CloudWatchMetrics metrics) {
+            this.cloudWatch = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /** {@link #cloudWatchMetrics(CloudWatchMetrics)} from the defaults changed by {@code metrics}. */
+        public Builder cloudWatchMetrics(java.util.function.Consumer<CloudWatchMetrics.Builder> metrics) {
+            CloudWatchMetrics.Builder b = CloudWatchMetrics.builder();
+            Objects.requireNonNull(metrics, "metrics").accept(b);
+            return cloudWatchMetrics(b.build());
         }
 
         /**

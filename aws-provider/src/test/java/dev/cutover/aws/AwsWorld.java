@@ -172,6 +172,11 @@ final class AwsWorld implements AutoCloseable {
         }
 
         @Override
+        public java.util.Optional<dev.cutover.analysis.MetricSource> metrics() {
+            return delegate.metrics();
+        }
+
+        @Override
         public boolean isRetryable(Throwable failure) {
             return delegate.isRetryable(failure);
         }

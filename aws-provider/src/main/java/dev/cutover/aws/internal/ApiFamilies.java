@@ -41,6 +41,9 @@ public final class ApiFamilies {
         LIMITS.put("application-autoscaling.read", new RateLimit(50, 20));
         LIMITS.put("application-autoscaling.write", new RateLimit(20, 10));
         LIMITS.put("ecr.read", new RateLimit(50, 20));
+        // CloudWatch service quotas: GetMetricData 50 transactions per second, DescribeAlarms 9 per second
+        LIMITS.put("cloudwatch.GetMetricData", new RateLimit(50, 50));
+        LIMITS.put("cloudwatch.read", new RateLimit(9, 9));
     }
 
     private ApiFamilies() {
@@ -70,6 +73,8 @@ public final class ApiFamilies {
                 return service + (isRead(operation) ? ".read" : ".write");
             case "secretsmanager":
                 return "secretsmanager.DescribeSecret";
+            case "cloudwatch":
+                return operation.equals("GetMetricData") ? "cloudwatch.GetMetricData" : "cloudwatch.read";
             default:
                 return service + (isRead(operation) ? ".read" : ".write");
         }

@@ -35,6 +35,7 @@ public final class AwsClients implements AutoCloseable {
         private final SecretsManagerClient secrets;
         private final ApplicationAutoScalingClient autoScaling;
         private final software.amazon.awssdk.services.ecr.EcrClient ecr;
+        private final software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch;
 
         private Regional(AwsClients c, Region r) {
             this.ecs = c.configure(EcsClient.builder(), r).build();
@@ -43,6 +44,7 @@ public final class AwsClients implements AutoCloseable {
             this.secrets = c.configure(SecretsManagerClient.builder(), r).build();
             this.autoScaling = c.configure(ApplicationAutoScalingClient.builder(), r).build();
             this.ecr = c.configure(software.amazon.awssdk.services.ecr.EcrClient.builder(), r).build();
+            this.cloudWatch = c.configure(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder(), r).build();
         }
 
         public EcsClient ecs() {
@@ -70,7 +72,13 @@ public final class AwsClients implements AutoCloseable {
             return ecr;
         }
 
+        /** CloudWatch (the metric source's GetMetricData and DescribeAlarms). */
+        public software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch() {
+            return cloudWatch;
+        }
+
         private void close() {
+            cloudWatch.close();
             ecr.close();
             ecs.close();
             appMesh.close();

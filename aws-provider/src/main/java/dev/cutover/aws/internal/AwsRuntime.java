@@ -88,6 +88,10 @@ public final class AwsRuntime {
         return calls.call("secretsmanager", operation, call);
     }
 
+    public <T> T cloudWatch(String operation, Supplier<T> call) {
+        return calls.call("cloudwatch", operation, call);
+    }
+
     public <T> T ecr(String operation, Supplier<T> call) {
         return calls.call("ecr", operation, call);
     }
