@@ -115,6 +115,9 @@ public final class LocalCloud implements AutoCloseable {
         });
         aws.register(Scoped.rest(appMeshes));
         aws.register(Scoped.query(elbs));
+        // Route 53 (global, REST-XML under /2013-04-01/): hosted zones and record sets per account
+        aws.mount(dev.cutover.localcloud.internal.route53.Route53Emulator.PREFIX,
+                new dev.cutover.localcloud.internal.route53.Route53Emulator(clock, seed));
         // CloudWatch: custom metrics, the traffic simulator's per-revision metrics, alarms (per account and Region)
         aws.register(Scoped.query(new Scoped<>(sc -> new dev.cutover.localcloud.internal.cloudwatch.CloudWatchEmulator(clock, traffic)
                 .scope(sc))));
