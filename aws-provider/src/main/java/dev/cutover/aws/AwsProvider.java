@@ -29,8 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
@@ -64,6 +69,24 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  * cloud's {@code SimClock} — a provider on the cloud's clock under Cutover's default (system)
  * scheduler never sees time move, and its deployments stall.
  *
+ * <p>SDK-style client configuration applies to every SDK client (ECS, App Mesh, Cloud Map, Secrets
+ * Manager, Application Auto Scaling, ECR, CloudWatch) in every Region the provider uses:
+ *
+ * <pre>{@code
+ * AwsProvider aws = AwsProvider.builder()
+ *     .region("eu-west-1")
+ *     .overrideConfiguration(o -> o
+ *         .apiCallTimeout(Duration.ofSeconds(30))                // any ClientOverrideConfiguration setting but retries
+ *         .putHeader("x-team", "shop")
+ *         .addExecutionInterceptor(new AuditInterceptor()))
+ *     .proxy(p -> p.endpoint(URI.create("http://proxy.internal:3128")).addNonProxyHost("169.254.169.254"))
+ *     .build();
+ * }</pre>
+ *
+ * Or hand it your own HTTP client: {@link Builder#httpClient(SdkHttpClient)} (you close it, after the
+ * provider) or {@link Builder#httpClientBuilder(SdkHttpClient.Builder)} (the provider builds one client
+ * from it and closes it). Only the URLConnection client is on the class path by default.
+ *
  * <p>The SDK's own retries are off: every call goes through Cutover's guarded executor (see
  * {@link ProviderContext#call}), under the API family whose AWS rate limit {@link #rateLimits()}
  * declares. Failures surface as {@link AwsProviderException} with the AWS error code and message.
@@ -86,8 +109,11 @@ public final class AwsProvider implements Provider, AutoCloseable {
         this.settings = new AwsSettings(region, b.accountId, b.logGroupPrefix, b.createLogGroup, b.taskRole, b.executionRole,
                 b.revisionRetention, b.keepWarm, b.subnets, b.securityGroups, b.assignPublicIp, b.vpcId, b.pollInterval,
                 b.operationTimeout, b.envoyImage);
+        SdkHttpClient http = b.sdkHttpClient != null ? b.sdkHttpClient
+                : b.sdkHttpClientBuilder != null ? b.sdkHttpClientBuilder.build()
+                : AwsClients.httpClient(b.httpClient != null ? b.httpClient : HttpClientType.URL_CONNECTION, b.proxy);
         this.clients = new AwsClients(region, b.credentials != null ? b.credentials : DefaultCredentialsProvider.builder().build(),
-                b.endpointOverride, b.httpClient, b.interceptors);
+                b.endpointOverride, http, b.sdkHttpClient == null, b.overrides, b.interceptors);
         this.calls = new AwsCalls(ProviderContext.direct(b.clock));
         this.runtime = new AwsRuntime(settings, clients, calls, b.sleeper);
         b.environments.forEach(runtime.layouts()::learn);
@@ -269,7 +295,10 @@ public final class AwsProvider implements Provider, AutoCloseable {
         return settings.revisionRetention();
     }
 
-    /** Closes the SDK clients and their HTTP client. */
+    /**
+     * Closes the SDK clients and the HTTP client the provider built; an HTTP client passed to
+     * {@link Builder#httpClient(SdkHttpClient)} stays open (its owner closes it).
+     */
     @Override
     public void close() {
         clients.close();
@@ -285,7 +314,11 @@ public final class AwsProvider implements Provider, AutoCloseable {
         private String region;
         private AwsCredentialsProvider credentials;
         private URI endpointOverride;
-        private HttpClientType httpClient = HttpClientType.URL_CONNECTION;
+        private HttpClientType httpClient;   // null: URL_CONNECTION unless another client is given
+        private SdkHttpClient sdkHttpClient;
+        private SdkHttpClient.Builder<?> sdkHttpClientBuilder;
+        private Consumer<ProxyConfiguration.Builder> proxy;
+        private Consumer<ClientOverrideConfiguration.Builder> overrides = o -> { };
         private String accountId = "*";
         private String logGroupPrefix = "/cutover";
         private boolean createLogGroup = true;
@@ -304,7 +337,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         private final List<Environment> environments = new ArrayList<>();
         private int observeConcurrency = 4;
         private String envoyImage = dev.cutover.aws.internal.TaskDefs.DEFAULT_ENVOY_IMAGE;
-        private final List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors = new ArrayList<>();
+        private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
         private CloudWatchMetrics cloudWatch;
 
         private Builder() {
@@ -331,8 +364,58 @@ public final class AwsProvider implements Provider, AutoCloseable {
          * Adds an SDK execution interceptor to every client of every Region (e.g. to audit the calls
          * made, as the tests do to check the plans' IAM policies against the calls).
          */
-        public Builder addInterceptor(software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor) {
+        public Builder addInterceptor(ExecutionInterceptor interceptor) {
             this.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Customizes the SDK's {@link ClientOverrideConfiguration} of every client in every Region, as the
+         * SDK's own client builders do: API call and attempt timeouts, headers, execution interceptors,
+         * execution attributes, metric publishers, advanced options. Replaces an earlier customizer.
+         * Cutover's settings are applied after it: SDK retries stay off, so setting a retry strategy,
+         * policy or mode here is an error at {@link #build()} (the guarded executor retries every call);
+         * with an {@link #endpointOverride} Cloud Map's host prefix stays disabled; interceptors added
+         * with {@link #addInterceptor} run after the ones added here.
+         */
+        public Builder overrideConfiguration(Consumer<ClientOverrideConfiguration.Builder> overrides) {
+            this.overrides = Objects.requireNonNull(overrides, "overrideConfiguration");
+            return this;
+        }
+
+        /**
+         * An HTTP client that every SDK client of the provider shares, instead of one the provider
+         * builds. The caller owns it: {@link AwsProvider#close()} leaves it open, so close it yourself
+         * after the provider. Its proxy, TLS and pool settings are its own ({@link #proxy} does not
+         * apply). Exclusive with {@link #httpClient(HttpClientType)} and {@link #httpClientBuilder}.
+         */
+        public Builder httpClient(SdkHttpClient httpClient) {
+            this.sdkHttpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
+        /**
+         * A builder of the HTTP client (e.g. {@code ApacheHttpClient.builder().maxConnections(20)}): the
+         * provider builds one client from it, shares it between its SDK clients and closes it with
+         * itself. Exclusive with {@link #httpClient(HttpClientType)} and {@link #httpClient(SdkHttpClient)}.
+         */
+        public Builder httpClientBuilder(SdkHttpClient.Builder<?> builder) {
+            this.sdkHttpClientBuilder = Objects.requireNonNull(builder, "httpClientBuilder");
+            return this;
+        }
+
+        /**
+         * The HTTPS/HTTP proxy of the default URLConnection HTTP client (default: the SDK's, which reads
+         * the JVM's {@code http(s).proxyHost} system properties). For another client, configure the proxy
+         * on it and pass it with {@link #httpClientBuilder} or {@link #httpClient(SdkHttpClient)}. The
+         * proxy password is never logged.
+         *
+         * <pre>{@code
+         * .proxy(p -> p.endpoint(URI.create("http://proxy.internal:3128")).username("deploy").password(secret))
+         * }</pre>
+         */
+        public Builder proxy(Consumer<ProxyConfiguration.Builder> proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
             return this;
         }
 
@@ -369,7 +452,10 @@ public final class AwsProvider implements Provider, AutoCloseable {
             return this;
         }
 
-        /** The SDK HTTP client (default {@link HttpClientType#URL_CONNECTION}). */
+        /**
+         * The SDK HTTP client the provider builds and closes (default {@link HttpClientType#URL_CONNECTION}).
+         * Exclusive with {@link #httpClient(SdkHttpClient)} and {@link #httpClientBuilder}.
+         */
         public Builder httpClient(HttpClientType httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
             return this;
@@ -511,7 +597,36 @@ public final class AwsProvider implements Provider, AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds the provider; its SDK clients are created per Region on first use.
+         *
+         * @throws IllegalArgumentException naming every conflicting HTTP client and override setting at once
+         */
         public AwsProvider build() {
+            List<String> problems = new ArrayList<>();
+            List<String> clients = new ArrayList<>();
+            if (httpClient != null) {
+                clients.add("httpClient(HttpClientType." + httpClient + ")");
+            }
+            if (sdkHttpClient != null) {
+                clients.add("httpClient(SdkHttpClient)");
+            }
+            if (sdkHttpClientBuilder != null) {
+                clients.add("httpClientBuilder(...)");
+            }
+            if (clients.size() > 1) {
+                problems.add("httpClient: " + String.join(" and ", clients) + " both choose the HTTP client; keep one");
+            }
+            if (proxy != null && (sdkHttpClient != null || sdkHttpClientBuilder != null
+                    || (httpClient != null && httpClient != HttpClientType.URL_CONNECTION))) {
+                problems.add("proxy: configures the URLConnection HTTP client, but " + clients.get(0)
+                        + " chooses another; set the proxy on that client instead");
+            }
+            problems.addAll(AwsClients.overrideProblems(overrides));
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("AwsProvider: " + problems.size() + (problems.size() == 1 ? " problem" : " problems")
+                        + "\n  - " + String.join("\n  - ", problems));
+            }
             return new AwsProvider(this);
         }
     }

@@ -22,6 +22,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  *   <tr><td>{@code aws.profile}</td><td>a named profile instead of the default credentials chain</td></tr>
  *   <tr><td>{@code aws.access-key-id}, {@code aws.secret-access-key}</td><td>static credentials (local cloud)</td></tr>
  *   <tr><td>{@code aws.http-client}</td><td>{@code url-connection} (default) or {@code apache}</td></tr>
+ *   <tr><td>{@code aws.proxy}, {@code aws.non-proxy-hosts}</td><td>the URLConnection client's proxy
+ *       ({@code http://proxy.internal:3128}) and comma-separated hosts that bypass it</td></tr>
  *   <tr><td>{@code aws.account-id}</td><td>account id for ARNs</td></tr>
  *   <tr><td>{@code aws.log-group-prefix}, {@code aws.create-log-group}</td><td>awslogs settings</td></tr>
  *   <tr><td>{@code aws.task-role}, {@code aws.execution-role}</td><td>default role ARNs</td></tr>
@@ -50,6 +52,10 @@ public final class AwsProviderFactory implements ProviderFactory {
         config.find("aws.region").ifPresent(b::region);
         config.find("aws.endpoint").map(URI::create).ifPresent(b::endpointOverride);
         config.find("aws.http-client").map(HttpClientType::parse).ifPresent(b::httpClient);
+        config.find("aws.proxy").map(URI::create).ifPresent(proxy -> b.proxy(p -> {
+            p.endpoint(proxy);
+            config.find("aws.non-proxy-hosts").map(AwsProviderFactory::list).map(java.util.Set::of).ifPresent(p::nonProxyHosts);
+        }));
         String key = config.get("aws.access-key-id");
         String secret = config.get("aws.secret-access-key");
         if (key != null && secret != null) {

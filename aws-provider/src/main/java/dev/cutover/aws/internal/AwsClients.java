@@ -3,14 +3,18 @@ package dev.cutover.aws.internal;
 import dev.cutover.aws.HttpClientType;
 import java.lang.reflect.Method;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
@@ -21,9 +25,11 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryClient;
 
 /**
  * The SDK clients of the provider, one set per AWS Region (one provider serves environments in many
- * Regions), created on first use and closed with the provider, all sharing one HTTP client, with
- * the SDK's own retries turned off (the guarded executor is the only retry layer) and, with an
- * endpoint override, Cloud Map's {@code data-} host prefix disabled.
+ * Regions), created on first use and closed with the provider, all sharing one HTTP client and one
+ * override configuration (the caller's, then Cutover's: the SDK's own retries turned off — the
+ * guarded executor is the only retry layer —, with an endpoint override Cloud Map's {@code data-}
+ * host prefix disabled, and the caller's interceptors). An HTTP client the caller passed in stays
+ * open when the provider closes; one the provider built is closed with it.
  */
 public final class AwsClients implements AutoCloseable {
 
@@ -89,6 +95,7 @@ public final class AwsClients implements AutoCloseable {
     }
 
     private final SdkHttpClient http;
+    private final boolean ownsHttp;
     private final String defaultRegion;
     private final AwsCredentialsProvider credentials;
     private final URI endpoint;
@@ -96,23 +103,43 @@ public final class AwsClients implements AutoCloseable {
     private final Map<String, Regional> byRegion = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public AwsClients(String region, AwsCredentialsProvider credentials, URI endpoint, HttpClientType httpClient) {
-        this(region, credentials, endpoint, httpClient, java.util.List.of());
-    }
-
-    public AwsClients(String region, AwsCredentialsProvider credentials, URI endpoint, HttpClientType httpClient,
-            java.util.List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors) {
-        this.http = httpClient(httpClient);
+    /**
+     * @param http      the HTTP client every SDK client shares
+     * @param ownsHttp  whether {@link #close()} closes it (false for a client the caller passed in)
+     * @param overrides the caller's override configuration, applied before Cutover's own settings
+     */
+    public AwsClients(String region, AwsCredentialsProvider credentials, URI endpoint, SdkHttpClient http, boolean ownsHttp,
+            Consumer<ClientOverrideConfiguration.Builder> overrides, List<ExecutionInterceptor> interceptors) {
+        this.http = http;
+        this.ownsHttp = ownsHttp;
         this.defaultRegion = region;
         this.credentials = credentials;
         this.endpoint = endpoint;
-        ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder()
-                .retryStrategy(AwsRetryStrategy.doNotRetry());
+        ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder();
+        overrides.accept(o);
+        o.retryStrategy(AwsRetryStrategy.doNotRetry());
         if (endpoint != null) {
             o.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true);
         }
         interceptors.forEach(o::addExecutionInterceptor);
         this.override = o.build();
+    }
+
+    /**
+     * What is wrong with the caller's override configuration: it may not configure retries, since the
+     * guarded executor is the only retry layer (SDK retries under it would multiply the attempts and
+     * bypass its rate limiter and circuit breaker).
+     */
+    public static List<String> overrideProblems(Consumer<ClientOverrideConfiguration.Builder> overrides) {
+        ClientOverrideConfiguration.Builder probe = ClientOverrideConfiguration.builder();
+        overrides.accept(probe);
+        ClientOverrideConfiguration c = probe.build();
+        if (c.retryStrategy().isPresent() || c.retryPolicy().isPresent() || c.retryMode().isPresent()
+                || c.retryStrategyConfigurator().isPresent()) {
+            return List.of("overrideConfiguration: sets an SDK retry strategy, policy or mode; Cutover turns SDK retries off "
+                    + "because its guarded executor retries every call (configure that on Cutover.builder()) - remove it");
+        }
+        return List.of();
     }
 
     /** The clients of {@code region}, created on first use. */
@@ -138,9 +165,17 @@ public final class AwsClients implements AutoCloseable {
         return b;
     }
 
-    private static SdkHttpClient httpClient(HttpClientType type) {
+    /**
+     * Builds the HTTP client of {@code type}; {@code proxy} configures the URLConnection client's proxy
+     * (null: the SDK's default, which reads the JVM's proxy system properties).
+     */
+    public static SdkHttpClient httpClient(HttpClientType type, Consumer<ProxyConfiguration.Builder> proxy) {
         if (type == HttpClientType.URL_CONNECTION) {
-            return UrlConnectionHttpClient.builder().build();
+            UrlConnectionHttpClient.Builder b = UrlConnectionHttpClient.builder();
+            if (proxy != null) {
+                b.proxyConfiguration(proxy);
+            }
+            return b.build();
         }
         try {
             Class<?> c = Class.forName(type.className());
@@ -185,6 +220,8 @@ public final class AwsClients implements AutoCloseable {
         closed = true;
         byRegion.values().forEach(Regional::close);
         byRegion.clear();
-        http.close();
+        if (ownsHttp) {
+            http.close();
+        }
     }
 }
