@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
+import dev.cutover.examples.jshell.DirectExecution;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
@@ -13,13 +14,15 @@ import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 
 /**
- * One JShell (the {@code jdk.jshell} API, snippets run in this JVM) with the test class path, fed the
+ * One JShell (the {@code jdk.jshell} API, snippets run in this JVM on the calling thread:
+ * {@link DirectExecution}) with the test class path, fed the
  * way the {@code jshell} tool reads pasted text: line by line, each statement run as soon as a line
  * completes it.
  */
 final class JShellSession implements AutoCloseable {
 
-    private final JShell shell = JShell.builder().executionEngine("local").out(System.out).err(System.err).build();
+    private final JShell shell = JShell.builder().executionEngine(new DirectExecution(), java.util.Map.of())
+            .out(System.out).err(System.err).build();
 
     private JShellSession() {
         shell.addToClasspath(JavaBlocks.classPath());

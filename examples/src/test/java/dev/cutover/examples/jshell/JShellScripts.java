@@ -12,8 +12,8 @@ import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 
 /**
- * Runs JShell scripts non-interactively through the JDK's {@code jdk.jshell} API, in this JVM (the
- * "local" execution engine) with the test class path, failing on the first rejected snippet or
+ * Runs JShell scripts non-interactively through the JDK's {@code jdk.jshell} API, in this JVM (on the
+ * calling thread: {@link DirectExecution}) with the test class path, failing on the first rejected snippet or
  * exception.
  */
 final class JShellScripts implements AutoCloseable {
@@ -24,7 +24,7 @@ final class JShellScripts implements AutoCloseable {
     private final List<String> evaluated = new ArrayList<>();
 
     JShellScripts() {
-        shell = JShell.builder().executionEngine("local").out(System.out).err(System.err).build();
+        shell = JShell.builder().executionEngine(new DirectExecution(), java.util.Map.of()).out(System.out).err(System.err).build();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         shell.addToClasspath(classPath);
     }
