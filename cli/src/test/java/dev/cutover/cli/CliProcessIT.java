@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,6 +159,52 @@ class CliProcessIT {
             }
             assertThat(cloud.waitFor(60, TimeUnit.SECONDS)).as("the local cloud stops when stdin closes").isTrue();
             cloud.destroy();
+        }
+    }
+
+    @Test
+    void aPersonApprovesFromAnotherProcessTheDeploymentAPipelineRuns() throws Exception {
+        // real time here (x30), since the rollout must wait while another process decides; the approval
+        // timeout is 7 days of it, so how fast this machine is does not matter
+        String state = dir.resolve("state").toString();
+        Process cloud = start("local-cloud", "--port", "0", "--json", "--speed", "30");
+        try (BufferedReader cloudOut = new BufferedReader(new InputStreamReader(cloud.getInputStream(), StandardCharsets.UTF_8))) {
+            String at = "--local-cloud=" + JSON.readTree(cloudOut.readLine()).get("endpoint").asText();
+            Path applyOut = dir.resolve("apply.out");
+            Process apply = new ProcessBuilder(command("apply", "-f", descriptor("approval.yaml"), "-e", "prod", at,
+                    "--state-dir", state, "--json")).directory(dir.toFile()).redirectOutput(applyOut.toFile()).start();
+            apply.getOutputStream().close();
+            String id = null;
+            StringBuilder progress = new StringBuilder();
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(apply.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line = err.readLine(); line != null; line = err.readLine()) {   // blocks until the apply says more
+                    progress.append(line).append('\n');
+                    Matcher started = Pattern.compile("deployment (\\S+) started").matcher(line);
+                    if (started.find()) {
+                        id = started.group(1);
+                    }
+                    if (line.contains("awaiting approval")) {
+                        break;
+                    }
+                }
+                assertThat(id).as(progress.toString()).isNotNull();
+                assertThat(progress.toString()).contains("awaiting approval before step 1");
+
+                Result status = cutover("status", id, "--state-dir", state, "--json");
+                assertThat(status.json().get("running").asBoolean()).as(status.out()).isTrue();
+
+                Result approve = cutover("approve", id, "--state-dir", state, "--json");
+                assertThat(approve.code()).as(approve.err()).isEqualTo(ExitCode.OK);
+                assertThat(approve.json().get("action").asText()).isEqualTo("approve");
+
+                err.transferTo(java.io.Writer.nullWriter());
+            }
+            assertThat(apply.waitFor(10, TimeUnit.MINUTES)).isTrue();
+            assertThat(apply.exitValue()).as(Files.readString(applyOut)).isEqualTo(ExitCode.OK);
+            assertThat(JSON.readTree(Files.readString(applyOut)).at("/deployment/status").asText()).isEqualTo("SUCCEEDED");
+        } finally {
+            cloud.getOutputStream().close();
+            assertThat(cloud.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
     }
 
