@@ -765,6 +765,7 @@ public final class Cutover implements AutoCloseable {
         m.put("namespace", env.namespace());
         env.mesh().ifPresent(mesh -> m.put("mesh", mesh));
         m.put("traffic", env.trafficMode().name());
+        env.loadBalancer().ifPresent(lb -> m.putAll(lb.toMap()));
         Network n = env.network(release.service().name()); // the service's tasks' network, for a restart in a new process
         n.vpc().ifPresent(vpc -> m.put("network.vpc", vpc));
         if (!n.subnets().isEmpty()) {
@@ -792,6 +793,7 @@ public final class Cutover implements AutoCloseable {
         if (started.get("traffic") != null) {
             b.trafficMode(TrafficMode.valueOf(started.get("traffic")));
         }
+        LoadBalancer.fromMap(started.data()).ifPresent(b::loadBalancer);
         Network.Builder n = Network.builder();
         if (started.get("network.vpc") != null) {
             n.vpc(started.get("network.vpc"));

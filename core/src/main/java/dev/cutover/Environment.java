@@ -38,6 +38,7 @@ public final class Environment {
     private final Duration approvalTimeout;
     private final Logs logs;
     private final Network network;
+    private final LoadBalancer loadBalancer;
 
     private Environment(Builder b) {
         this.name = b.name;
@@ -45,7 +46,8 @@ public final class Environment {
         this.cluster = b.cluster != null ? b.cluster : b.name;
         this.mesh = b.mesh;
         this.namespace = b.namespace != null ? b.namespace : b.name + ".local";
-        this.trafficMode = b.trafficMode != null ? b.trafficMode : (b.mesh != null ? TrafficMode.APP_MESH : TrafficMode.SERVICE_CONNECT);
+        this.trafficMode = b.trafficMode != null ? b.trafficMode : b.loadBalancer != null ? TrafficMode.LOAD_BALANCER
+                : (b.mesh != null ? TrafficMode.APP_MESH : TrafficMode.SERVICE_CONNECT);
         this.trafficModeSet = b.trafficMode != null;
         this.overrides = Collections.unmodifiableMap(new TreeMap<>(b.overrides));
         this.requireImageDigest = b.requireImageDigest;
@@ -54,6 +56,7 @@ public final class Environment {
         this.approvalTimeout = b.approvalTimeout;
         this.logs = b.logs;
         this.network = b.network;
+        this.loadBalancer = b.loadBalancer;
     }
 
     /** Starts an environment description; the name must be 1–63 lowercase letters, digits and hyphens. */
@@ -75,6 +78,7 @@ public final class Environment {
         b.approvalTimeout = approvalTimeout;
         b.logs = logs;
         b.network = network;
+        b.loadBalancer = loadBalancer;
         return b;
     }
 
@@ -104,6 +108,11 @@ public final class Environment {
     /** How traffic moves between revisions: App Mesh when a mesh is set, else ECS Service Connect. */
     public TrafficMode trafficMode() {
         return trafficMode;
+    }
+
+    /** The Application Load Balancer of {@link TrafficMode#LOAD_BALANCER} mode, when set. */
+    public Optional<LoadBalancer> loadBalancer() {
+        return Optional.ofNullable(loadBalancer);
     }
 
     /**
@@ -176,6 +185,12 @@ public final class Environment {
         if (e.trafficMode == TrafficMode.APP_MESH && e.mesh == null) {
             p.add(at + ".mesh", null, "is required when traffic goes through App Mesh; set .mesh(\"<mesh name>\")");
         }
+        if (e.trafficMode == TrafficMode.LOAD_BALANCER && e.loadBalancer == null) {
+            p.add(at + ".loadBalancer", null, "is required when traffic goes through a load balancer; set .loadBalancer(\"<name or ARN>\")");
+        }
+        if (e.loadBalancer != null) {
+            LoadBalancer.validate(e.loadBalancer, at + ".loadBalancer", p);
+        }
         p.check(Names.isDnsName(e.namespace), at + ".namespace", e.namespace,
                 "must be a DNS name: dot-separated labels of lowercase letters, digits and hyphens");
         if (e.promotedFrom != null) {
@@ -209,13 +224,13 @@ public final class Environment {
                 && trafficMode == e.trafficMode && overrides.equals(e.overrides) && requireImageDigest == e.requireImageDigest
                 && Objects.equals(promotedFrom, e.promotedFrom) && requireApproval == e.requireApproval
                 && approvalTimeout.equals(e.approvalTimeout) && Objects.equals(logs, e.logs)
-                && network.equals(e.network);
+                && network.equals(e.network) && Objects.equals(loadBalancer, e.loadBalancer);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, region, cluster, mesh, namespace, trafficMode, overrides, requireImageDigest, promotedFrom,
-                requireApproval, approvalTimeout, logs, network);
+                requireApproval, approvalTimeout, logs, network, loadBalancer);
     }
 
     @Override
@@ -226,6 +241,9 @@ public final class Environment {
                 .append(", traffic=").append(trafficMode);
         if (mesh != null) {
             sb.append(", mesh=").append(mesh);
+        }
+        if (loadBalancer != null) {
+            sb.append(", loadBalancer=").append(loadBalancer);
         }
         sb.append(", namespace=").append(namespace);
         if (!network.isEmpty()) {
@@ -264,6 +282,7 @@ public final class Environment {
         private Duration approvalTimeout = Duration.ofHours(1);
         private Logs logs;
         private Network network = Network.inherit();
+        private LoadBalancer loadBalancer;
 
         private Builder(String name) {
             this.name = name;
@@ -311,6 +330,28 @@ public final class Environment {
         public Builder trafficMode(TrafficMode mode) {
             this.trafficMode = Problems.nonNull(mode, "environment.trafficMode", "use one of " + java.util.Arrays.toString(TrafficMode.values()));
             return this;
+        }
+
+        /**
+         * Moves traffic through this existing Application Load Balancer (by name or ARN, listener on
+         * port 80): {@link TrafficMode#LOAD_BALANCER}.
+         */
+        public Builder loadBalancer(String nameOrArn) {
+            return loadBalancer(LoadBalancer.builder().name(Problems.nonNull(nameOrArn, "environment.loadBalancer",
+                    "give the load balancer's name or ARN, e.g. \"orders-alb\"")).buildUnchecked());
+        }
+
+        /** Moves traffic through this Application Load Balancer: {@link TrafficMode#LOAD_BALANCER}. */
+        public Builder loadBalancer(LoadBalancer loadBalancer) {
+            this.loadBalancer = Problems.nonNull(loadBalancer, "environment.loadBalancer", "pass a LoadBalancer or a lambda");
+            return this;
+        }
+
+        /** Like {@link #loadBalancer(LoadBalancer)}: {@code loadBalancer(lb -> lb.name("orders-alb").create(true))}. */
+        public Builder loadBalancer(Consumer<LoadBalancer.Builder> loadBalancer) {
+            LoadBalancer.Builder b = this.loadBalancer == null ? LoadBalancer.builder() : this.loadBalancer.toBuilder();
+            Problems.nonNull(loadBalancer, "environment.loadBalancer", "pass a lambda, e.g. lb -> lb.name(\"orders-alb\")").accept(b);
+            return loadBalancer(b.buildUnchecked());
         }
 
         /** Shorthand for {@code trafficMode(TrafficMode.SERVICE_CONNECT)}: App Mesh's successor. */

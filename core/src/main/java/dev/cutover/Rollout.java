@@ -397,7 +397,7 @@ final class Rollout implements Deployment {
                 return;
             }
         }
-        List<Step> all = release.strategy().trafficSteps();
+        List<Step> all = PreviewSteps.of(release, rt.traffic().orElse(null));
         synchronized (this) {
             // with no previous revision there is nothing to split with: go straight to the last step
             steps = oldRevision == null ? List.of(all.get(all.size() - 1)) : all;
@@ -421,6 +421,10 @@ final class Rollout implements Deployment {
         }
         emit(new DeploymentEvent.StepStarted(id, target, now(), index + 1, steps.size(), step.weight()));
         shift(step.weight());
+        if (PreviewSteps.isPreview(step, oldRevision, release, rt.traffic().orElse(null))) {
+            journal("intent", Map.of("action", "preview", "revision", newRevision.id()));
+            rt.traffic().orElseThrow().preview(release.environment().name(), release.service().name(), newRevision.id());
+        }
         synchronized (this) {
             bakeStartedAt = now();
             bakedBefore = Duration.ZERO;
@@ -508,8 +512,10 @@ final class Rollout implements Deployment {
         boolean sawError = false;
         boolean sawNoData = false;
         String lastError = "";
-        // a zero bake means no bake: the step is judged on health alone, with no window to measure
-        if (step.weight() > 0 && !a.gates().isEmpty() && !step.bake().isZero() && "PASSED".equals(verdict)) {
+        // a zero bake means no bake: the step is judged on health alone, with no window to measure; a 0% step
+        // measures only when tagged test traffic reaches the new revision (a header-routed preview)
+        boolean measurable = step.weight() > 0 || PreviewSteps.isPreview(step, oldRevision, release, rt.traffic().orElse(null));
+        if (measurable && !a.gates().isEmpty() && !step.bake().isZero() && "PASSED".equals(verdict)) {
             Instant to = now();
             Instant from = to.minus(a.interval());
             MetricContext ctx = new MetricContext(release.environment().name(), release.service().name(),

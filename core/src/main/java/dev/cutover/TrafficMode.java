@@ -6,6 +6,12 @@ public enum TrafficMode {
     APP_MESH,
     /** ECS Service Connect, App Mesh's successor: ECS's native deployments, or Cutover's own steps. */
     SERVICE_CONNECT,
+    /**
+     * An Application Load Balancer: a listener rule per service forwarding to one target group per
+     * revision by weight (Cutover's own canary, linear and blue/green steps), with an optional
+     * header-routed preview; see {@link LoadBalancer}.
+     */
+    LOAD_BALANCER,
     /** Consul service mesh: weights in a {@code service-splitter} config entry. */
     CONSUL
 }

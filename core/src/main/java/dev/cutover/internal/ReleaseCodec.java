@@ -257,6 +257,7 @@ public final class ReleaseCodec {
         if (!e.network().isEmpty()) {
             m.put("network", network(e.network()));
         }
+        e.loadBalancer().ifPresent(lb -> m.put("loadBalancer", new LinkedHashMap<>(lb.toMap())));
         return m;
     }
 
@@ -288,6 +289,11 @@ public final class ReleaseCodec {
                 .approvalTimeout(duration(m, "approvalTimeout"));
         if (m.get("mesh") != null) {
             b.mesh(str(m, "mesh"));
+        }
+        if (m.get("loadBalancer") != null) {
+            Map<String, String> lb = new LinkedHashMap<>();
+            obj(m, "loadBalancer").forEach((k, v) -> lb.put(k, String.valueOf(v)));
+            dev.cutover.LoadBalancer.fromMap(lb).ifPresent(b::loadBalancer);
         }
         if (m.get("logs") != null) {
             b.logs(toLogs(obj(m, "logs")));

@@ -36,4 +36,21 @@ public interface Traffic extends ResourceCapability {
     default java.util.List<dev.cutover.Problem> check(dev.cutover.Release release) {
         return java.util.List.of();
     }
+
+    /**
+     * Whether this provider sends tagged test traffic to a new revision of {@code release} before it
+     * takes any production weight (a header-routed preview, e.g. {@code LOAD_BALANCER} mode with a
+     * preview header). Then a rollout with a previous revision starts with a 0% step when its
+     * strategy has none (a canary's first bake), and {@link #preview} is called at each 0% step.
+     */
+    default boolean previews(dev.cutover.Release release) {
+        return false;
+    }
+
+    /**
+     * Routes the tagged test traffic of {@code service} to {@code revisionId} (production weights stay
+     * as set); the preview ends when {@link #setWeights} gives one revision 100% (promotion or rollback).
+     */
+    default void preview(String environment, String service, String revisionId) {
+    }
 }
