@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.appmesh.AppMeshClient;
 import software.amazon.awssdk.services.appmesh.model.NotFoundException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryClient;
 import software.amazon.awssdk.services.servicediscovery.model.FilterCondition;
 import software.amazon.awssdk.services.servicediscovery.model.NamespaceFilterName;
@@ -60,6 +61,7 @@ public final class CloudInventory {
     private String mesh;
     private String namespace;
     private String discoveryName;
+    private String loadBalancer;
 
     private CloudInventory(LocalCloud cloud, String environment, String service) {
         this.cloud = Objects.requireNonNull(cloud, "cloud");
@@ -96,6 +98,12 @@ public final class CloudInventory {
         return this;
     }
 
+    /** The Application Load Balancer (name) whose listener rules for the service to list (not set: none; target groups are always read). */
+    public CloudInventory loadBalancer(String loadBalancer) {
+        this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
+        return this;
+    }
+
     /** The service's discovery name, its Cloud Map service shared by every revision (default: the service name). */
     public CloudInventory discoveryName(String discoveryName) {
         this.discoveryName = Objects.requireNonNull(discoveryName, "discoveryName");
@@ -116,10 +124,14 @@ public final class CloudInventory {
      *                          name, with their instance counts
      * @param scalableTargets   ECS scalable targets of those ECS services ({@code service/<cluster>/<name>})
      * @param consulServices    Consul catalog services named like the service or {@code <family>...}
+     * @param targetGroups      ELBv2 target groups of the family's revisions ({@code <family>-<n>}, LOAD_BALANCER mode)
+     * @param listenerRules     the load balancer's listener rules Cutover tagged for the service ({@code <priority> <role>},
+     *                          role {@code production} or {@code preview})
      */
     public record Snapshot(Set<String> ecsServices, Set<String> taskDefinitions, Set<String> virtualNodes,
             Set<String> virtualRouters, Set<String> routes, Set<String> virtualServices,
-            Map<String, Integer> cloudMapServices, Set<String> scalableTargets, Set<String> consulServices) {
+            Map<String, Integer> cloudMapServices, Set<String> scalableTargets, Set<String> consulServices,
+            Set<String> targetGroups, Set<String> listenerRules) {
 
         /**
          * The revision ids ({@code <family>:<n>}) that own a per-revision resource: an ECS service, a
@@ -129,6 +141,7 @@ public final class CloudInventory {
             Set<String> out = new TreeSet<>();
             List<String> names = new ArrayList<>(ecsServices);
             names.addAll(virtualNodes);
+            names.addAll(targetGroups);
             names.addAll(cloudMapServices.keySet());
             scalableTargets.forEach(t -> names.add(t.substring(t.lastIndexOf('/') + 1)));
             for (String n : names) {
@@ -155,7 +168,12 @@ public final class CloudInventory {
         Set<String> virtualServices = new TreeSet<>();
         Map<String, Integer> cloudMap = new TreeMap<>();
         Set<String> targets = new TreeSet<>();
-        try (EcsClient ecs = EcsClient.builder().endpointOverride(cloud.endpoint()).region(r).credentialsProvider(creds)
+        Set<String> targetGroups = new TreeSet<>();
+        Set<String> rules = new TreeSet<>();
+        try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.builder().endpointOverride(cloud.endpoint()).region(r)
+                .credentialsProvider(creds).httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+             EcsClient ecs = EcsClient.builder().endpointOverride(cloud.endpoint()).region(r).credentialsProvider(creds)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
              AppMeshClient appMesh = AppMeshClient.builder().endpointOverride(cloud.endpoint()).region(r).credentialsProvider(creds)
@@ -224,6 +242,28 @@ public final class CloudInventory {
                     // no mesh, nothing in it
                 }
             }
+            elb.describeTargetGroupsPaginator(b -> b.pageSize(400)).targetGroups().forEach(tg -> {
+                if (dev.cutover.aws.internal.Names.revisionOfTargetGroup(family, tg.targetGroupName()).isPresent()) {
+                    targetGroups.add(tg.targetGroupName());
+                }
+            });
+            if (loadBalancer != null) {
+                try {
+                    String lbArn = elb.describeLoadBalancers(b -> b.names(loadBalancer)).loadBalancers().get(0).loadBalancerArn();
+                    elb.describeListeners(b -> b.loadBalancerArn(lbArn)).listeners().forEach(l -> elb.describeRules(b -> b
+                            .listenerArn(l.listenerArn())).rules().stream().filter(rule -> !Boolean.TRUE.equals(rule.isDefault()))
+                            .forEach(rule -> {
+                                Map<String, String> tags = new TreeMap<>();
+                                elb.describeTags(b -> b.resourceArns(rule.ruleArn())).tagDescriptions()
+                                        .forEach(d -> d.tags().forEach(t -> tags.put(t.key(), t.value())));
+                                if (environment.equals(tags.get("cutover:environment")) && service.equals(tags.get("cutover:service"))) {
+                                    rules.add(rule.priority() + " " + tags.getOrDefault("cutover:rule", "?"));
+                                }
+                            }));
+                } catch (software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerNotFoundException e) {
+                    // no load balancer, no rule
+                }
+            }
             if (namespace != null) {
                 sd.listNamespacesPaginator(b -> b.filters(f -> f.name(NamespaceFilterName.NAME).values(namespace)
                         .condition(FilterCondition.EQ))).stream().flatMap(page -> page.namespaces().stream()).filter(ns -> namespace.equals(ns.name()))
@@ -239,7 +279,7 @@ public final class CloudInventory {
             }
         }
         return new Snapshot(ecsServices, taskDefinitions, nodes, routers, routes, virtualServices, cloudMap, targets,
-                consulServices(family));
+                consulServices(family), targetGroups, rules);
     }
 
     private Set<String> consulServices(String family) {

@@ -46,7 +46,7 @@ final class IamAudit implements ExecutionInterceptor {
     private static final String ACCOUNT = "123456789012";
     private static final Map<String, String> PREFIX = Map.of("ecs", "ecs", "appmesh", "appmesh",
             "servicediscovery", "servicediscovery", "secretsmanager", "secretsmanager",
-            "applicationautoscaling", "application-autoscaling");
+            "applicationautoscaling", "application-autoscaling", "elasticloadbalancingv2", "elasticloadbalancing");
 
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     private final Set<PolicyStatement> granted = Collections.synchronizedSet(new LinkedHashSet<>());

@@ -38,6 +38,9 @@ public final class ApiFamilies {
         LIMITS.put("servicediscovery.read", new RateLimit(50, 20));
         LIMITS.put("servicediscovery.write", new RateLimit(20, 10));
         LIMITS.put("secretsmanager.DescribeSecret", new RateLimit(10000, 10000));
+        // ELBv2 publishes no bucket sizes: reads and writes get the sizes of the other undocumented families
+        LIMITS.put("elasticloadbalancing.read", new RateLimit(50, 20));
+        LIMITS.put("elasticloadbalancing.write", new RateLimit(20, 10));
         LIMITS.put("application-autoscaling.read", new RateLimit(50, 20));
         LIMITS.put("application-autoscaling.write", new RateLimit(20, 10));
         LIMITS.put("ecr.read", new RateLimit(50, 20));

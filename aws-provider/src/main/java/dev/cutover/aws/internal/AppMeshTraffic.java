@@ -48,10 +48,17 @@ public final class AppMeshTraffic implements Traffic {
     private static final String[] NOT_FOUND = {"NotFoundException"};
 
     private final AwsRuntime rt;
+    private final LoadBalancerTraffic lb;
     private EcsCompute compute;
 
     public AppMeshTraffic(AwsRuntime rt) {
         this.rt = rt;
+        this.lb = new LoadBalancerTraffic(rt);
+    }
+
+    /** LOAD_BALANCER mode's rules and target groups. */
+    LoadBalancerTraffic loadBalancer() {
+        return lb;
     }
 
     void compute(EcsCompute compute) {
@@ -63,7 +70,12 @@ public final class AppMeshTraffic implements Traffic {
         rt.layouts().learnFrom(ids);
         List<Resource> out = new ArrayList<>();
         Map<String, List<ResourceId>> serviceConnectRoutes = new LinkedHashMap<>();
+        Map<String, List<ResourceId>> lbRoutes = new LinkedHashMap<>();
         for (ResourceId id : ids) {
+            if (id.type() == ResourceType.ROUTE && rt.layouts().of(id.environment()).lbMode()) {
+                lbRoutes.computeIfAbsent(id.environment(), k -> new ArrayList<>()).add(id);
+                continue;
+            }
             if (id.type() == ResourceType.ROUTE && !rt.layouts().of(id.environment()).meshMode()) {
                 serviceConnectRoutes.computeIfAbsent(id.environment(), k -> new ArrayList<>()).add(id);
                 continue;
@@ -80,7 +92,16 @@ public final class AppMeshTraffic implements Traffic {
                 w.ifPresent(weights -> out.add(Resource.of(id, Map.of("weights", Attribute.of(DesiredState.weights(weights))))));
             }
         }
-        // Service Connect: the weights come from the one ECS service per service, described ten per
+        // load balancer: one walk of each listener's rules (DescribeRules) answers every service's weights
+        lbRoutes.forEach((env, routeIds) -> {
+            Map<String, Map<String, Integer>> w = lb.weightsObserved(rt.layouts().of(env), routeIds.stream().map(ResourceId::name).toList());
+            for (ResourceId id : routeIds) {
+                if (w.containsKey(id.name())) {
+                    out.add(Resource.of(id, Map.of("weights", Attribute.of(DesiredState.weights(w.get(id.name()))))));
+                }
+            }
+        });
+                // Service Connect: the weights come from the one ECS service per service, described ten per
         // call (or reused from compute's observation of the same plan); deployments are only listed
         // for services that have one in flight.
         serviceConnectRoutes.forEach((env, routeIds) -> {
@@ -152,6 +173,9 @@ public final class AppMeshTraffic implements Traffic {
     public String describe(dev.cutover.Release release) {
         String env = release.environment().name();
         Layout layout = rt.layouts().of(env);
+        if (layout.lbMode()) {
+            return lb.describe(release);
+        }
         String how = layout.meshMode() ? "App Mesh route weights (mesh " + layout.mesh() + "), Cutover's steps: "
                 + steps(release.strategy()) : nativeDescription(release.strategy());
         Optional<Layout> from = rt.layouts().migratingFrom(env, release.service().name());
@@ -173,6 +197,9 @@ public final class AppMeshTraffic implements Traffic {
      */
     @Override
     public List<dev.cutover.Problem> check(dev.cutover.Release release) {
+        if (rt.layouts().of(release.environment().name()).lbMode()) {
+            return lb.check(release);
+        }
         if (rt.layouts().of(release.environment().name()).meshMode()) {
             return List.of();
         }
@@ -285,6 +312,9 @@ public final class AppMeshTraffic implements Traffic {
     @Override
     public Map<String, Integer> weights(String environment, String service) {
         Layout layout = rt.layouts().of(environment);
+        if (layout.lbMode()) {
+            return lb.weights(environment, service);
+        }
         if (layout.meshMode()) {
             return meshWeights(layout, service).orElse(Map.of());
         }
@@ -317,6 +347,20 @@ public final class AppMeshTraffic implements Traffic {
         return m;
     }
 
+    /** LOAD_BALANCER mode with a preview header on the environment's load balancer. */
+    @Override
+    public boolean previews(dev.cutover.Release release) {
+        return rt.layouts().of(release.environment().name()).lbMode()
+                && release.environment().loadBalancer().flatMap(dev.cutover.LoadBalancer::preview).isPresent();
+    }
+
+    @Override
+    public void preview(String environment, String service, String revisionId) {
+        if (rt.layouts().of(environment).lbMode()) {
+            lb.preview(environment, service, revisionId);
+        }
+    }
+
     @Override
     public void setWeights(String environment, String service, Map<String, Integer> weights) {
         int sum = weights.values().stream().mapToInt(Integer::intValue).sum();
@@ -330,7 +374,9 @@ public final class AppMeshTraffic implements Traffic {
         }
         Layout layout = rt.layouts().of(environment);
         Optional<Layout> from = rt.layouts().migratingFrom(environment, service);
-        if (layout.meshMode()) {
+        if (layout.lbMode()) {
+            lb.setWeights(environment, service, weights);
+        } else if (layout.meshMode()) {
             setMeshWeights(layout, service, weights);
         } else if (from.isPresent() && weights.keySet().stream().anyMatch(r -> rt.layouts().isMeshEra(environment, r))) {
             migrationWeights(from.get(), layout, service, weights);

@@ -50,7 +50,7 @@ public final class AutoScalingCapability implements Scaling {
                 continue;
             }
             Layout layout = rt.layouts().of(id.environment());
-            Optional<String> ecsService = layout.meshMode()
+            Optional<String> ecsService = layout.perRevision()
                     ? compute.servingRevision(layout, id.name()).map(rev -> Names.perRevision(rev))
                     : Optional.of(Names.family(id.environment(), id.name()));
             ecsService.ifPresent(name -> byRegion.computeIfAbsent(layout.region(), k -> new java.util.LinkedHashMap<>())

@@ -42,6 +42,7 @@ public final class AwsClients implements AutoCloseable {
         private final ApplicationAutoScalingClient autoScaling;
         private final software.amazon.awssdk.services.ecr.EcrClient ecr;
         private final software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch;
+        private final software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client elb;
 
         private Regional(AwsClients c, Region r) {
             this.ecs = c.configure(EcsClient.builder(), r).build();
@@ -51,6 +52,8 @@ public final class AwsClients implements AutoCloseable {
             this.autoScaling = c.configure(ApplicationAutoScalingClient.builder(), r).build();
             this.ecr = c.configure(software.amazon.awssdk.services.ecr.EcrClient.builder(), r).build();
             this.cloudWatch = c.configure(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder(), r).build();
+            this.elb = c.configure(software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client.builder(), r)
+                    .build();
         }
 
         public EcsClient ecs() {
@@ -67,6 +70,11 @@ public final class AwsClients implements AutoCloseable {
 
         public SecretsManagerClient secrets() {
             return secrets;
+        }
+
+        /** ELBv2 (Application Load Balancers), for LOAD_BALANCER mode. */
+        public software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client elb() {
+            return elb;
         }
 
         public ApplicationAutoScalingClient autoScaling() {
@@ -86,6 +94,7 @@ public final class AwsClients implements AutoCloseable {
         private void close() {
             cloudWatch.close();
             ecr.close();
+            elb.close();
             ecs.close();
             appMesh.close();
             cloudMap.close();

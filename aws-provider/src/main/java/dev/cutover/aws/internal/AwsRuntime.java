@@ -96,6 +96,11 @@ public final class AwsRuntime {
         return calls.call("ecr", operation, call);
     }
 
+    /** An ELBv2 call; its IAM prefix is {@code elasticloadbalancing}. */
+    public <T> T elb(String operation, Supplier<T> call) {
+        return calls.call("elasticloadbalancing", operation, call);
+    }
+
     public <T> T autoScaling(String operation, Supplier<T> call) {
         return calls.call("application-autoscaling", operation, call);
     }

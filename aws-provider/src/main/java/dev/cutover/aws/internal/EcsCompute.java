@@ -122,7 +122,7 @@ public final class EcsCompute implements Compute {
             Layout layout = rt.layouts().of(env);
             Map<String, String> ecsNameByService = new LinkedHashMap<>();
             for (String service : services) {
-                if (!layout.meshMode()) {
+                if (!layout.perRevision()) {
                     ecsNameByService.put(service, Names.family(env, service)); // one ECS service; batched below
                     continue;
                 }
@@ -173,8 +173,9 @@ public final class EcsCompute implements Compute {
 
     /** The revision serving a service now: the route's heaviest target in mesh mode, the service's task definition otherwise. */
     Optional<String> servingRevision(Layout layout, String service) {
-        if (layout.meshMode()) {
-            Map<String, Integer> weights = traffic.meshWeightsObserving(layout, service);
+        if (layout.perRevision()) {
+            Map<String, Integer> weights = layout.meshMode() ? traffic.meshWeightsObserving(layout, service)
+                    : traffic.loadBalancer().weights(layout.environment(), service);
             Optional<String> top = weights.entrySet().stream()
                     .max(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
                             .thenComparingInt(e -> Names.revisionNumber(e.getKey())))
@@ -297,13 +298,20 @@ public final class EcsCompute implements Compute {
         Layout layout = rt.layouts().of(env);
         TaskDefinition td = ensureTaskDefinition(release);
         RevisionRef ref = new RevisionRef(env, service, Names.revisionId(td.family(), td.revision()), TaskDefs.version(td));
-        if (layout.meshMode()) {
-            String registry = discovery.ensureRevisionService(layout, ref);
-            traffic.ensureVirtualNode(layout, ref, release.service());
+        if (layout.perRevision()) {
+            String registry = null;
+            String targetGroup = null;
+            if (layout.meshMode()) {
+                registry = discovery.ensureRevisionService(layout, ref);
+                traffic.ensureVirtualNode(layout, ref, release.service());
+            } else {
+                targetGroup = traffic.loadBalancer().ensureTargetGroup(layout, ref, release.service().port(),
+                        release.service().healthCheck());
+            }
             String name = Names.perRevision(ref.id());
             Service existing = describeServices(layout, List.of(name)).get(name);
             if (existing == null) {
-                createService(layout, release, name, td, desiredCount, registry, false, idempotencyKey);
+                createService(layout, release, name, td, desiredCount, registry, targetGroup, false, idempotencyKey);
             } else if (existing.desiredCount() != desiredCount) {
                 scale(ref, desiredCount);
             }
@@ -312,7 +320,7 @@ public final class EcsCompute implements Compute {
             Service existing = describeServices(layout, List.of(name)).get(name);
             String registry = discovery.ensureService(layout, service, release.service().discoveryName(), release.service().port());
             if (existing == null) {
-                createService(layout, release, name, td, desiredCount, registry, true, idempotencyKey);
+                createService(layout, release, name, td, desiredCount, registry, null, true, idempotencyKey);
             } else if (!td.taskDefinitionArn().equals(existing.taskDefinition())) {
                 DeploymentConfiguration dc = nativeDeployment(release.strategy());
                 LOG.info("{}: Service Connect mode, ECS native {} deployment of {} (ECS moves the traffic)", release.key(),
@@ -357,9 +365,9 @@ public final class EcsCompute implements Compute {
     }
 
     private void createService(Layout layout, Release release, String name, TaskDefinition td, int desiredCount,
-            String registryArn, boolean serviceConnect, String idempotencyKey) {
+            String registryArn, String targetGroup, boolean serviceConnect, String idempotencyKey) {
         dev.cutover.Service s = release.service();
-        createService(layout, s.name(), name, td, desiredCount, registryArn,
+        createService(layout, s.name(), name, td, desiredCount, registryArn, targetGroup,
                 serviceConnect ? nativeDeployment(release.strategy()) : meshDeployment(),
                 serviceConnect ? s.discoveryName() : null, s.port(), idempotencyKey);
     }
@@ -371,7 +379,7 @@ public final class EcsCompute implements Compute {
     }
 
     private void createService(Layout layout, String service, String name, TaskDefinition td, int desiredCount,
-            String registryArn, DeploymentConfiguration deployment, String serviceConnectDiscoveryName, int port,
+            String registryArn, String targetGroup, DeploymentConfiguration deployment, String serviceConnectDiscoveryName, int port,
             String idempotencyKey) {
         boolean fargate = td.requiresCompatibilities().contains(software.amazon.awssdk.services.ecs.model.Compatibility.FARGATE);
         CreateServiceRequest.Builder b = CreateServiceRequest.builder()
@@ -387,6 +395,9 @@ public final class EcsCompute implements Compute {
                         t -> t.key("cutover:service").value(service));
         if (registryArn != null) {
             b.serviceRegistries(ServiceRegistry.builder().registryArn(registryArn).build());
+        }
+        if (targetGroup != null) { // LOAD_BALANCER mode: ECS registers the revision's tasks in its target group
+            b.loadBalancers(l -> l.targetGroupArn(targetGroup).containerName(Names.CONTAINER).containerPort(port));
         }
         if (serviceConnectDiscoveryName != null) {
             b.serviceConnectConfiguration(ServiceConnectConfiguration.builder().enabled(true).namespace(layout.namespace())
@@ -471,13 +482,20 @@ public final class EcsCompute implements Compute {
         var container = td.containerDefinitions().get(0);
         int port = container.portMappings().isEmpty() ? 0 : container.portMappings().get(0).containerPort();
         rt.layouts().learnService(env, revision.service(), null, port);
-        if (layout.meshMode()) {
-            String registry = discovery.ensureRevisionService(layout, ref);
-            traffic.ensureVirtualNode(layout, ref, port, healthCheckOf(td));
+        if (layout.perRevision()) {
+            String registry = null;
+            String targetGroup = null;
+            if (layout.meshMode()) {
+                registry = discovery.ensureRevisionService(layout, ref);
+                traffic.ensureVirtualNode(layout, ref, port, healthCheckOf(td));
+            } else {
+                targetGroup = traffic.loadBalancer().ensureTargetGroup(layout, ref, port, healthCheckOf(td));
+            }
             String name = Names.perRevision(ref.id());
             Service existing = describeServices(layout, List.of(name)).get(name);
             if (existing == null) {
-                createService(layout, revision.service(), name, td, desiredCount, registry, meshDeployment(), null, port, null);
+                createService(layout, revision.service(), name, td, desiredCount, registry, targetGroup, meshDeployment(), null,
+                        port, null);
             } else if (existing.desiredCount() != desiredCount) {
                 scale(ref, desiredCount);
             }
@@ -487,7 +505,7 @@ public final class EcsCompute implements Compute {
             if (existing == null) {
                 String discoveryName = rt.layouts().discoveryName(env, revision.service());
                 String registry = discovery.ensureService(layout, revision.service(), discoveryName, port);
-                createService(layout, revision.service(), name, td, desiredCount, registry,
+                createService(layout, revision.service(), name, td, desiredCount, registry, null,
                         nativeDeployment(dev.cutover.Strategies.allAtOnce()), discoveryName, port, null);
             } else if (!td.taskDefinitionArn().equals(existing.taskDefinition())) {
                 rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
@@ -672,7 +690,7 @@ public final class EcsCompute implements Compute {
             mesh.forEach(r -> rt.layouts().meshEraRevision(environment, r.id()));
             out.addAll(mesh);
         }
-        if (layout.meshMode()) {
+        if (layout.perRevision()) {
             out.addAll(meshRevisions(layout, environment, service));        } else {
             Service s = describeServices(layout, List.of(family)).get(family);
             if (s != null) {
@@ -773,6 +791,11 @@ public final class EcsCompute implements Compute {
                     .max(Comparator.comparing(t -> t.stoppedAt() == null ? java.time.Instant.EPOCH : t.stoppedAt()))
                     .map(EcsCompute::stopReason).orElse("");
         }
+        if (layout.lbMode()) {
+            // the load balancer's view: only targets its health checks pass receive requests (DescribeTargetHealth)
+            int tasksHealthy = healthy;
+            healthy = traffic.loadBalancer().healthyTargets(layout, revision).map(t -> Math.min(t, tasksHealthy)).orElse(0);
+        }
         return new RevisionHealth(desired, runningCount, healthy, failed, reason);
     }
 
@@ -870,7 +893,15 @@ public final class EcsCompute implements Compute {
     public void retire(RevisionRef revision) {
         Layout layout = layoutOf(revision);
         boolean meshEra = !rt.layouts().of(revision.environment()).meshMode() && layout.meshMode();
-        if (layout.meshMode()) {
+        if (layout.lbMode()) {
+            String name = Names.perRevision(revision.id());
+            AwsRuntime.unlessNotFound(() -> rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b
+                    .cluster(layout.cluster()).service(name).desiredCount(0))), SERVICE_GONE);
+            AwsRuntime.unlessNotFound(() -> rt.ecs("DeleteService", () -> rt.clients(layout).ecs().deleteService(b -> b
+                    .cluster(layout.cluster()).service(name).force(true))), SERVICE_GONE);
+            scaling.detach(layout, name);
+            traffic.loadBalancer().deleteTargetGroup(layout, revision); // after the ECS service: no orphaned target group
+        } else if (layout.meshMode()) {
             String name = Names.perRevision(revision.id());
             boolean lastOfMigration = meshEra && meshRevisions(layout, revision.environment(), revision.service()).stream()
                     .allMatch(r -> r.id().equals(revision.id()));
@@ -916,15 +947,20 @@ public final class EcsCompute implements Compute {
     @Override
     public List<String> sweep(String environment, String service, Set<String> keep) {
         Layout layout = rt.layouts().of(environment);
-        if (!layout.meshMode()) {
+        if (!layout.perRevision()) {
             return List.of();
         }
         String family = Names.family(environment, service);
         java.util.regex.Pattern perRevision = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(family) + "-\\d+");
         TreeMap<Integer, String> found = new TreeMap<>();
         List<String> names = new ArrayList<>(ecsServiceNames(layout));
-        names.addAll(traffic.virtualNodeNames(layout));
-        names.addAll(discovery.serviceNames(layout));
+        if (layout.meshMode()) {
+            names.addAll(traffic.virtualNodeNames(layout));
+            names.addAll(discovery.serviceNames(layout));
+        } else {
+            traffic.loadBalancer().targetGroupNames(layout, family)
+                    .forEach(tg -> Names.revisionOfTargetGroup(family, tg).ifPresent(rev -> names.add(Names.perRevision(rev))));
+        }
         names.addAll(scaling.scaledServices(layout));
         for (String n : names) {
             if (perRevision.matcher(n).matches()) {

@@ -40,12 +40,23 @@ public final class Layouts {
         public boolean meshMode() {
             return mode == TrafficMode.APP_MESH && mesh != null;
         }
+
+        /** Whether traffic goes through an Application Load Balancer (one target group per revision). */
+        public boolean lbMode() {
+            return mode == TrafficMode.LOAD_BALANCER;
+        }
+
+        /** Whether each revision runs as its own ECS service {@code <family>-<n>} (App Mesh and load balancer modes). */
+        public boolean perRevision() {
+            return meshMode() || lbMode();
+        }
     }
 
     private final Map<String, Layout> known = new ConcurrentHashMap<>();
     private final Map<String, Layout> previousMesh = new ConcurrentHashMap<>();
     private final Map<String, String> discoveryNames = new ConcurrentHashMap<>();
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
+    private final Map<String, dev.cutover.LoadBalancer> loadBalancers = new ConcurrentHashMap<>();
     private final Map<String, Network> networks = new ConcurrentHashMap<>();
     private final String defaultRegion;
     private final Network defaultNetwork;
@@ -65,6 +76,7 @@ public final class Layouts {
     public void learn(Environment e) {
         Layout next = new Layout(e.name(), e.cluster(), e.namespace(), e.mesh().orElse(null), e.trafficMode(),
                 e.region() == null ? defaultRegion : e.region(), e.network().orElse(defaultNetwork));
+        e.loadBalancer().ifPresent(lb -> loadBalancers.put(e.name(), lb));
         Layout before = known.put(e.name(), next);
         if (before != null && before.meshMode() && !next.meshMode()) {
             previousMesh.put(e.name(), before); // a switch to Service Connect: the mesh revisions are migrated
@@ -149,6 +161,11 @@ public final class Layouts {
         Layout l = known.get(environment);
         return l != null ? l : new Layout(environment, environment, environment + ".local", null, TrafficMode.SERVICE_CONNECT,
                 defaultRegion, defaultNetwork);
+    }
+
+    /** The load balancer of an environment in LOAD_BALANCER mode, if this provider saw it declared. */
+    public java.util.Optional<dev.cutover.LoadBalancer> loadBalancer(String environment) {
+        return java.util.Optional.ofNullable(loadBalancers.get(environment));
     }
 
     /** The network of a service's tasks: its override's over its environment's over the provider's defaults. */

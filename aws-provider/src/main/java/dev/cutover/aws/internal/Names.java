@@ -55,7 +55,7 @@ public final class Names {
 
     /** The ECS service that runs {@code revision}. */
     public static String ecsService(Layout layout, RevisionRef revision) {
-        return layout.meshMode() ? perRevision(revision.id()) : family(revision.environment(), revision.service());
+        return layout.perRevision() ? perRevision(revision.id()) : family(revision.environment(), revision.service());
     }
 
     /** The App Mesh virtual service (DNS) name of a service. */
@@ -74,5 +74,32 @@ public final class Names {
 
     public static String scalingPolicy(String environment, String service) {
         return family(environment, service) + "-cpu";
+    }
+
+    /**
+     * The target group of a revision (LOAD_BALANCER mode): {@code <family>-<n>} like its ECS service,
+     * within ELB's 32 characters: a family longer than 26 is cut to 19 and given a 6-hex hash of the
+     * whole family, so every revision of a family shares one prefix ({@link #targetGroupPrefix}).
+     */
+    public static String targetGroup(String revisionId) {
+        return targetGroupPrefix(familyOf(revisionId)) + "-" + revisionNumber(revisionId);
+    }
+
+    /** The part of a family's target group names before {@code -<n>}. */
+    public static String targetGroupPrefix(String family) {
+        if (family.length() <= 26) {
+            return family;
+        }
+        return family.substring(0, 19).replaceAll("-+$", "") + "-" + String.format("%06x", family.hashCode() & 0xFFFFFF);
+    }
+
+    /** The revision id a target group name stands for within {@code family}, if it is one of the family's. */
+    public static java.util.Optional<String> revisionOfTargetGroup(String family, String targetGroupName) {
+        int dash = targetGroupName.lastIndexOf('-');
+        if (dash < 0 || !targetGroupName.substring(dash + 1).matches("\\d{1,9}")) {
+            return java.util.Optional.empty();
+        }
+        String rev = revisionId(family, Integer.parseInt(targetGroupName.substring(dash + 1)));
+        return targetGroup(rev).equals(targetGroupName) ? java.util.Optional.of(rev) : java.util.Optional.empty();
     }
 }

@@ -84,7 +84,7 @@ public final class Permissions {
         String family = Names.family(env, s.name());
         String cluster = settings.arn("ecs", "cluster/" + layout.cluster());
         // Service Connect: exactly the one ECS service; App Mesh: the per-revision services <family>-<n>
-        String services = settings.arn("ecs", "service/" + layout.cluster() + "/" + family + (layout.meshMode() ? "-*" : ""));
+        String services = settings.arn("ecs", "service/" + layout.cluster() + "/" + family + (layout.perRevision() ? "-*" : ""));
         String tasks = settings.arn("ecs", "task/" + layout.cluster() + "/*");
         String taskDefs = settings.arn("ecs", "task-definition/" + family + ":*");
         String deployments = settings.arn("ecs", "service-deployment/" + layout.cluster() + "/" + family + "/*") + "\n"
@@ -105,6 +105,9 @@ public final class Permissions {
         } else {
             allow(services, "ecs:ListServiceDeployments");
             allow(deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions");
+        }
+        if (layout.lbMode()) {
+            loadBalancer(release, family);
         }
         secrets(TaskDefs.secretReferences(release)); // planning resolves them (service secrets, log keys), whatever the plan changes
         // planning resolves a private ECR image's tag to its digest (EcrImages)
@@ -214,6 +217,39 @@ public final class Permissions {
         if (!roles.isEmpty()) {
             allow(String.join("\n", roles), "iam:PassRole");
         }
+    }
+
+    /**
+     * LOAD_BALANCER mode. ELBv2's Describe actions take no resource-level permissions (Service
+     * Authorization Reference, Elastic Load Balancing V2: Describe* resource types "*"); the writes
+     * are limited to the environment's load balancer, its listeners and rules
+     * ({@code loadbalancer/app/<name>/*}, {@code listener/app/<name>/*}, {@code listener-rule/app/<name>/*})
+     * and the family's target groups ({@code targetgroup/<prefix>-*}/*, {@link Names#targetGroupPrefix}).
+     */
+    private void loadBalancer(Release release, String family) {
+        dev.cutover.LoadBalancer lb = release.environment().loadBalancer().orElse(null);
+        if (lb == null) {
+            return;
+        }
+        String name = lb.name().startsWith("arn:") ? lb.name().substring(lb.name().indexOf("loadbalancer/app/")
+                + "loadbalancer/app/".length()).split("/")[0] : lb.name();
+        String lbArn = settings.arn("elasticloadbalancing", "loadbalancer/app/" + name + "/*");
+        String listeners = settings.arn("elasticloadbalancing", "listener/app/" + name + "/*");
+        String rules = settings.arn("elasticloadbalancing", "listener-rule/app/" + name + "/*");
+        String groups = settings.arn("elasticloadbalancing", "targetgroup/" + Names.targetGroupPrefix(family) + "-*/*");
+        allow("*", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners",
+                "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups",
+                "elasticloadbalancing:DescribeTargetHealth");
+        if (lb.create() && !operations) {
+            allow(lbArn, "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateListener",
+                    "elasticloadbalancing:AddTags");
+            allow(listeners, "elasticloadbalancing:AddTags");
+        }
+        allow(listeners, "elasticloadbalancing:CreateRule");
+        allow(rules, "elasticloadbalancing:CreateRule", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:DeleteRule",
+                "elasticloadbalancing:AddTags");
+        allow(groups, "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup",
+                "elasticloadbalancing:AddTags");
     }
 
     /**
