@@ -1,6 +1,7 @@
 package dev.cutover.examples;
 
 import static dev.cutover.Strategies.allAtOnce;
+import static dev.cutover.Strategies.blueGreen;
 import static dev.cutover.Strategies.canary;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,6 +69,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  *       (canary in App Mesh mode, digest-pinned image promoted from stage, an approval gate the job approves);</li>
  *   <li>a bad {@code orders:1.4.3} (12% errors, slow) to stage: Datadog shows the errors, the analysis
  *       fails, traffic goes back to 1.4.2 by itself;</li>
+ *   <li>{@code edge} in LOAD_BALANCER mode (an ALB Cutover creates): {@code orders:1.4.2}, then a blue/green
+ *       whose header-routed preview ({@code x-cutover-preview: 1}) is analysed before the switch;</li>
  *   <li>the history, the metrics Cutover published as the local Datadog intake received them, and an
  *       HTML report ({@code cutover-report.html}) with a chart per rollout.</li>
  * </ol>
@@ -143,7 +146,7 @@ public final class MainJob {
             cloud.datadog().keys(apiKey, appKey); // the local Datadog accepts the keys this job uses
             cloud.traffic().defaultRate(40);       // requests per second to every service
             cloud.secrets().createSecret("prod/orders/db", "{\"password\":\"local-demo-only\"}");
-            for (String version : List.of("1.4.1", "1.4.2", "1.4.3")) {
+            for (String version : List.of("1.4.1", "1.4.2", "1.4.3", "1.4.4")) {
                 cloud.images().push(REPO + ":" + version); // what CI pushed to ECR; planning resolves each tag to its digest
             }
             cloud.images().behave(REPO + ":1.4.1", b -> b.latency(Duration.ofMillis(25), Duration.ofMillis(140)));
@@ -421,6 +424,21 @@ public final class MainJob {
                 .requireImageDigest().promotedFrom("stage").requireApproval()
                 .override("orders", o -> o.instances(3))
                 .build();
+    }
+
+    /** LOAD_BALANCER mode: an ALB Cutover creates, one target group per revision, a header-routed preview. */
+    static Environment edge() {
+        return Environment.named("edge").region("us-east-1").cluster("edge").namespace("edge.local")
+                .network(n -> n.vpc("vpc-0a1b2c3d").subnets("subnet-0a1b2c3d", "subnet-4e5f6a7b").securityGroups("sg-0a1b2c3d"))
+                .loadBalancer(lb -> lb.name("orders-alb").create(true).preview("x-cutover-preview", "1"))
+                .build();
+    }
+
+    /** Blue/green whose preview (tagged test requests only) is analysed before the switch. */
+    static Strategy blueGreenWithPreview() {
+        return blueGreen().previewBake(Duration.ofMinutes(1)).bake(Duration.ofMinutes(1))
+                .analysis(a -> a.errorRateBelow(0.01).initialDelay(Duration.ofSeconds(20)).interval(Duration.ofSeconds(30))
+                        .inconclusiveLimit(2));
     }
 
     static Strategy canaryWithDatadogAnalysis() {

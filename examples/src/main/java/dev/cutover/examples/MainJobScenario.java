@@ -64,6 +64,17 @@ final class MainJobScenario {
         print.println("stage traffic before 1.4.3: " + stageBefore + ", after the rollback: " + stageAfter);
         outcome.expect(!stageAfter.isEmpty() && stageAfter.equals(stageBefore) && stageAfter.containsValue(100),
                 "stage traffic is back to 100% on 1.4.2's revision " + stageAfter);
+
+        // 4. LOAD_BALANCER mode: an ALB rule's weights between one target group per revision, a header-routed preview
+        print.println("\n=== edge: load balancer mode (ALB orders-alb, preview on x-cutover-preview: 1) ===");
+        Environment edge = MainJob.edge();
+        expect(MainJob.deploy(cutover, Release.of(v142).to(edge).strategy(Strategies.allAtOnce()).build(), false, print),
+                DeploymentStatus.SUCCEEDED, "1.4.2 to edge (first revision, its target group and listener rule)");
+        expect(MainJob.deploy(cutover, Release.of(MainJob.orders("1.4.4")).to(edge).strategy(MainJob.blueGreenWithPreview()).build(),
+                false, print), DeploymentStatus.SUCCEEDED, "1.4.4 to edge (blue/green after a header-routed preview)");
+        Map<String, Integer> edgeAfter = weights("edge");
+        print.println("edge traffic: " + edgeAfter);
+        outcome.expect(edgeAfter.size() == 1 && edgeAfter.containsValue(100), "edge serves 100% from 1.4.4's target group " + edgeAfter);
     }
 
     /** Prints the plan of every release before anything changes, then applies them one by one. */
