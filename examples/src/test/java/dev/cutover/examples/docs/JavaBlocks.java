@@ -47,7 +47,7 @@ final class JavaBlocks {
                 "java.util.stream.*").stream().map(i -> "import " + i + ";").toList());
         try {
             Files.readAllLines(Path.of("jshell", "imports.jsh")).stream().map(String::strip)
-                    .filter(l -> l.startsWith("import ")).forEach(imports::add);
+                    .filter(l -> l.startsWith("import ")).map(l -> l.replaceFirst(";\\s*//.*$", ";")).forEach(imports::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
