@@ -124,6 +124,25 @@ final class GroupWorld {
         }
     }
 
+    /**
+     * Dependencies of {@code n} members from generated numbers: each number names a pair, and the
+     * later member of the pair waits for the earlier one, so the graph is acyclic.
+     */
+    static List<Set<Integer>> acyclic(List<Integer> edges, int n) {
+        List<Set<Integer>> deps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            deps.add(new HashSet<>());
+        }
+        for (int e : edges) {
+            int to = e % n;
+            int from = (e / n) % n;
+            if (from < to) {
+                deps.get(to).add(from);
+            }
+        }
+        return deps;
+    }
+
     static String image(String service, String version) {
         return "123456789012.dkr.ecr.us-east-1.amazonaws.com/" + service + ":" + version;
     }

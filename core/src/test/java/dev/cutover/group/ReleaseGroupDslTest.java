@@ -9,7 +9,6 @@ import dev.cutover.Problem;
 import dev.cutover.Release;
 import dev.cutover.ValidationException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -97,17 +96,7 @@ class ReleaseGroupDslTest {
     @Property(tries = 200)
     void wavesFollowDependenciesAndACycleIsAlwaysReported(@ForAll @Size(min = 1, max = 8) List<@IntRange(min = 0, max = 255) Integer> edges,
             @ForAll @IntRange(min = 2, max = 8) int n) {
-        List<Set<Integer>> deps = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            deps.add(new HashSet<>());
-        }
-        for (int e : edges) {
-            int to = e % n;
-            int from = (e / n) % n;
-            if (from < to) {
-                deps.get(to).add(from); // member 'to' waits for an earlier member: acyclic
-            }
-        }
+        List<Set<Integer>> deps = GroupWorld.acyclic(edges, n);
         ReleaseGroup.Builder b = ReleaseGroup.named("g");
         for (int i = 0; i < n; i++) {
             b.member(release("s" + i, "1.0.0"), after(deps.get(i).stream().sorted().map(d -> "s" + d).toArray(String[]::new)));
