@@ -212,6 +212,8 @@ class ReleaseGroupRunTest {
         assertThat(second.run(resumed)).isTrue();
 
         assertThat(resumed.status()).as(resumed.statusReason()).isEqualTo(GroupStatus.SUCCEEDED);
+        assertThat(resumed.member("payments")).as("payments is known as promoted, not planned again")
+                .isEqualTo(g.member("payments"));
         assertThat(w.deploymentsOf("payments", "canary")).as("payments is not deployed again").hasSize(1);
         assertThat(w.deploymentsOf("orders", "canary")).hasSize(1);
         assertThat(w.deploymentsOf("inventory", "canary")).hasSize(1);
