@@ -7,6 +7,7 @@ import static dev.cutover.Strategies.linear;
 import static dev.cutover.Strategies.rolling;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.journal.JournalEntry;
 import dev.cutover.journal.JournalStore;
 import dev.cutover.spi.RevisionRef;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.event.DeploymentEvent;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.spi.LockHeldException;
 import dev.cutover.time.Scheduler;
 import dev.cutover.time.VirtualScheduler;

@@ -4,6 +4,7 @@ import static dev.cutover.Strategies.canary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.spi.LockHeldException;
 import dev.cutover.spi.LockManager;
 import dev.cutover.time.Scheduler;

@@ -9,6 +9,7 @@ import dev.cutover.group.GroupPlan;
 import dev.cutover.group.OnFailure;
 import dev.cutover.group.ReleaseCoordinator;
 import dev.cutover.group.ReleaseGroup;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;

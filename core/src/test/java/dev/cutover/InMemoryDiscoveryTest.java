@@ -3,9 +3,9 @@ package dev.cutover;
 import static dev.cutover.Strategies.canary;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.InMemoryProvider.Behavior;
-import dev.cutover.InMemoryProvider.CheckStatus;
-import dev.cutover.InMemoryProvider.RegisteredInstance;
+import dev.cutover.inmemory.InMemoryProvider.Behavior;
+import dev.cutover.inmemory.InMemoryProvider.CheckStatus;
+import dev.cutover.inmemory.InMemoryProvider.RegisteredInstance;
 import dev.cutover.event.DeploymentEvent;
 import dev.cutover.spi.Discovery;
 import dev.cutover.spi.Discovery.InstanceHealth;

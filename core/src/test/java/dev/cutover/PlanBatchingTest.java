@@ -2,6 +2,7 @@ package dev.cutover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.spi.Capability;
 import dev.cutover.spi.DesiredState;
 import dev.cutover.spi.ResourceId;

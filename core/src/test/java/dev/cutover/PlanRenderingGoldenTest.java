@@ -4,6 +4,7 @@ import static dev.cutover.Strategies.allAtOnce;
 import static dev.cutover.Strategies.canary;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.spi.RevisionRef;
 import dev.cutover.time.Scheduler;
 import dev.cutover.time.VirtualScheduler;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cutover.analysis.Measurement;
 import dev.cutover.analysis.MetricSource;
 import dev.cutover.event.DeploymentEvent;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.journal.JournalCodec;
 import dev.cutover.spi.RevisionRef;
 import io.micrometer.core.instrument.Meter;

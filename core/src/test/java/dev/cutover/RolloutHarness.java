@@ -3,6 +3,7 @@ package dev.cutover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.event.DeploymentEvent;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.journal.InMemoryJournalStore;
 import dev.cutover.journal.JournalEntry;
 import dev.cutover.journal.JournalStore;

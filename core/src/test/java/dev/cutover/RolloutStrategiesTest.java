@@ -8,6 +8,7 @@ import static dev.cutover.Strategies.rolling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.event.DeploymentEvent;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.spi.RevisionRef;
 import java.time.Duration;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.cutover.Deployment;
 import dev.cutover.DeploymentStatus;
 import dev.cutover.Environment;
 import dev.cutover.HistoryEntry;
-import dev.cutover.InMemoryProvider;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.Plan;
 import dev.cutover.Release;
 import dev.cutover.Service;

@@ -1,7 +1,7 @@
 package dev.cutover.benchmarks;
 
 import dev.cutover.Cutover;
-import dev.cutover.InMemoryProvider;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.Plan;
 import dev.cutover.Release;
 import java.util.List;

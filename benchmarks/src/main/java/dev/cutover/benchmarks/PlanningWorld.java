@@ -2,7 +2,7 @@ package dev.cutover.benchmarks;
 
 import dev.cutover.Change;
 import dev.cutover.Environment;
-import dev.cutover.InMemoryProvider;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.Release;
 import dev.cutover.Service;
 import dev.cutover.spi.DesiredState;

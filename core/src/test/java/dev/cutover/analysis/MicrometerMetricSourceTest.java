@@ -7,7 +7,7 @@ import dev.cutover.Cutover;
 import dev.cutover.Deployment;
 import dev.cutover.DeploymentStatus;
 import dev.cutover.Environment;
-import dev.cutover.InMemoryProvider;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.Release;
 import dev.cutover.Service;
 import dev.cutover.time.Scheduler;

@@ -3,7 +3,7 @@ package dev.cutover.time;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.Cutover;
-import dev.cutover.InMemoryProvider;
+import dev.cutover.inmemory.InMemoryProvider;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

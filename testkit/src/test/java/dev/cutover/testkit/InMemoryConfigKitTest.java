@@ -1,6 +1,6 @@
 package dev.cutover.testkit;
 
-import dev.cutover.InMemoryProvider;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.spi.Provider;
 
 /** The in-memory provider, the reference implementation, passes the config kit. */

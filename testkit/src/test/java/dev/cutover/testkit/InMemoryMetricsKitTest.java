@@ -1,6 +1,6 @@
 package dev.cutover.testkit;
 
-import dev.cutover.InMemoryProvider;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.analysis.MetricContext;
 import dev.cutover.spi.Provider;
 import dev.cutover.spi.RevisionRef;

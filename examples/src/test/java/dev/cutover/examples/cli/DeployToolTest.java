@@ -3,7 +3,7 @@ package dev.cutover.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.Cutover;
-import dev.cutover.InMemoryProvider;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.time.Scheduler;
 import dev.cutover.time.VirtualScheduler;
 import java.io.PrintWriter;

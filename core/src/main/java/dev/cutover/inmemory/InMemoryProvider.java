@@ -1,5 +1,12 @@
-package dev.cutover;
+package dev.cutover.inmemory;
 
+import dev.cutover.Change;
+import dev.cutover.Hook;
+import dev.cutover.ImageRef;
+import dev.cutover.InMemoryLocks;
+import dev.cutover.Release;
+import dev.cutover.Service;
+import dev.cutover.ValidationException;
 import dev.cutover.analysis.Measurement;
 import dev.cutover.analysis.MetricContext;
 import dev.cutover.analysis.MetricQuery;
