@@ -4,6 +4,7 @@ import dev.cutover.*;
 import dev.cutover.analysis.*;
 import dev.cutover.event.*;
 import dev.cutover.inmemory.*;
+import dev.cutover.locks.*;
 import dev.cutover.journal.*;
 import dev.cutover.spi.Capability;
 import dev.cutover.time.*;

@@ -13,6 +13,8 @@ import dev.cutover.journal.InMemoryJournalStore;
 import dev.cutover.journal.JournalEntry;
 import dev.cutover.journal.JournalException;
 import dev.cutover.journal.JournalStore;
+import dev.cutover.locks.FileLocks;
+import dev.cutover.locks.InMemoryLocks;
 import dev.cutover.spi.Capability;
 import dev.cutover.spi.Compute;
 import dev.cutover.spi.DesiredState;

@@ -4,6 +4,7 @@ import static dev.cutover.Strategies.canary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cutover.locks.InMemoryLocks;
 import dev.cutover.spi.LockHeldException;
 import dev.cutover.spi.RevisionRef;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import dev.cutover.analysis.Measurement;
 import dev.cutover.analysis.MetricSource;
 import dev.cutover.event.DeploymentEvent;
 import dev.cutover.journal.JournalEntry;
+import dev.cutover.locks.InMemoryLocks;
 import dev.cutover.spi.LockHeldException;
 import dev.cutover.spi.LockManager;
 import dev.cutover.spi.RevisionRef;

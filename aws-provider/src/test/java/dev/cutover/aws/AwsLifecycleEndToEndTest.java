@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.Deployment;
 import dev.cutover.DeploymentStatus;
 import dev.cutover.Environment;
-import dev.cutover.InMemoryLocks;
+import dev.cutover.locks.InMemoryLocks;
 import dev.cutover.Release;
 import dev.cutover.Strategy;
 import dev.cutover.analysis.Measurement;

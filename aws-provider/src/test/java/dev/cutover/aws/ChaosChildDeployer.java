@@ -1,7 +1,7 @@
 package dev.cutover.aws;
 
 import dev.cutover.Deployment;
-import dev.cutover.FileLocks;
+import dev.cutover.locks.FileLocks;
 import dev.cutover.Release;
 import dev.cutover.journal.FileJournalStore;
 import java.io.IOException;

@@ -226,13 +226,13 @@ final class ChaosProcess implements AutoCloseable {
      * holder's next renewal fails as it would after a lost Consul session or an expired lease.
      */
     static final class StealableLocks implements LockManager {
-        private final dev.cutover.InMemoryLocks locks;
+        private final dev.cutover.locks.InMemoryLocks locks;
         private final java.util.Map<String, LockHandle> held = new java.util.concurrent.ConcurrentHashMap<>();
         private final java.util.Set<LockHandle> stolen = java.util.Collections.newSetFromMap(
                 new java.util.concurrent.ConcurrentHashMap<>());
 
         StealableLocks(java.time.Clock clock) {
-            this.locks = new dev.cutover.InMemoryLocks(clock);
+            this.locks = new dev.cutover.locks.InMemoryLocks(clock);
         }
 
         @Override

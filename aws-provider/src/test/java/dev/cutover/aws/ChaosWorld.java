@@ -12,7 +12,7 @@ import dev.cutover.Strategies;
 import dev.cutover.analysis.MetricGate;
 import dev.cutover.aws.ChaosProcess.Append;
 import dev.cutover.aws.ChaosProcess.Killed;
-import dev.cutover.FileLocks;
+import dev.cutover.locks.FileLocks;
 import dev.cutover.journal.FileJournalStore;
 import dev.cutover.journal.InMemoryJournalStore;
 import dev.cutover.journal.JournalEntry;

@@ -3,7 +3,7 @@ package dev.cutover.inmemory;
 import dev.cutover.Change;
 import dev.cutover.Hook;
 import dev.cutover.ImageRef;
-import dev.cutover.InMemoryLocks;
+import dev.cutover.locks.InMemoryLocks;
 import dev.cutover.Release;
 import dev.cutover.Service;
 import dev.cutover.ValidationException;

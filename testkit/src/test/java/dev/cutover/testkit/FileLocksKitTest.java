@@ -1,6 +1,6 @@
 package dev.cutover.testkit;
 
-import dev.cutover.FileLocks;
+import dev.cutover.locks.FileLocks;
 import dev.cutover.spi.LockManager;
 import dev.cutover.spi.Provider;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.cutover;
+package dev.cutover.locks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

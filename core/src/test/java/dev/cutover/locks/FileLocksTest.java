@@ -1,9 +1,16 @@
-package dev.cutover;
+package dev.cutover.locks;
 
 import static dev.cutover.Strategies.canary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cutover.Cutover;
+import dev.cutover.Deployment;
+import dev.cutover.DeploymentStatus;
+import dev.cutover.Environment;
+import dev.cutover.Plan;
+import dev.cutover.Release;
+import dev.cutover.Service;
 import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.spi.LockHeldException;
 import dev.cutover.spi.LockManager;

@@ -1,4 +1,4 @@
-package dev.cutover;
+package dev.cutover.locks;
 
 import dev.cutover.internal.Json;
 import dev.cutover.spi.LockHeldException;
