@@ -1,11 +1,9 @@
 package dev.cutover;
 
-import dev.cutover.analysis.Measurement;
 import dev.cutover.analysis.MetricSource;
-import dev.cutover.event.DeploymentEvent;
+import dev.cutover.engine.Engine;
 import dev.cutover.event.DeploymentListener;
 import dev.cutover.internal.Diff;
-import dev.cutover.internal.GuardedExecutor;
 import dev.cutover.internal.Json;
 import dev.cutover.internal.Problems;
 import dev.cutover.internal.ReleaseCodec;
@@ -16,9 +14,7 @@ import dev.cutover.journal.JournalStore;
 import dev.cutover.locks.FileLocks;
 import dev.cutover.locks.InMemoryLocks;
 import dev.cutover.spi.Capability;
-import dev.cutover.spi.Compute;
 import dev.cutover.spi.DesiredState;
-import dev.cutover.spi.Discovery;
 import dev.cutover.spi.LockManager;
 import dev.cutover.spi.Provider;
 import dev.cutover.spi.ProviderConfig;
@@ -30,16 +26,11 @@ import dev.cutover.spi.ResourceType;
 import dev.cutover.spi.RevisionRef;
 import dev.cutover.spi.Traffic;
 import dev.cutover.time.Scheduler;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -51,9 +42,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,11 +69,13 @@ public final class Cutover implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Cutover.class);
 
     private final String instanceId = UUID.randomUUID().toString();
-    private final Runtime rt;
+    private final Engine rt;
     private final AtomicLong observeCalls = new AtomicLong();
 
     private Cutover(Builder b) {
-        this.rt = new Runtime(b);
+        this.rt = new Engine(new Engine.Settings(b.providers, b.routes, b.listeners, b.discover, b.classLoader, b.config,
+                b.scheduler, b.meters, b.journal, b.locks, b.resilience, b.metricSource, b.rollbackWindow, b.lockLease,
+                b.deployer, b.shutdownHook));
     }
 
     public static Builder builder() {
@@ -151,7 +142,7 @@ public final class Cutover implements AutoCloseable {
             }
             List<Change> changes = describeTraffic(r, Diff.diff(DesiredState.of(r), mine, candidates));
             Plan draft = new Plan(UUID.randomUUID().toString(), instanceId, r, changes, fingerprint(mine),
-                    rt.scheduler.clock().instant(), "");
+                    rt.scheduler().clock().instant(), "");
             plans.add(new Plan(draft.id(), instanceId, r, changes, draft.observedFingerprint(), draft.createdAt(),
                     permissions(draft)));
         }
@@ -160,7 +151,7 @@ public final class Cutover implements AutoCloseable {
 
     private void prepareProviders(java.util.Collection<Release> releases) {
         List<Release> copy = List.copyOf(releases);
-        for (Provider p : rt.providers.values()) {
+        for (Provider p : rt.providers().values()) {
             p.prepare(copy);
         }
     }
@@ -238,7 +229,7 @@ public final class Cutover implements AutoCloseable {
                 p.throwIfAny("release of '" + release.service().name() + "' to '" + env.name() + "'");
             }
         }
-        if (!release.strategy().analysis().gates().isEmpty() && rt.metricSource == null) {
+        if (!release.strategy().analysis().gates().isEmpty() && !rt.hasMetricSource()) {
             Problems p = new Problems();
             p.add("strategy.analysis.gates", String.valueOf(release.strategy().analysis().gates()),
                     "metric gates need a MetricSource; add Cutover.builder().metrics(...) or a provider with METRICS");
@@ -360,7 +351,7 @@ public final class Cutover implements AutoCloseable {
 
     private String permissions(Plan plan) {
         List<Object> statements = new ArrayList<>();
-        for (Provider p : rt.providers.values()) {
+        for (Provider p : rt.providers().values()) {
             for (Provider.PolicyStatement s : p.requiredPermissions(plan)) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("Effect", "Allow");
@@ -395,7 +386,7 @@ public final class Cutover implements AutoCloseable {
         Release release = plan.release();
         String id = newDeploymentId(release);
         retireSuperseded(release.key());
-        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer + "/" + id, rt.lockLease);
+        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer() + "/" + id, rt.lockLease());
         try {
             prepareProviders(List.of(release));
             List<ResourceId> candidates = DesiredState.candidateIds(release);
@@ -435,14 +426,11 @@ public final class Cutover implements AutoCloseable {
             started.putAll(layoutOf(release));
             started.put("image", release.service().image().toString());
             started.put("strategy", release.strategy().name());
-            started.put("deployer", rt.deployer);
+            started.put("deployer", rt.deployer());
             started.put("changes", String.valueOf(plan.changes().stream().filter(c -> !c.isNoOp()).count()));
             started.put("release", ReleaseCodec.encode(release));
-            rt.journal.append(new JournalEntry(id, 1, rt.scheduler.clock().instant(), "started", started));
-            Rollout rollout = new Rollout(rt, plan, id, lock, 1);
-            rt.metrics().started(release);
-            rollout.start();
-            return rollout;
+            rt.journal().append(new JournalEntry(id, 1, rt.scheduler().clock().instant(), "started", started));
+            return rt.start(plan, id, lock);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -455,15 +443,11 @@ public final class Cutover implements AutoCloseable {
      * retired now and its lock released, so that {@code apply(..).await(); apply(..)} works.
      */
     private void retireSuperseded(String key) {
-        for (Rollout r : List.copyOf(rt.live)) {
-            if (r.release().key().equals(key) && r.isRetiring()) {
-                r.retireNow();
-            }
-        }
+        rt.endRollbackWindow(key);
     }
 
     private String newDeploymentId(Release release) {
-        String stamp = rt.scheduler.clock().instant().toString().replaceAll("[^0-9]", "").substring(0, 14);
+        String stamp = rt.scheduler().clock().instant().toString().replaceAll("[^0-9]", "").substring(0, 14);
         return release.environment().name() + "-" + release.service().name() + "-" + stamp + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -480,10 +464,10 @@ public final class Cutover implements AutoCloseable {
     /** Every journal read once, as history entries grouped by {@code <environment>/<service>}, each oldest first. */
     private Map<String, List<HistoryEntry>> historyByTarget() {
         Map<String, List<HistoryEntry>> out = new java.util.HashMap<>();
-        for (String id : rt.journal.deployments()) {
+        for (String id : rt.journal().deployments()) {
             List<JournalEntry> entries;
             try {
-                entries = rt.journal.read(id);
+                entries = rt.journal().read(id);
             } catch (JournalException e) {
                 LOG.warn("skipping unreadable journal {}: {}", id, e.getMessage());
                 continue;
@@ -508,8 +492,8 @@ public final class Cutover implements AutoCloseable {
                 digest = e.get("digest");
             }
             if ("revision-started".equals(e.type()) || "finished".equals(e.type())) {
-                RevisionRef n = Rollout.parseRef(e.get("new"));
-                RevisionRef o = Rollout.parseRef(e.get("old"));
+                RevisionRef n = Engine.parseRef(e.get("new"));
+                RevisionRef o = Engine.parseRef(e.get("old"));
                 revision = n == null ? revision : n.id();
                 previous = o == null ? previous : o.id();
             }
@@ -552,9 +536,9 @@ public final class Cutover implements AutoCloseable {
         Objects.requireNonNull(deploymentId, "deploymentId");
         List<JournalEntry> entries;
         try {
-            entries = rt.journal.read(deploymentId);
+            entries = rt.journal().read(deploymentId);
         } catch (JournalException e) {
-            if (rt.journal instanceof InMemoryJournalStore) {
+            if (rt.journal() instanceof InMemoryJournalStore) {
                 throw new JournalException(e.getMessage() + "; this Cutover keeps its journal in memory (the default), "
                         + "which ends with the process that wrote it: make it durable with "
                         + "Cutover.builder().journal(new FileJournalStore(dir)) to resume in a new process", e);
@@ -576,12 +560,12 @@ public final class Cutover implements AutoCloseable {
         boolean rollingBack = false;
         for (JournalEntry e : entries) {
             if ("intent".equals(e.type()) && "start-revision".equals(e.get("action")) && neu == null) {
-                old = Rollout.parseRef(e.get("old"));
+                old = Engine.parseRef(e.get("old"));
             }
             if ("revision-started".equals(e.type())
                     || "resumed".equals(e.type()) && e.get("new") != null && !e.get("new").isEmpty()) {
-                neu = Rollout.parseRef(e.get("new"));
-                old = Rollout.parseRef(e.get("old"));
+                neu = Engine.parseRef(e.get("new"));
+                old = Engine.parseRef(e.get("old"));
             }
             if ("promoted".equals(e.type()) || "resumed".equals(e.type()) && "true".equals(e.get("promoted"))) {
                 promoted = true;
@@ -597,10 +581,8 @@ public final class Cutover implements AutoCloseable {
         prepareProviders(List.of(release));
         LockManager.LockHandle lock = takeOver(release.key(), deploymentId, force);
         Plan plan = new Plan(first.get("plan") == null ? deploymentId : first.get("plan"), instanceId, release, List.of(),
-                "", rt.scheduler.clock().instant(), "");
-        Rollout rollout = new Rollout(rt, plan, deploymentId, lock, last.sequence());
-        rollout.resumeFrom(old, neu, promoted, rollingBack);
-        return rollout;
+                "", rt.scheduler().clock().instant(), "");
+        return rt.resume(plan, deploymentId, lock, last.sequence(), old, neu, promoted, rollingBack);
     }
 
     /**
@@ -612,14 +594,14 @@ public final class Cutover implements AutoCloseable {
      * manager that knows that owner hands over at once. Another deployment's lock is never taken over.
      */
     private LockManager.LockHandle takeOver(String key, String deploymentId, boolean force) {
-        String mine = rt.deployer + " (resume " + instanceId.substring(0, 8) + ")/" + deploymentId;
-        Duration releaseDelay = rt.locks().releaseDelay(rt.lockLease);
-        Duration budget = releaseDelay.compareTo(rt.lockLease) > 0 ? releaseDelay : rt.lockLease;
-        java.time.Instant giveUp = rt.scheduler.clock().instant().plus(budget.plus(rt.lockLease));
+        String mine = rt.deployer() + " (resume " + instanceId.substring(0, 8) + ")/" + deploymentId;
+        Duration releaseDelay = rt.locks().releaseDelay(rt.lockLease());
+        Duration budget = releaseDelay.compareTo(rt.lockLease()) > 0 ? releaseDelay : rt.lockLease();
+        java.time.Instant giveUp = rt.scheduler().clock().instant().plus(budget.plus(rt.lockLease()));
         while (true) {
             dev.cutover.spi.LockHeldException held;
             try {
-                return rt.locks().acquire(key, mine, rt.lockLease);
+                return rt.locks().acquire(key, mine, rt.lockLease());
             } catch (dev.cutover.spi.LockHeldException e) {
                 held = e;
             }
@@ -628,21 +610,21 @@ public final class Cutover implements AutoCloseable {
             }
             if (force) {
                 try {
-                    return rt.locks().acquire(key, held.holder(), rt.lockLease);
+                    return rt.locks().acquire(key, held.holder(), rt.lockLease());
                 } catch (dev.cutover.spi.LockHeldException sessionLock) {
                     // a lock manager that cannot hand it over: wait for the lease like any resume
                 }
             }
-            if (!rt.scheduler.clock().instant().isBefore(giveUp)) {
+            if (!rt.scheduler().clock().instant().isBefore(giveUp)) {
                 throw new dev.cutover.spi.LockHeldException(key, held.holder(), held.since(), "deployment " + deploymentId
                         + " still holds its lock and renews it, so its process looks alive; resume it only after that "
                         + "process stopped, or forceResume(\"" + deploymentId + "\") if you know it has");
             }
             try {
-                if (rt.scheduler instanceof dev.cutover.time.VirtualScheduler v) {
-                    v.advance(rt.lockLease.dividedBy(3)); // time passes for everyone: a live holder renews meanwhile
+                if (rt.scheduler() instanceof dev.cutover.time.VirtualScheduler v) {
+                    v.advance(rt.lockLease().dividedBy(3)); // time passes for everyone: a live holder renews meanwhile
                 } else {
-                    rt.scheduler.sleep(rt.lockLease.dividedBy(3));
+                    rt.scheduler().sleep(rt.lockLease().dividedBy(3));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -668,15 +650,11 @@ public final class Cutover implements AutoCloseable {
     public Deployment rollback(String service, String environment) {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(environment, "environment");
-        for (Rollout r : List.copyOf(rt.live)) {
-            if (r.release().key().equals(environment + "/" + service) && r.isRetiring()) {
-                // still in its rollback window: it ends here (old revision retired, lock released), and the
-                // rollback below re-applies the previous release exactly; Deployment.rollback() is the warm shift
-                r.retireNow();
-            }
-        }
+        // still in its rollback window: it ends here (old revision retired, lock released), and the
+        // rollback below re-applies the previous release exactly; Deployment.rollback() is the warm shift
+        rt.endRollbackWindow(environment + "/" + service);
         List<HistoryEntry> history = history(service, environment);
-        if (history.isEmpty() && rt.journal instanceof InMemoryJournalStore) {
+        if (history.isEmpty() && rt.journal() instanceof InMemoryJournalStore) {
             throw new IllegalStateException("no deployment of " + environment + "/" + service + " in this process's "
                     + "journal: it is kept in memory (the default), so history ends with the process that wrote it; "
                     + "make history durable with Cutover.builder().journal(new FileJournalStore(dir)) (or a Consul "
@@ -713,7 +691,7 @@ public final class Cutover implements AutoCloseable {
         RevisionRef previous = new RevisionRef(environment, service, good.previous(), release.service().image().version());
         prepareProviders(List.of(release));
         String id = newDeploymentId(release);
-        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer + "/" + id, rt.lockLease);
+        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer() + "/" + id, rt.lockLease());
         try {
             List<ResourceId> candidates = DesiredState.candidateIds(release);
             // what else differs from the restored release (task count, scaling, config, discovery); the
@@ -728,15 +706,12 @@ public final class Cutover implements AutoCloseable {
             started.putAll(layoutOf(release));
             started.put("image", release.service().image().toString());
             started.put("strategy", "rollback");
-            started.put("deployer", rt.deployer);
+            started.put("deployer", rt.deployer());
             started.put("restores", source.deploymentId());
             started.put("release", ReleaseCodec.encode(release));
-            rt.journal.append(new JournalEntry(id, 1, rt.scheduler.clock().instant(), "started", started));
-            Plan plan = new Plan(id, instanceId, release, changes, "", rt.scheduler.clock().instant(), "");
-            Rollout rollout = new Rollout(rt, plan, id, lock, 1);
-            rt.metrics().started(release);
-            rollout.restore(current, previous);
-            return rollout;
+            rt.journal().append(new JournalEntry(id, 1, rt.scheduler().clock().instant(), "started", started));
+            Plan plan = new Plan(id, instanceId, release, changes, "", rt.scheduler().clock().instant(), "");
+            return rt.restore(plan, id, lock, current, previous);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -745,7 +720,7 @@ public final class Cutover implements AutoCloseable {
 
     /** The full release a deployment's journal recorded when it started. */
     private Release journaledRelease(String deploymentId) {
-        JournalEntry first = rt.journal.read(deploymentId).get(0);
+        JournalEntry first = rt.journal().read(deploymentId).get(0);
         String json = first.get("release");
         if (json == null) {
             throw new IllegalStateException("the journal of " + deploymentId + " records only the image "
@@ -814,7 +789,7 @@ public final class Cutover implements AutoCloseable {
 
     /** The meter registry metrics go to. */
     public MeterRegistry meterRegistry() {
-        return rt.meters;
+        return rt.meters();
     }
 
     /**
@@ -822,7 +797,7 @@ public final class Cutover implements AutoCloseable {
      * (release groups) schedule their own work on it, so they follow virtual time in tests.
      */
     public Scheduler scheduler() {
-        return rt.scheduler;
+        return rt.scheduler();
     }
 
     /**
@@ -830,7 +805,7 @@ public final class Cutover implements AutoCloseable {
      * own journal beside the deployments' there.
      */
     public JournalStore journalStore() {
-        return rt.journal;
+        return rt.journal();
     }
 
     /**
@@ -856,346 +831,17 @@ public final class Cutover implements AutoCloseable {
 
     /** The deployments this instance is still acting on (including retiring an old revision after success). */
     public List<Deployment> running() {
-        return List.copyOf(rt.live);
+        return rt.running();
     }
 
     @Override
     public void close() {
-        ShutdownHook.forget(rt);
-        rt.executor.close();
-    }
-
-    /** One JVM shutdown hook for every Cutover that wants it; runtimes are held weakly. */
-    static final class ShutdownHook {
-        private static final java.util.Set<Runtime> RUNTIMES =
-                java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
-        private static boolean installed;
-
-        static synchronized void register(Runtime rt) {
-            RUNTIMES.add(rt);
-            if (!installed) {
-                installed = true;
-                try {
-                    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(ShutdownHook::run, "cutover-shutdown"));
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is already going down: nothing to hook
-                }
-            }
-        }
-
-        static void forget(Runtime rt) {
-            RUNTIMES.remove(rt);
-        }
-
-        private static void run() {
-            List<Runtime> all;
-            synchronized (RUNTIMES) {
-                all = List.copyOf(RUNTIMES);
-            }
-            for (Runtime rt : all) {
-                rt.stopAll("the process is shutting down (signal)", Duration.ofSeconds(20));
-            }
-        }
+        rt.close();
     }
 
     @Override
     public String toString() {
-        return "Cutover[providers=" + rt.providers.keySet() + ", scheduler=" + rt.scheduler + ", journal=" + rt.journal + "]";
-    }
-
-    // ------------------------------------------------------------------ runtime
-
-    /** What a running deployment needs from its Cutover; package-private. */
-    static final class Runtime {
-        private final Map<String, Provider> providers;
-        private final Map<Capability, String> routes;
-        private final Scheduler scheduler;
-        private final MeterRegistry meters;
-        private final List<DeploymentListener> listeners;
-        private final JournalStore journal;
-        private final Resilience resilience;
-        private final GuardedExecutor executor;
-        private final MetricSource metricSource;
-        private final Duration rollbackWindow;
-        private final Duration lockLease;
-        private final String deployer;
-        private final LockManager fallbackLocks;
-        private final LockManager explicitLocks;
-        private final Metrics metrics;
-        final java.util.Set<Rollout> live = ConcurrentHashMap.newKeySet();
-
-        Runtime(Builder b) {
-            this.scheduler = b.scheduler != null ? b.scheduler : Scheduler.system();
-            this.meters = b.meters != null ? b.meters : new SimpleMeterRegistry();
-            this.listeners = List.copyOf(b.listeners);
-            this.journal = b.journal != null ? b.journal : new InMemoryJournalStore();
-            this.resilience = b.resilience;
-            this.rollbackWindow = b.rollbackWindow;
-            this.lockLease = b.lockLease;
-            this.deployer = b.deployer;
-            this.routes = Map.copyOf(b.routes);
-            this.executor = new GuardedExecutor(resilience, scheduler, meters);
-            this.providers = resolveProviders(b);
-            this.fallbackLocks = new InMemoryLocks(scheduler.clock());
-            this.explicitLocks = b.locks;
-            for (Provider p : providers.values()) {
-                p.start(executor.contextFor(p));
-            }
-            for (DeploymentListener l : listeners) {
-                if (l instanceof Provider p && !providers.containsValue(p)) {
-                    // a listener that calls out (a webhook notifier) makes its calls through the guarded executor
-                    p.start(executor.contextFor(p));
-                }
-            }
-            MetricSource ms = b.metricSource;
-            if (ms instanceof Provider p && !providers.containsValue(p)) {
-                // a source that is also a provider (Datadog's) runs its queries through the guarded executor too
-                p.start(executor.contextFor(p));
-            }
-            if (ms == null && offers(Capability.METRICS)) {
-                ms = provider(Capability.METRICS).metrics().orElseThrow();
-            }
-            this.metricSource = ms;
-            this.metrics = new Metrics(meters);
-            if (b.shutdownHook) {
-                ShutdownHook.register(this);
-            }
-            for (Capability c : routes.keySet()) {
-                Provider p = providers.get(routes.get(c));
-                if (p == null || !p.capabilities().contains(c)) {
-                    throw new IllegalArgumentException("use(" + c + ", \"" + routes.get(c) + "\"): "
-                            + (p == null ? "no provider is named '" + routes.get(c) + "'; providers: " + providers.keySet()
-                                    : "provider '" + routes.get(c) + "' does not offer " + c));
-                }
-            }
-            for (Capability c : Capability.values()) {
-                if (!routes.containsKey(c)) {
-                    List<String> offering = providers.values().stream().filter(p -> p.capabilities().contains(c))
-                            .map(Provider::name).toList();
-                    if (offering.size() > 1) {
-                        throw new IllegalArgumentException("providers " + offering + " all offer " + c
-                                + "; choose one with Cutover.builder().use(Capability." + c + ", \"<name>\")");
-                    }
-                }
-            }
-        }
-
-        private static Map<String, Provider> resolveProviders(Builder b) {
-            Map<String, Provider> out = new LinkedHashMap<>();
-            for (Provider p : b.providers) {
-                if (out.containsKey(p.name())) {
-                    throw new IllegalArgumentException("two providers are named '" + p.name()
-                            + "'; provider names must be unique (" + out.get(p.name()).getClass().getName() + " and "
-                            + p.getClass().getName() + ")");
-                }
-                out.put(p.name(), p);
-            }
-            if (b.discover != null ? b.discover : b.providers.isEmpty()) {
-                Map<String, ProviderFactory> found = new LinkedHashMap<>();
-                for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class, b.classLoader)) {
-                    if (found.containsKey(f.name())) {
-                        throw new IllegalArgumentException("two provider factories on the class path are named '"
-                                + f.name() + "': " + found.get(f.name()).getClass().getName() + " and "
-                                + f.getClass().getName() + "; remove one jar or register the provider explicitly");
-                    }
-                    found.put(f.name(), f);
-                }
-                found.forEach((name, f) -> {
-                    if (!out.containsKey(name)) {
-                        out.put(name, f.create(b.config));
-                    }
-                });
-            }
-            return out;
-        }
-
-        /** Asks every live rollout to stop at its next safe point and waits for them, at most {@code timeout} in all. */
-        List<Deployment> stopAll(String why, Duration timeout) {
-            List<Rollout> stopping = List.copyOf(live);
-            for (Rollout r : stopping) {
-                r.requestStop(why);
-            }
-            long end = System.nanoTime() + timeout.toNanos();
-            for (Rollout r : stopping) {
-                r.awaitStopped(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-            }
-            return List.copyOf(stopping);
-        }
-
-        boolean offers(Capability c) {
-            return routes.containsKey(c) || providers.values().stream().anyMatch(p -> p.capabilities().contains(c));
-        }
-
-        Provider provider(Capability c) {
-            String routed = routes.get(c);
-            if (routed != null) {
-                return providers.get(routed);
-            }
-            return providers.values().stream().filter(p -> p.capabilities().contains(c)).findFirst()
-                    .orElseThrow(() -> new MissingCapabilityException(c, "needed by the deployment"));
-        }
-
-        ResourceCapability resourceCapability(ResourceType type) {
-            return resourceCapability(type.capability());
-        }
-
-        ResourceCapability resourceCapability(Capability c) {
-            Provider p = provider(c);
-            Optional<? extends ResourceCapability> rc = switch (c) {
-                case COMPUTE -> p.compute();
-                case TRAFFIC -> p.traffic();
-                case DISCOVERY -> p.discovery();
-                case CONFIG -> p.config();
-                case SCALING -> p.scaling();
-                default -> Optional.empty();
-            };
-            return rc.orElseThrow(() -> new MissingCapabilityException(c, "resources of this kind"));
-        }
-
-        Compute compute() {
-            return provider(Capability.COMPUTE).compute().orElseThrow();
-        }
-
-        Optional<Traffic> traffic() {
-            return offers(Capability.TRAFFIC) ? provider(Capability.TRAFFIC).traffic() : Optional.empty();
-        }
-
-        Traffic trafficRequired() {
-            return traffic().orElseThrow(() -> new MissingCapabilityException(Capability.TRAFFIC, "shifting traffic"));
-        }
-
-        Optional<Discovery> discovery() {
-            return offers(Capability.DISCOVERY) ? provider(Capability.DISCOVERY).discovery() : Optional.empty();
-        }
-
-        LockManager locks() {
-            if (explicitLocks != null) {
-                return explicitLocks;
-            }
-            return offers(Capability.LOCK) ? provider(Capability.LOCK).locks().orElseThrow() : fallbackLocks;
-        }
-
-        MetricSource metricSource() {
-            return metricSource != null ? metricSource : (q, c) -> Measurement.error("no metric source configured");
-        }
-
-        Scheduler scheduler() {
-            return scheduler;
-        }
-
-        JournalStore journal() {
-            return journal;
-        }
-
-        Resilience resilience() {
-            return resilience;
-        }
-
-        Duration rollbackWindow() {
-            return rollbackWindow;
-        }
-
-        Duration lockLease() {
-            return lockLease;
-        }
-
-        Metrics metrics() {
-            return metrics;
-        }
-
-        void emit(DeploymentEvent e) {
-            for (DeploymentListener l : listeners) {
-                try {
-                    l.onEvent(e);
-                } catch (RuntimeException ex) {
-                    LOG.warn("deployment listener {} threw on {}; skipped", l.getClass().getName(),
-                            e.getClass().getSimpleName(), ex);
-                }
-            }
-        }
-    }
-
-    /** The deployment meters; recording never throws. */
-    static final class Metrics {
-        private final MeterRegistry meters;
-        private final Map<String, WeightGauge> weightGauges = new ConcurrentHashMap<>();
-
-        Metrics(MeterRegistry meters) {
-            this.meters = meters;
-        }
-
-        private Tags tags(Release r) {
-            return Tags.of("service", r.service().name(), "environment", r.environment().name(),
-                    "strategy", r.strategy().name());
-        }
-
-        void started(Release r) {
-            safe(() -> Counter.builder("cutover.deployments.started").tags(tags(r)).register(meters).increment());
-        }
-
-        void finished(Release r, DeploymentStatus outcome, Duration took) {
-            safe(() -> {
-                Counter.builder("cutover.deployments").tags(tags(r)).tag("outcome", outcome.name().toLowerCase())
-                        .register(meters).increment();
-                Timer.builder("cutover.deployment.duration").tags(tags(r)).tag("outcome", outcome.name().toLowerCase())
-                        .register(meters).record(took);
-            });
-        }
-
-        void rollback(Release r, RollbackReason reason) {
-            safe(() -> Counter.builder("cutover.rollbacks").tags(tags(r)).tag("reason", reason.tag()).register(meters).increment());
-        }
-
-        /**
-         * Sets the weight gauge of every revision in {@code weights}; a revision no longer in them
-         * (retired) loses its gauge, so no series stays at 0 forever.
-         */
-        void weights(Release r, Map<String, Integer> weights) {
-            safe(() -> {
-                for (Map.Entry<String, Integer> e : weights.entrySet()) {
-                    String key = r.key() + "|" + e.getKey();
-                    WeightGauge holder = weightGauges.computeIfAbsent(key, k -> {
-                        AtomicInteger a = new AtomicInteger();
-                        io.micrometer.core.instrument.Gauge g = io.micrometer.core.instrument.Gauge
-                                .builder("cutover.traffic.weight", a, AtomicInteger::get)
-                                .tags("service", r.service().name(), "environment", r.environment().name(), "revision", e.getKey())
-                                .baseUnit("percent").description("the share of the service's traffic a revision receives")
-                                .register(meters);
-                        return new WeightGauge(a, g);
-                    });
-                    holder.value().set(e.getValue());
-                }
-                weightGauges.entrySet().removeIf(entry -> {
-                    String k = entry.getKey();
-                    if (k.startsWith(r.key() + "|") && !weights.containsKey(k.substring(r.key().length() + 1))) {
-                        meters.remove(entry.getValue().gauge());
-                        return true;
-                    }
-                    return false;
-                });
-            });
-        }
-
-        /** A retired revision serves nothing any more: its weight gauge goes away. */
-        void retired(Release r, String revision) {
-            safe(() -> {
-                WeightGauge g = weightGauges.remove(r.key() + "|" + revision);
-                if (g != null) {
-                    meters.remove(g.gauge());
-                }
-            });
-        }
-
-        private record WeightGauge(AtomicInteger value, io.micrometer.core.instrument.Gauge gauge) {
-        }
-
-        private static void safe(Runnable r) {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                LOG.debug("could not record a metric", e);
-            }
-        }
+        return "Cutover[providers=" + rt.providers().keySet() + ", scheduler=" + rt.scheduler() + ", journal=" + rt.journal() + "]";
     }
 
     // ------------------------------------------------------------------ builder

@@ -1,5 +1,14 @@
-package dev.cutover;
+package dev.cutover.engine;
 
+import dev.cutover.Change;
+import dev.cutover.CutoverException;
+import dev.cutover.Deployment;
+import dev.cutover.DeploymentStatus;
+import dev.cutover.Hook;
+import dev.cutover.Plan;
+import dev.cutover.Release;
+import dev.cutover.Service;
+import dev.cutover.Step;
 import dev.cutover.analysis.Analysis;
 import dev.cutover.analysis.Measurement;
 import dev.cutover.analysis.MetricContext;
@@ -39,7 +48,7 @@ final class Rollout implements Deployment {
     private static final Logger LOG = LoggerFactory.getLogger(Rollout.class);
     private static final Duration POLL = Duration.ofSeconds(5);
 
-    private final Cutover.Runtime rt;
+    private final Engine rt;
     private final Plan plan;
     private final String id;
     private final Release release;
@@ -96,7 +105,7 @@ final class Rollout implements Deployment {
     private boolean resumed;
     private final Map<String, String> lastMeasurements = new LinkedHashMap<>();
 
-    Rollout(Cutover.Runtime rt, Plan plan, String id, LockManager.LockHandle lock, long firstSequence) {
+    Rollout(Engine rt, Plan plan, String id, LockManager.LockHandle lock, long firstSequence) {
         this.rt = rt;
         this.plan = plan;
         this.id = id;
@@ -170,7 +179,7 @@ final class Rollout implements Deployment {
 
     /**
      * Returns traffic to {@code previous} once it is healthy, then retires {@code current}:
-     * {@link Cutover#rollback(String, String)}. The plan's release is the one {@code previous} was
+     * {@link dev.cutover.Cutover#rollback(String, String)}. The plan's release is the one {@code previous} was
      * deployed with: its configuration is written first, a retired {@code previous} starts again
      * from that release (a warm one is scaled up if it has fewer tasks than the count to serve), and
      * the plan's other changes (task count, scaling, discovery) follow the switch.

@@ -1,4 +1,4 @@
-package dev.cutover;
+package dev.cutover.engine;
 
 import java.util.Locale;
 
