@@ -5,7 +5,6 @@ import dev.cutover.engine.Engine;
 import dev.cutover.event.DeploymentListener;
 import dev.cutover.internal.Diff;
 import dev.cutover.internal.Json;
-import dev.cutover.internal.Problems;
 import dev.cutover.internal.ReleaseCodec;
 import dev.cutover.journal.InMemoryJournalStore;
 import dev.cutover.journal.JournalEntry;
@@ -13,6 +12,7 @@ import dev.cutover.journal.JournalException;
 import dev.cutover.journal.JournalStore;
 import dev.cutover.locks.FileLocks;
 import dev.cutover.locks.InMemoryLocks;
+import dev.cutover.planner.Planner;
 import dev.cutover.spi.Capability;
 import dev.cutover.spi.DesiredState;
 import dev.cutover.spi.LockManager;
@@ -20,30 +20,21 @@ import dev.cutover.spi.Provider;
 import dev.cutover.spi.ProviderConfig;
 import dev.cutover.spi.ProviderFactory;
 import dev.cutover.spi.Resource;
-import dev.cutover.spi.ResourceCapability;
 import dev.cutover.spi.ResourceId;
 import dev.cutover.spi.ResourceType;
 import dev.cutover.spi.RevisionRef;
-import dev.cutover.spi.Traffic;
 import dev.cutover.time.Scheduler;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,12 +61,13 @@ public final class Cutover implements AutoCloseable {
 
     private final String instanceId = UUID.randomUUID().toString();
     private final Engine rt;
-    private final AtomicLong observeCalls = new AtomicLong();
+    private final Planner planner;
 
     private Cutover(Builder b) {
         this.rt = new Engine(new Engine.Settings(b.providers, b.routes, b.listeners, b.discover, b.classLoader, b.config,
                 b.scheduler, b.meters, b.journal, b.locks, b.resilience, b.metricSource, b.rollbackWindow, b.lockLease,
                 b.deployer, b.shutdownHook));
+        this.planner = new Planner(rt);
     }
 
     public static Builder builder() {
@@ -104,96 +96,19 @@ public final class Cutover implements AutoCloseable {
      */
     public List<Plan> plan(java.util.Collection<Release> releases) {
         Objects.requireNonNull(releases, "releases");
-        java.util.Set<String> keys = new java.util.HashSet<>();
         // the journals are read at most once, however many releases check a promotion source
         java.util.function.Supplier<Map<String, List<HistoryEntry>>> histories = memo(this::historyByTarget);
-        for (Release r : releases) {
-            Objects.requireNonNull(r, "releases contains null");
-            if (!keys.add(r.key())) {
-                throw new IllegalArgumentException("two releases target " + r.key() + "; plan them one after the other");
-            }
-            checkPolicies(r, histories);
-            requireCapabilities(r);
-        }
-        prepareProviders(releases);
-        checkTraffic(releases);
-        if (rt.offers(Capability.COMPUTE)) { // a tag the provider's registry resolves is planned, journaled and run by digest
-            releases = dev.cutover.internal.ImagePinning.pin(releases, rt.provider(Capability.COMPUTE).compute().orElseThrow(),
-                    (env, service) -> histories.get().getOrDefault(env + "/" + service, List.of()).stream()
-                            .filter(h -> "SUCCEEDED".equals(h.outcome()) && !"rollback".equals(h.strategy())).toList());
-        }
-        for (Release r : releases) {
-            resolveSecrets(r);
-        }
-        java.util.LinkedHashSet<ResourceId> all = new java.util.LinkedHashSet<>();
-        for (Release r : releases) {
-            all.addAll(DesiredState.candidateIds(r));
-        }
-        Map<ResourceId, Resource> observed = observe(List.copyOf(all));
-        List<Plan> plans = new ArrayList<>();
-        for (Release r : releases) {
-            List<ResourceId> candidates = DesiredState.candidateIds(r);
-            Map<ResourceId, Resource> mine = new TreeMap<>();
-            for (ResourceId id : candidates) {
-                Resource res = observed.get(id);
-                if (res != null) {
-                    mine.put(id, res);
-                }
-            }
-            List<Change> changes = describeTraffic(r, Diff.diff(DesiredState.of(r), mine, candidates));
-            Plan draft = new Plan(UUID.randomUUID().toString(), instanceId, r, changes, fingerprint(mine),
+        return planner.plan(releases, histories, (r, changes, fingerprint) -> {
+            Plan draft = new Plan(UUID.randomUUID().toString(), instanceId, r, changes, fingerprint,
                     rt.scheduler().clock().instant(), "");
-            plans.add(new Plan(draft.id(), instanceId, r, changes, draft.observedFingerprint(), draft.createdAt(),
-                    permissions(draft)));
-        }
-        return plans;
-    }
-
-    private void prepareProviders(java.util.Collection<Release> releases) {
-        List<Release> copy = List.copyOf(releases);
-        for (Provider p : rt.providers().values()) {
-            p.prepare(copy);
-        }
-    }
-
-    /** Refuses, before any change, what the traffic provider says it cannot carry out (every problem at once). */
-    private void checkTraffic(java.util.Collection<Release> releases) {
-        Optional<Traffic> traffic = rt.traffic();
-        if (traffic.isEmpty()) {
-            return;
-        }
-        for (Release r : releases) {
-            Problems p = new Problems();
-            for (Problem problem : traffic.get().check(r)) {
-                p.add(problem.path(), problem.value(), problem.message());
-            }
-            p.throwIfAny("release of '" + r.service().name() + "' to '" + r.environment().name() + "'");
-        }
-    }
-
-    /** Adds the traffic provider's own words on how it moves traffic to the route change of a rollout. */
-    private List<Change> describeTraffic(Release release, List<Change> changes) {
-        Optional<Traffic> traffic = rt.traffic();
-        if (traffic.isEmpty()) {
-            return changes;
-        }
-        List<Change> out = new ArrayList<>(changes.size());
-        for (Change c : changes) {
-            if (c.id().type() == ResourceType.ROUTE && !c.isNoOp()) {
-                String how = traffic.get().describe(release);
-                if (how != null && !how.isBlank()) {
-                    c = new Change(c.id(), c.action(), c.before(), c.after(),
-                            c.reason().isEmpty() ? how : c.reason() + "; " + how);
-                }
-            }
-            out.add(c);
-        }
-        return out;
+            return new Plan(draft.id(), instanceId, r, changes, draft.observedFingerprint(), draft.createdAt(),
+                    planner.permissions(draft));
+        });
     }
 
     /** How many observe calls planning has made so far (planning reads in batches). */
     public long observeCalls() {
-        return observeCalls.get();
+        return planner.observeCalls();
     }
 
     private static <T> java.util.function.Supplier<T> memo(java.util.function.Supplier<T> supplier) {
@@ -206,164 +121,6 @@ public final class Cutover implements AutoCloseable {
             T value = (T) cell[0];
             return value;
         };
-    }
-
-    private void checkPolicies(Release release, java.util.function.Supplier<Map<String, List<HistoryEntry>>> histories) {
-        Environment env = release.environment();
-        if (env.promotedFrom().isPresent()) {
-            String from = env.promotedFrom().get();
-            ImageRef image = release.service().image();
-            List<HistoryEntry> ran = histories.get().getOrDefault(from + "/" + release.service().name(), List.of()).stream()
-                    .filter(h -> "SUCCEEDED".equals(h.outcome()) && !"rollback".equals(h.strategy())).toList();
-            boolean promoted;
-            if (image.digest().isPresent() && (env.requiresImageDigest() || ran.stream().allMatch(h -> !digestRan(h).isEmpty()))) {
-                // the same artifact: a digest the source environment's tasks actually ran, whatever tag they named
-                promoted = ran.stream().anyMatch(h -> image.digest().get().equals(digestRan(h)));
-            } else {
-                promoted = ran.stream().anyMatch(h -> sameArtifact(image.toString(), h.image()));
-            }
-            if (!promoted) {
-                Problems p = new Problems();
-                p.add("environment.promotedFrom", from, "image " + image + " has not been deployed successfully to '"
-                        + from + "' yet; deploy it there first" + whatRan(from, image, ran));
-                p.throwIfAny("release of '" + release.service().name() + "' to '" + env.name() + "'");
-            }
-        }
-        if (!release.strategy().analysis().gates().isEmpty() && !rt.hasMetricSource()) {
-            Problems p = new Problems();
-            p.add("strategy.analysis.gates", String.valueOf(release.strategy().analysis().gates()),
-                    "metric gates need a MetricSource; add Cutover.builder().metrics(...) or a provider with METRICS");
-            p.throwIfAny("release of '" + release.service().name() + "'");
-        }
-    }
-
-    /** The digest a deployment's revision ran: as the provider reported it, else as its image was pinned. */
-    private static String digestRan(HistoryEntry h) {
-        if (!h.digest().isEmpty()) {
-            return h.digest();
-        }
-        try {
-            return ImageRef.parse(h.image()).digest().orElse("");
-        } catch (RuntimeException e) {
-            return "";
-        }
-    }
-
-    /** What the source environment ran of the same repository, newest first (at most three), for the error. */
-    private static String whatRan(String from, ImageRef image, List<HistoryEntry> ran) {
-        List<String> seen = new ArrayList<>();
-        for (int i = ran.size() - 1; i >= 0 && seen.size() < 3; i--) {
-            HistoryEntry h = ran.get(i);
-            String d = digestRan(h);
-            seen.add(h.image() + (d.isEmpty() || h.image().contains(d) ? "" : " as " + d));
-        }
-        if (seen.isEmpty()) {
-            return " ('" + from + "' has no successful deployment of it)";
-        }
-        return image.digest().isPresent() ? "; '" + from + "' ran " + String.join(", ", seen)
-                + " (promote one of those digests, pinned as repository@sha256:...)" : "; '" + from + "' ran " + String.join(", ", seen);
-    }
-
-    /** The same image, or the same digest when both are pinned. */
-    private static boolean sameArtifact(String a, String b) {
-        if (a.equals(b)) {
-            return true;
-        }
-        ImageRef ra = ImageRef.parse(a);
-        ImageRef rb = ImageRef.parse(b);
-        if (ra.digest().isPresent() && ra.digest().equals(rb.digest())) {
-            return true;
-        }
-        return ra.repository().equals(rb.repository()) && ra.tag().isPresent() && ra.tag().equals(rb.tag())
-                && (ra.digest().isEmpty() || rb.digest().isEmpty());
-    }
-
-    private void requireCapabilities(Release release) {
-        for (Resource r : DesiredState.of(release)) {
-            Capability c = r.id().type().capability();
-            if (!rt.offers(c)) {
-                throw new MissingCapabilityException(c, "the release needs a " + r.id().type().label());
-            }
-        }
-        if (!secretReferences(release).isEmpty() && !rt.offers(Capability.SECRETS)) {
-            throw new MissingCapabilityException(Capability.SECRETS, "the service references secrets");
-        }
-    }
-
-    /** The service's secret references and the Datadog API key reference of its log configuration. */
-    private static java.util.Set<String> secretReferences(Release release) {
-        java.util.Set<String> refs = new java.util.LinkedHashSet<>(release.service().secrets().values());
-        if (release.service().logs().orElse(null) instanceof Logs.Datadog d) {
-            refs.add(d.apiKeySecret());
-        }
-        return refs;
-    }
-
-    private void resolveSecrets(Release release) {
-        java.util.Set<String> refs = secretReferences(release);
-        if (refs.isEmpty()) {
-            return;
-        }
-        rt.provider(Capability.SECRETS).secrets().orElseThrow().resolve(release.environment().name(), refs);
-    }
-
-    private Map<ResourceId, Resource> observe(List<ResourceId> ids) {
-        Map<Capability, List<ResourceId>> byCapability = new EnumMap<>(Capability.class);
-        for (ResourceId id : ids) {
-            Capability c = id.type().capability();
-            if (rt.offers(c)) {
-                byCapability.computeIfAbsent(c, k -> new ArrayList<>()).add(id);
-            }
-        }
-        Map<ResourceId, Resource> observed = new TreeMap<>();
-        byCapability.forEach((c, list) -> {
-            ResourceCapability rc = rt.resourceCapability(c);
-            int batch = Math.max(1, rc.observeBatchSize());
-            for (int i = 0; i < list.size(); i += batch) {
-                observeCalls.incrementAndGet();
-                for (Resource r : rc.observe(List.copyOf(list.subList(i, Math.min(list.size(), i + batch))))) {
-                    observed.put(r.id(), r);
-                }
-            }
-        });
-        return observed;
-    }
-
-    private static String fingerprint(Map<ResourceId, Resource> observed) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (Resource r : observed.values()) {
-                md.update(r.id().toString().getBytes(StandardCharsets.UTF_8));
-                md.update((byte) 0);
-                md.update(r.ref().getBytes(StandardCharsets.UTF_8));
-                r.attributes().forEach((k, v) -> {
-                    md.update(k.getBytes(StandardCharsets.UTF_8));
-                    md.update((byte) 1);
-                    md.update(v.value().getBytes(StandardCharsets.UTF_8));
-                });
-                md.update((byte) 2);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private String permissions(Plan plan) {
-        List<Object> statements = new ArrayList<>();
-        for (Provider p : rt.providers().values()) {
-            for (Provider.PolicyStatement s : p.requiredPermissions(plan)) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("Effect", "Allow");
-                m.put("Action", s.actions());
-                m.put("Resource", s.resources());
-                statements.add(m);
-            }
-        }
-        Map<String, Object> policy = new LinkedHashMap<>();
-        policy.put("Version", "2012-10-17");
-        policy.put("Statement", statements);
-        return Json.pretty(policy);
     }
 
     // ------------------------------------------------------------------ apply
@@ -388,11 +145,11 @@ public final class Cutover implements AutoCloseable {
         retireSuperseded(release.key());
         LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer() + "/" + id, rt.lockLease());
         try {
-            prepareProviders(List.of(release));
+            planner.prepareProviders(List.of(release));
             List<ResourceId> candidates = DesiredState.candidateIds(release);
-            Map<ResourceId, Resource> now = observe(candidates);
-            if (!fingerprint(now).equals(plan.observedFingerprint())) {
-                List<Change> fresh = describeTraffic(release, Diff.diff(DesiredState.of(release), now, candidates));
+            Map<ResourceId, Resource> now = planner.observe(candidates);
+            if (!Planner.fingerprint(now).equals(plan.observedFingerprint())) {
+                List<Change> fresh = planner.describeTraffic(release, Diff.diff(DesiredState.of(release), now, candidates));
                 List<String> changed = new ArrayList<>();
                 for (int i = 0; i < fresh.size(); i++) {
                     Change f = fresh.get(i);
@@ -408,7 +165,7 @@ public final class Cutover implements AutoCloseable {
             }
             if (plan.isReviewed()) {
                 // a plan from a file: the same world must give exactly the reviewed changes, or nothing is applied
-                List<Change> fresh = describeTraffic(release, Diff.diff(DesiredState.of(release), now, candidates));
+                List<Change> fresh = planner.describeTraffic(release, Diff.diff(DesiredState.of(release), now, candidates));
                 Plan replanned = new Plan(plan.id(), instanceId, release, fresh, plan.observedFingerprint(), plan.createdAt(),
                         plan.requiredPermissions());
                 if (!Json.write(Json.parseObject(replanned.toJson()).get("changes")).equals(plan.reviewedChanges())) {
@@ -578,7 +335,7 @@ public final class Cutover implements AutoCloseable {
         Release release = first.get("release") != null ? journaledRelease(deploymentId)
                 : Release.of(Service.named(first.get("service")).image(first.get("image")).buildUnchecked())
                         .to(environmentFrom(first)).build();
-        prepareProviders(List.of(release));
+        planner.prepareProviders(List.of(release));
         LockManager.LockHandle lock = takeOver(release.key(), deploymentId, force);
         Plan plan = new Plan(first.get("plan") == null ? deploymentId : first.get("plan"), instanceId, release, List.of(),
                 "", rt.scheduler().clock().instant(), "");
@@ -689,14 +446,14 @@ public final class Cutover implements AutoCloseable {
         Release release = journaledRelease(source.deploymentId());
         RevisionRef current = new RevisionRef(environment, service, good.revision(), ImageRef.parse(good.image()).version());
         RevisionRef previous = new RevisionRef(environment, service, good.previous(), release.service().image().version());
-        prepareProviders(List.of(release));
+        planner.prepareProviders(List.of(release));
         String id = newDeploymentId(release);
         LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer() + "/" + id, rt.lockLease());
         try {
             List<ResourceId> candidates = DesiredState.candidateIds(release);
             // what else differs from the restored release (task count, scaling, config, discovery); the
             // revision and its traffic are the rollback's own business
-            List<Change> changes = Diff.diff(DesiredState.of(release), observe(candidates), candidates).stream()
+            List<Change> changes = Diff.diff(DesiredState.of(release), planner.observe(candidates), candidates).stream()
                     .filter(c -> c.id().type() != ResourceType.REVISION && c.id().type() != ResourceType.ROUTE).toList();
             Map<String, String> started = new LinkedHashMap<>();
             started.put("target", release.key());
