@@ -3,10 +3,11 @@ package dev.cutover;
 import dev.cutover.analysis.MetricSource;
 import dev.cutover.engine.Engine;
 import dev.cutover.event.DeploymentListener;
+import dev.cutover.history.History;
+import dev.cutover.history.Recovery;
 import dev.cutover.internal.Diff;
 import dev.cutover.internal.Json;
 import dev.cutover.internal.ReleaseCodec;
-import dev.cutover.journal.InMemoryJournalStore;
 import dev.cutover.journal.JournalEntry;
 import dev.cutover.journal.JournalException;
 import dev.cutover.journal.JournalStore;
@@ -21,8 +22,6 @@ import dev.cutover.spi.ProviderConfig;
 import dev.cutover.spi.ProviderFactory;
 import dev.cutover.spi.Resource;
 import dev.cutover.spi.ResourceId;
-import dev.cutover.spi.ResourceType;
-import dev.cutover.spi.RevisionRef;
 import dev.cutover.time.Scheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -35,8 +34,6 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The entry point: plans releases, applies plans as guarded, journaled rollouts, and answers for
@@ -57,17 +54,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cutover implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Cutover.class);
-
     private final String instanceId = UUID.randomUUID().toString();
     private final Engine rt;
     private final Planner planner;
+    private final History history;
+    private final Recovery recovery;
 
     private Cutover(Builder b) {
         this.rt = new Engine(new Engine.Settings(b.providers, b.routes, b.listeners, b.discover, b.classLoader, b.config,
                 b.scheduler, b.meters, b.journal, b.locks, b.resilience, b.metricSource, b.rollbackWindow, b.lockLease,
                 b.deployer, b.shutdownHook));
         this.planner = new Planner(rt);
+        this.history = new History(rt);
+        this.recovery = new Recovery(rt, planner, history, instanceId,
+                (id, release, changes) -> new Plan(id, instanceId, release, changes, "", rt.scheduler().clock().instant(), ""),
+                started -> LegacyRelease.of(started.data()));
     }
 
     public static Builder builder() {
@@ -97,7 +98,7 @@ public final class Cutover implements AutoCloseable {
     public List<Plan> plan(java.util.Collection<Release> releases) {
         Objects.requireNonNull(releases, "releases");
         // the journals are read at most once, however many releases check a promotion source
-        java.util.function.Supplier<Map<String, List<HistoryEntry>>> histories = memo(this::historyByTarget);
+        java.util.function.Supplier<Map<String, List<HistoryEntry>>> histories = memo(history::byTarget);
         return planner.plan(releases, histories, (r, changes, fingerprint) -> {
             Plan draft = new Plan(UUID.randomUUID().toString(), instanceId, r, changes, fingerprint,
                     rt.scheduler().clock().instant(), "");
@@ -141,7 +142,7 @@ public final class Cutover implements AutoCloseable {
                     + "which checks that the world and the changes are still those written");
         }
         Release release = plan.release();
-        String id = newDeploymentId(release);
+        String id = rt.newDeploymentId(release);
         retireSuperseded(release.key());
         LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer() + "/" + id, rt.lockLease());
         try {
@@ -180,7 +181,7 @@ public final class Cutover implements AutoCloseable {
             started.put("service", release.service().name());
             started.put("environment", release.environment().name());
             started.put("region", release.environment().region());
-            started.putAll(layoutOf(release));
+            started.putAll(History.layoutOf(release));
             started.put("image", release.service().image().toString());
             started.put("strategy", release.strategy().name());
             started.put("deployer", rt.deployer());
@@ -203,66 +204,11 @@ public final class Cutover implements AutoCloseable {
         rt.endRollbackWindow(key);
     }
 
-    private String newDeploymentId(Release release) {
-        String stamp = rt.scheduler().clock().instant().toString().replaceAll("[^0-9]", "").substring(0, 14);
-        return release.environment().name() + "-" + release.service().name() + "-" + stamp + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     // ------------------------------------------------------------------ history, resume, rollback
 
     /** Every deployment of {@code service} to {@code environment} in the journal, oldest first. */
     public List<HistoryEntry> history(String service, String environment) {
-        Objects.requireNonNull(service, "service");
-        Objects.requireNonNull(environment, "environment");
-        return historyByTarget().getOrDefault(environment + "/" + service, List.of());
-    }
-
-    /** Every journal read once, as history entries grouped by {@code <environment>/<service>}, each oldest first. */
-    private Map<String, List<HistoryEntry>> historyByTarget() {
-        Map<String, List<HistoryEntry>> out = new java.util.HashMap<>();
-        for (String id : rt.journal().deployments()) {
-            List<JournalEntry> entries;
-            try {
-                entries = rt.journal().read(id);
-            } catch (JournalException e) {
-                LOG.warn("skipping unreadable journal {}: {}", id, e.getMessage());
-                continue;
-            }
-            if (entries.isEmpty() || entries.get(0).get("target") == null) {
-                continue;
-            }
-            out.computeIfAbsent(entries.get(0).get("target"), k -> new ArrayList<>()).add(toHistory(id, entries));
-        }
-        out.values().forEach(list -> list.sort(java.util.Comparator.comparing(HistoryEntry::startedAt)));
-        return out;
-    }
-
-    private static HistoryEntry toHistory(String id, List<JournalEntry> entries) {
-        JournalEntry first = entries.get(0);
-        JournalEntry last = entries.get(entries.size() - 1);
-        String revision = "";
-        String previous = "";
-        String digest = "";
-        for (JournalEntry e : entries) {
-            if ("promoted".equals(e.type()) && e.get("digest") != null) {
-                digest = e.get("digest");
-            }
-            if ("revision-started".equals(e.type()) || "finished".equals(e.type())) {
-                RevisionRef n = Engine.parseRef(e.get("new"));
-                RevisionRef o = Engine.parseRef(e.get("old"));
-                revision = n == null ? revision : n.id();
-                previous = o == null ? previous : o.id();
-            }
-        }
-        boolean finished = "finished".equals(last.type());
-        // promoted but not finished: it SUCCEEDED and is retiring its old revision (the rollback window)
-        boolean promoted = !finished && entries.stream().anyMatch(e -> "promoted".equals(e.type()))
-                && entries.stream().noneMatch(e -> "intent".equals(e.type()) && "rollback".equals(e.get("action")));
-        return new HistoryEntry(id, first.get("environment"), first.get("service"), first.get("image"),
-                first.get("strategy"), first.at(), finished ? last.at() : null,
-                finished ? last.get("outcome") : promoted ? "SUCCEEDED" : "RUNNING", finished ? last.get("detail") : "",
-                revision, previous, digest);
+        return history.of(service, environment);
     }
 
     /**
@@ -274,7 +220,7 @@ public final class Cutover implements AutoCloseable {
      * @throws IllegalStateException when the deployment already finished
      */
     public Deployment resume(String deploymentId) {
-        return resume(deploymentId, false);
+        return recovery.resume(deploymentId, false);
     }
 
     /**
@@ -286,108 +232,7 @@ public final class Cutover implements AutoCloseable {
      * waited for.
      */
     public Deployment forceResume(String deploymentId) {
-        return resume(deploymentId, true);
-    }
-
-    private Deployment resume(String deploymentId, boolean force) {
-        Objects.requireNonNull(deploymentId, "deploymentId");
-        List<JournalEntry> entries;
-        try {
-            entries = rt.journal().read(deploymentId);
-        } catch (JournalException e) {
-            if (rt.journal() instanceof InMemoryJournalStore) {
-                throw new JournalException(e.getMessage() + "; this Cutover keeps its journal in memory (the default), "
-                        + "which ends with the process that wrote it: make it durable with "
-                        + "Cutover.builder().journal(new FileJournalStore(dir)) to resume in a new process", e);
-            }
-            throw e;
-        }
-        if (entries.isEmpty() || !"started".equals(entries.get(0).type())) {
-            throw new JournalException("journal of " + deploymentId + " does not begin with a 'started' entry");
-        }
-        JournalEntry last = entries.get(entries.size() - 1);
-        if ("finished".equals(last.type())) {
-            throw new IllegalStateException("deployment " + deploymentId + " already finished: " + last.get("outcome")
-                    + (last.get("detail") == null ? "" : " (" + last.get("detail") + ")"));
-        }
-        JournalEntry first = entries.get(0);
-        RevisionRef old = null;
-        RevisionRef neu = null;
-        boolean promoted = false;
-        boolean rollingBack = false;
-        for (JournalEntry e : entries) {
-            if ("intent".equals(e.type()) && "start-revision".equals(e.get("action")) && neu == null) {
-                old = Engine.parseRef(e.get("old"));
-            }
-            if ("revision-started".equals(e.type())
-                    || "resumed".equals(e.type()) && e.get("new") != null && !e.get("new").isEmpty()) {
-                neu = Engine.parseRef(e.get("new"));
-                old = Engine.parseRef(e.get("old"));
-            }
-            if ("promoted".equals(e.type()) || "resumed".equals(e.type()) && "true".equals(e.get("promoted"))) {
-                promoted = true;
-            }
-            if ("intent".equals(e.type()) && "rollback".equals(e.get("action"))
-                    || "resumed".equals(e.type()) && "true".equals(e.get("rollingBack"))) {
-                rollingBack = true;
-            }
-        }
-        Release release = first.get("release") != null ? journaledRelease(deploymentId)
-                : Release.of(Service.named(first.get("service")).image(first.get("image")).buildUnchecked())
-                        .to(environmentFrom(first)).build();
-        planner.prepareProviders(List.of(release));
-        LockManager.LockHandle lock = takeOver(release.key(), deploymentId, force);
-        Plan plan = new Plan(first.get("plan") == null ? deploymentId : first.get("plan"), instanceId, release, List.of(),
-                "", rt.scheduler().clock().instant(), "");
-        return rt.resume(plan, deploymentId, lock, last.sequence(), old, neu, promoted, rollingBack);
-    }
-
-    /**
-     * Takes the lock of a deployment whose process died. The lock is asked for in this instance's own
-     * name, so a lock whose holder is alive — and keeps renewing it — is never handed over: resume waits
-     * as long as such a lock can outlive a dead holder (the lease, or the lock manager's
-     * {@link LockManager#releaseDelay}, e.g. twice the Consul session TTL plus the lock-delay) and one
-     * lease more, then refuses. With {@code force} the lock is taken in its holder's name, which a lock
-     * manager that knows that owner hands over at once. Another deployment's lock is never taken over.
-     */
-    private LockManager.LockHandle takeOver(String key, String deploymentId, boolean force) {
-        String mine = rt.deployer() + " (resume " + instanceId.substring(0, 8) + ")/" + deploymentId;
-        Duration releaseDelay = rt.locks().releaseDelay(rt.lockLease());
-        Duration budget = releaseDelay.compareTo(rt.lockLease()) > 0 ? releaseDelay : rt.lockLease();
-        java.time.Instant giveUp = rt.scheduler().clock().instant().plus(budget.plus(rt.lockLease()));
-        while (true) {
-            dev.cutover.spi.LockHeldException held;
-            try {
-                return rt.locks().acquire(key, mine, rt.lockLease());
-            } catch (dev.cutover.spi.LockHeldException e) {
-                held = e;
-            }
-            if (!held.holder().endsWith("/" + deploymentId)) {
-                throw held; // another deployment holds it
-            }
-            if (force) {
-                try {
-                    return rt.locks().acquire(key, held.holder(), rt.lockLease());
-                } catch (dev.cutover.spi.LockHeldException sessionLock) {
-                    // a lock manager that cannot hand it over: wait for the lease like any resume
-                }
-            }
-            if (!rt.scheduler().clock().instant().isBefore(giveUp)) {
-                throw new dev.cutover.spi.LockHeldException(key, held.holder(), held.since(), "deployment " + deploymentId
-                        + " still holds its lock and renews it, so its process looks alive; resume it only after that "
-                        + "process stopped, or forceResume(\"" + deploymentId + "\") if you know it has");
-            }
-            try {
-                if (rt.scheduler() instanceof dev.cutover.time.VirtualScheduler v) {
-                    v.advance(rt.lockLease().dividedBy(3)); // time passes for everyone: a live holder renews meanwhile
-                } else {
-                    rt.scheduler().sleep(rt.lockLease().dividedBy(3));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CutoverException("interrupted while waiting for the lock of " + deploymentId, e);
-            }
-        }
+        return recovery.resume(deploymentId, true);
     }
 
     /**
@@ -405,143 +250,7 @@ public final class Cutover implements AutoCloseable {
      *                               does not record the previous release
      */
     public Deployment rollback(String service, String environment) {
-        Objects.requireNonNull(service, "service");
-        Objects.requireNonNull(environment, "environment");
-        // still in its rollback window: it ends here (old revision retired, lock released), and the
-        // rollback below re-applies the previous release exactly; Deployment.rollback() is the warm shift
-        rt.endRollbackWindow(environment + "/" + service);
-        List<HistoryEntry> history = history(service, environment);
-        if (history.isEmpty() && rt.journal() instanceof InMemoryJournalStore) {
-            throw new IllegalStateException("no deployment of " + environment + "/" + service + " in this process's "
-                    + "journal: it is kept in memory (the default), so history ends with the process that wrote it; "
-                    + "make history durable with Cutover.builder().journal(new FileJournalStore(dir)) (or a Consul "
-                    + "journal) in every process that deploys, and roll back from there");
-        }
-        HistoryEntry lastGood = null;
-        for (HistoryEntry h : history) {
-            // a configuration-only deployment started no revision: the one to undo is the last that did
-            if ("SUCCEEDED".equals(h.outcome()) && !h.revision().isEmpty() && !h.previous().isEmpty()
-                    && !h.revision().equals(h.previous())) {
-                lastGood = h;
-            }
-        }
-        if (lastGood == null) {
-            throw new IllegalStateException("no previous revision of " + environment + "/" + service
-                    + " in the history to roll back to (" + history.size() + " deployment(s) journaled, none replaced "
-                    + "a revision successfully)");
-        }
-        HistoryEntry good = lastGood;
-        HistoryEntry source = null;
-        for (HistoryEntry h : history) {
-            if (good.previous().equals(h.revision()) && h.startedAt().isBefore(good.startedAt())
-                    && ("SUCCEEDED".equals(h.outcome()) || "rollback".equals(h.strategy()))) {
-                source = h;
-            }
-        }
-        if (source == null) {
-            throw new IllegalStateException("the journal does not record the deployment that started " + good.previous()
-                    + " (the revision before " + good.revision() + "), so its release is unknown; deploy that release "
-                    + "again with plan/apply");
-        }
-        Release release = journaledRelease(source.deploymentId());
-        RevisionRef current = new RevisionRef(environment, service, good.revision(), ImageRef.parse(good.image()).version());
-        RevisionRef previous = new RevisionRef(environment, service, good.previous(), release.service().image().version());
-        planner.prepareProviders(List.of(release));
-        String id = newDeploymentId(release);
-        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer() + "/" + id, rt.lockLease());
-        try {
-            List<ResourceId> candidates = DesiredState.candidateIds(release);
-            // what else differs from the restored release (task count, scaling, config, discovery); the
-            // revision and its traffic are the rollback's own business
-            List<Change> changes = Diff.diff(DesiredState.of(release), planner.observe(candidates), candidates).stream()
-                    .filter(c -> c.id().type() != ResourceType.REVISION && c.id().type() != ResourceType.ROUTE).toList();
-            Map<String, String> started = new LinkedHashMap<>();
-            started.put("target", release.key());
-            started.put("service", service);
-            started.put("environment", environment);
-            started.put("region", release.environment().region());
-            started.putAll(layoutOf(release));
-            started.put("image", release.service().image().toString());
-            started.put("strategy", "rollback");
-            started.put("deployer", rt.deployer());
-            started.put("restores", source.deploymentId());
-            started.put("release", ReleaseCodec.encode(release));
-            rt.journal().append(new JournalEntry(id, 1, rt.scheduler().clock().instant(), "started", started));
-            Plan plan = new Plan(id, instanceId, release, changes, "", rt.scheduler().clock().instant(), "");
-            return rt.restore(plan, id, lock, current, previous);
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
-    }
-
-    /** The full release a deployment's journal recorded when it started. */
-    private Release journaledRelease(String deploymentId) {
-        JournalEntry first = rt.journal().read(deploymentId).get(0);
-        String json = first.get("release");
-        if (json == null) {
-            throw new IllegalStateException("the journal of " + deploymentId + " records only the image "
-                    + first.get("image") + ", not the whole release (written by an older Cutover); restoring it would "
-                    + "bring back default settings, so deploy that release again with plan/apply instead");
-        }
-        try {
-            return ReleaseCodec.decode(json);
-        } catch (RuntimeException e) {
-            throw new JournalException("the release journaled by " + deploymentId + " cannot be read: " + e.getMessage());
-        }
-    }
-
-    /** The environment layout a journal keeps, so resume and rollback in a new process address the same resources. */
-    private static Map<String, String> layoutOf(Release release) {
-        Environment env = release.environment();
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("cluster", env.cluster());
-        m.put("namespace", env.namespace());
-        env.mesh().ifPresent(mesh -> m.put("mesh", mesh));
-        m.put("traffic", env.trafficMode().name());
-        env.loadBalancer().ifPresent(lb -> m.putAll(lb.toMap()));
-        Network n = env.network(release.service().name()); // the service's tasks' network, for a restart in a new process
-        n.vpc().ifPresent(vpc -> m.put("network.vpc", vpc));
-        if (!n.subnets().isEmpty()) {
-            m.put("network.subnets", String.join(",", n.subnets()));
-        }
-        if (!n.securityGroups().isEmpty()) {
-            m.put("network.securityGroups", String.join(",", n.securityGroups()));
-        }
-        n.assignPublicIp().ifPresent(ip -> m.put("network.assignPublicIp", String.valueOf(ip)));
-        return m;
-    }
-
-    private static Environment environmentFrom(JournalEntry started) {
-        Environment.Builder b = Environment.named(started.get("environment"))
-                .region(started.get("region") == null ? "us-east-1" : started.get("region"));
-        if (started.get("cluster") != null) {
-            b.cluster(started.get("cluster"));
-        }
-        if (started.get("namespace") != null) {
-            b.namespace(started.get("namespace"));
-        }
-        if (started.get("mesh") != null) {
-            b.mesh(started.get("mesh"));
-        }
-        if (started.get("traffic") != null) {
-            b.trafficMode(TrafficMode.valueOf(started.get("traffic")));
-        }
-        LoadBalancer.fromMap(started.data()).ifPresent(b::loadBalancer);
-        Network.Builder n = Network.builder();
-        if (started.get("network.vpc") != null) {
-            n.vpc(started.get("network.vpc"));
-        }
-        if (started.get("network.subnets") != null) {
-            n.subnets(started.get("network.subnets").split(","));
-        }
-        if (started.get("network.securityGroups") != null) {
-            n.securityGroups(started.get("network.securityGroups").split(","));
-        }
-        if (started.get("network.assignPublicIp") != null) {
-            n.assignPublicIp(Boolean.parseBoolean(started.get("network.assignPublicIp")));
-        }
-        return b.network(n.build()).buildUnchecked();
+        return recovery.rollback(service, environment);
     }
 
     /** The meter registry metrics go to. */

@@ -3,6 +3,7 @@ package dev.cutover.engine;
 import dev.cutover.Deployment;
 import dev.cutover.MissingCapabilityException;
 import dev.cutover.Plan;
+import dev.cutover.Release;
 import dev.cutover.Resilience;
 import dev.cutover.analysis.Measurement;
 import dev.cutover.analysis.MetricSource;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -320,6 +322,13 @@ public final class Engine {
                 r.retireNow();
             }
         }
+    }
+
+    /** A new deployment id: {@code <environment>-<service>-<yyyyMMddHHmmss>-<8 hex>}. */
+    public String newDeploymentId(Release release) {
+        String stamp = scheduler.clock().instant().toString().replaceAll("[^0-9]", "").substring(0, 14);
+        return release.environment().name() + "-" + release.service().name() + "-" + stamp + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** The deployments this engine is still acting on. */
