@@ -1,3 +1,5 @@
+// Over 400 lines: the facade's public Cutover.Builder (about 170 lines of documented setters) is
+// API and stays nested here; planning, the engine and history/recovery live in their own packages.
 package dev.cutover;
 
 import dev.cutover.analysis.MetricSource;

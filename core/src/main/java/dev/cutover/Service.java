@@ -1,3 +1,5 @@
+// Over 400 lines: one immutable DSL value with its public builder, the Consumer<Builder>
+// overloads and the validation that reports every problem at once; they change together.
 package dev.cutover;
 
 import dev.cutover.internal.EcsLimits;

@@ -1,3 +1,5 @@
+// Over 400 lines: the state machine's shared state, its scheduling and safe points, and the
+// phases that have not moved into their own types yet (issue 15 item 4).
 package dev.cutover.engine;
 
 import dev.cutover.Change;

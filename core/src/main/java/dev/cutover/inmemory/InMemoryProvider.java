@@ -1,3 +1,6 @@
+// Over 400 lines: one provider whose capabilities (compute, traffic, discovery, config, scaling,
+// secrets, locks, metrics) are inner classes over one shared, synchronized world, so that a test
+// sees every capability change the same state; splitting them would expose that state.
 package dev.cutover.inmemory;
 
 import dev.cutover.Change;

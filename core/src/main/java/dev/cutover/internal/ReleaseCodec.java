@@ -1,3 +1,5 @@
+// Over 400 lines: encode and decode of every DSL value a journal records, side by side so that
+// each field written has its reader next to it.
 package dev.cutover.internal;
 
 import dev.cutover.AllAtOnce;
