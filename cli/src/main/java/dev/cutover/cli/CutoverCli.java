@@ -10,7 +10,6 @@ import dev.cutover.Cutover;
 import dev.cutover.Deployment;
 import dev.cutover.DeploymentStatus;
 import dev.cutover.HistoryEntry;
-import dev.cutover.InMemoryProvider;
 import dev.cutover.Plan;
 import dev.cutover.Problem;
 import dev.cutover.Release;
@@ -18,6 +17,7 @@ import dev.cutover.StalePlanException;
 import dev.cutover.ValidationException;
 import dev.cutover.cli.internal.Control;
 import dev.cutover.cli.internal.Session;
+import dev.cutover.inmemory.InMemoryProvider;
 import dev.cutover.journal.FileJournalStore;
 import dev.cutover.journal.JournalEntry;
 import dev.cutover.journal.JournalException;
@@ -40,12 +40,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * The {@code cutover} command line: plan, apply, status, history, rollback, resume, pause, promote,

@@ -1,5 +1,7 @@
-package dev.cutover;
+package dev.cutover.engine;
 
+import dev.cutover.Release;
+import dev.cutover.Step;
 import dev.cutover.spi.RevisionRef;
 import dev.cutover.spi.Traffic;
 import java.util.ArrayList;
