@@ -1,3 +1,5 @@
+// Over 400 lines: one immutable DSL value with its public builder, per-service overrides, the
+// traffic mode settings (mesh, load balancer) and the validation that reports every problem at once.
 package dev.cutover;
 
 import dev.cutover.internal.Names;
