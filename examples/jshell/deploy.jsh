@@ -2,6 +2,9 @@
 // (expects `cutover` from local-cloud.jsh or virtual-cloud.jsh). Chains end their lines with a
 // dot: JShell runs a line as soon as it is a complete statement.
 
+// The images CI pushed to ECR (planning resolves each tag to its digest; a missing tag is a plan problem).
+for (String v : new String[] {"1.4.2", "1.4.3", "1.4.4"}) cloud.images().push("123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:" + v);
+
 Service orders = Service.named("orders").
     image("123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:1.4.2").
     port(8080).cpu(256).memoryMiB(512).instances(2).
