@@ -140,6 +140,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     @Override
     public void start(ProviderContext context) {
         calls.context(Objects.requireNonNull(context, "context"));
+        runtime.servesDiscovery(context.serves(dev.cutover.spi.Capability.DISCOVERY));
     }
 
     /**
@@ -152,7 +153,15 @@ public final class AwsProvider implements Provider, AutoCloseable {
     @Override
     public void prepare(java.util.Collection<dev.cutover.Release> releases) {
         for (dev.cutover.Release r : releases) {
-            List<dev.cutover.Problem> problems = dev.cutover.aws.internal.TaskDefs.problems(r, settings);
+            List<dev.cutover.Problem> problems = new ArrayList<>(dev.cutover.aws.internal.TaskDefs.problems(r, settings));
+            if (!runtime.servesDiscovery() && r.environment().trafficMode() == dev.cutover.TrafficMode.APP_MESH) {
+                // App Mesh virtual nodes find their targets through Cloud Map or DNS (VirtualNodeSpec.serviceDiscovery):
+                // neither reads Consul's registrations
+                problems.add(new dev.cutover.Problem("environment.trafficMode", "APP_MESH",
+                        "App Mesh virtual nodes discover their tasks through AWS Cloud Map or DNS, not Consul, so Consul "
+                                + "discovery cannot carry App Mesh traffic; use trafficMode(TrafficMode.SERVICE_CONNECT) with "
+                                + "Consul discovery, or keep App Mesh and leave discovery to the AWS provider (Cloud Map)"));
+            }
             if (!problems.isEmpty()) {
                 throw new dev.cutover.ValidationException("release of '" + r.service().name() + "' to '"
                         + r.environment().name() + "' on AWS", problems);
@@ -223,7 +232,8 @@ public final class AwsProvider implements Provider, AutoCloseable {
         runtime.layouts().learn(plan.release());
         String env = plan.release().environment().name();
         List<PolicyStatement> out = new ArrayList<>(Permissions.of(settings, runtime.layouts().of(env), plan.release(),
-                plan.changes(), runtime.layouts().migratingFrom(env, plan.release().service().name()).orElse(null)));
+                plan.changes(), false, runtime.layouts().migratingFrom(env, plan.release().service().name()).orElse(null),
+                runtime.servesDiscovery()));
         out.addAll(cloudWatchPermissions(plan.release()));
         return out;
     }
@@ -238,8 +248,8 @@ public final class AwsProvider implements Provider, AutoCloseable {
         Objects.requireNonNull(release, "release");
         runtime.layouts().learn(release);
         String env = release.environment().name();
-        List<PolicyStatement> out = new ArrayList<>(Permissions.operations(settings, runtime.layouts().of(env), release,
-                runtime.layouts().migratingFrom(env, release.service().name()).orElse(null)));
+        List<PolicyStatement> out = new ArrayList<>(Permissions.of(settings, runtime.layouts().of(env), release, List.of(), true,
+                runtime.layouts().migratingFrom(env, release.service().name()).orElse(null), runtime.servesDiscovery()));
         out.addAll(cloudWatchPermissions(release)); // a resumed rollout analyses again
         return out;
     }

@@ -11,6 +11,7 @@ import dev.cutover.Service;
 import dev.cutover.Sidecar;
 import dev.cutover.localcloud.LocalCloud;
 import dev.cutover.localcloud.SimClock;
+import dev.cutover.spi.Capability;
 import dev.cutover.time.Scheduler;
 import dev.cutover.time.VirtualScheduler;
 import java.time.Duration;
@@ -44,6 +45,26 @@ class AwsDocsExamplesTest {
         assertThat(aws.name()).isEqualTo("aws");
         cutover.close();
         aws.close();
+    }
+
+    @Test
+    void consulNextToEcs() {
+        try (LocalCloud cloud = LocalCloud.start()) {
+            AwsProvider aws = AwsProvider.builder().region("us-east-1").endpointOverride(cloud.endpoint())
+                    .credentials(AwsFixture.CREDENTIALS).build();
+            // snippet:start
+            dev.cutover.consul.ConsulProvider consul = dev.cutover.consul.ConsulProvider.builder().url(cloud.consul().endpoint()).build();
+            Cutover cutover = Cutover.builder()
+                .provider(aws).provider(consul)
+                .use(Capability.DISCOVERY, "consul")   // Consul registers the ECS tasks
+                .use(Capability.TRAFFIC, "aws")        // Service Connect moves the traffic
+                .build();
+            // snippet:end
+            assertThat(consul.discovery()).isPresent();
+            assertThat(cutover).isNotNull();
+            cutover.close();
+            aws.close();
+        }
     }
 
     @Test

@@ -127,11 +127,23 @@ public final class CloudInventory {
      * @param targetGroups      ELBv2 target groups of the family's revisions ({@code <family>-<n>}, LOAD_BALANCER mode)
      * @param listenerRules     the load balancer's listener rules Cutover tagged for the service ({@code <priority> <role>},
      *                          role {@code production} or {@code preview})
+     * @param runningTasks      the cluster's RUNNING tasks of the family's task definitions, as
+     *                          {@code <family>:<n> <private IP>:<container port>} (cluster set)
+     * @param consulInstances   the Consul agent's instances of the service in the environment (by their
+     *                          {@code cutover_environment}/{@code cutover_service} metadata), as
+     *                          {@code <cutover_revision> <address>:<port>}, with the worst status of their checks
      */
     public record Snapshot(Set<String> ecsServices, Set<String> taskDefinitions, Set<String> virtualNodes,
             Set<String> virtualRouters, Set<String> routes, Set<String> virtualServices,
             Map<String, Integer> cloudMapServices, Set<String> scalableTargets, Set<String> consulServices,
-            Set<String> targetGroups, Set<String> listenerRules) {
+            Set<String> targetGroups, Set<String> listenerRules, Set<String> runningTasks, Map<String, String> consulInstances) {
+
+        /** The running tasks of one revision ({@code <family>:<n>}), as {@code <family>:<n> <ip>:<port>}. */
+        public Set<String> runningTasksOf(String revision) {
+            Set<String> out = new TreeSet<>();
+            runningTasks.stream().filter(t -> t.startsWith(revision + " ")).forEach(out::add);
+            return out;
+        }
 
         /**
          * The revision ids ({@code <family>:<n>}) that own a per-revision resource: an ECS service, a
@@ -168,6 +180,7 @@ public final class CloudInventory {
         Set<String> virtualServices = new TreeSet<>();
         Map<String, Integer> cloudMap = new TreeMap<>();
         Set<String> targets = new TreeSet<>();
+        Set<String> running = new TreeSet<>();
         Set<String> targetGroups = new TreeSet<>();
         Set<String> rules = new TreeSet<>();
         try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.builder().endpointOverride(cloud.endpoint()).region(r)
@@ -202,6 +215,7 @@ public final class CloudInventory {
                             .filter(s -> s.serviceName().equals(family) || perRevision.matcher(s.serviceName()).matches())
                             .forEach(s -> ecsServices.add(s.serviceName()));
                 }
+                runningTasks(ecs, family, running);
                 scaling.describeScalableTargetsPaginator(b -> b.serviceNamespace(ServiceNamespace.ECS)).scalableTargets()
                         .forEach(t -> {
                             String prefix = "service/" + cluster + "/";
@@ -279,7 +293,74 @@ public final class CloudInventory {
             }
         }
         return new Snapshot(ecsServices, taskDefinitions, nodes, routers, routes, virtualServices, cloudMap, targets,
-                consulServices(family), targetGroups, rules);
+                consulServices(family), targetGroups, rules, running, consulInstances());
+    }
+
+    /** The cluster's RUNNING tasks of the family, as {@code <family>:<n> <ENI private IP>:<app container port>}. */
+    private void runningTasks(EcsClient ecs, String family, Set<String> out) {
+        List<String> arns = new ArrayList<>();
+        ecs.listTasksPaginator(b -> b.cluster(cluster).desiredStatus(software.amazon.awssdk.services.ecs.model.DesiredStatus.RUNNING))
+                .taskArns().forEach(arns::add);
+        Map<String, Integer> ports = new java.util.HashMap<>();
+        for (int i = 0; i < arns.size(); i += 100) {
+            List<String> chunk = arns.subList(i, Math.min(arns.size(), i + 100));
+            for (var t : ecs.describeTasks(b -> b.cluster(cluster).tasks(chunk)).tasks()) {
+                String tail = t.taskDefinitionArn().substring(t.taskDefinitionArn().lastIndexOf('/') + 1);
+                if (!"RUNNING".equals(t.lastStatus()) || !tail.substring(0, tail.lastIndexOf(':')).equals(family)
+                        || t.startedBy() != null && t.startedBy().equals("cutover")) { // one-off hook tasks are not served
+                    continue;
+                }
+                int port = ports.computeIfAbsent(t.taskDefinitionArn(), arn -> ecs.describeTaskDefinition(b -> b.taskDefinition(arn))
+                        .taskDefinition().containerDefinitions().get(0).portMappings().get(0).containerPort());
+                t.attachments().stream().flatMap(a -> a.details().stream())
+                        .filter(d -> "privateIPv4Address".equals(d.name())).findFirst()
+                        .ifPresent(d -> out.add(tail + " " + d.value() + ":" + port));
+            }
+        }
+    }
+
+    /** The Consul agent's instances of the service in the environment, by metadata, with their worst check status. */
+    private Map<String, String> consulInstances() {
+        Map<String, String> out = new TreeMap<>();
+        var services = consulGet("/v1/agent/services");
+        var checks = consulGet("/v1/agent/checks");
+        if (services == null) {
+            return out;
+        }
+        services.fields().forEachRemaining(e -> {
+            var meta = e.getValue().path("Meta");
+            if (!environment.equals(meta.path("cutover_environment").asText()) || !service.equals(meta.path("cutover_service").asText())) {
+                return;
+            }
+            String status = "passing";
+            if (checks != null) {
+                for (var it = checks.elements(); it.hasNext(); ) {
+                    var c = it.next();
+                    if (e.getKey().equals(c.path("ServiceID").asText())) {
+                        String st = c.path("Status").asText();
+                        if (st.equals("critical") || st.equals("warning") && !status.equals("critical")) {
+                            status = st;
+                        }
+                    }
+                }
+            }
+            out.put(meta.path("cutover_revision").asText() + " " + e.getValue().path("Address").asText() + ":"
+                    + e.getValue().path("Port").asInt(), status);
+        });
+        return out;
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode consulGet(String path) {
+        try {
+            HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(cloud.consul().endpoint() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return resp.statusCode() == 200 ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(resp.body()) : null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private Set<String> consulServices(String family) {

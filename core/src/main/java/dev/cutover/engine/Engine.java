@@ -79,7 +79,7 @@ public final class Engine {
         this.fallbackLocks = new InMemoryLocks(scheduler.clock());
         this.explicitLocks = b.locks();
         for (Provider p : providers.values()) {
-            p.start(executor.contextFor(p));
+            p.start(executor.contextFor(p, c -> serves(p, c)));
         }
         for (DeploymentListener l : listeners) {
             if (l instanceof Provider p && !providers.containsValue(p)) {
@@ -163,6 +163,18 @@ public final class Engine {
     }
 
     /** Whether a provider offers {@code c}. */
+    /** Whether {@code p} is the provider asked for {@code c}: the one chosen with use(...), else the first offering it. */
+    private boolean serves(Provider p, Capability c) {
+        if (!p.capabilities().contains(c)) {
+            return false;
+        }
+        String routed = routes.get(c);
+        if (routed != null) {
+            return routed.equals(p.name());
+        }
+        return providers.values().stream().filter(o -> o.capabilities().contains(c)).findFirst().orElse(null) == p;
+    }
+
     public boolean offers(Capability c) {
         return routes.containsKey(c) || providers.values().stream().anyMatch(p -> p.capabilities().contains(c));
     }

@@ -105,6 +105,10 @@ final class Rollout implements Deployment {
     private String stopRequested;
     /** Resumed after a crash: once traffic is on one revision, sweep what interrupted steps left behind. */
     private boolean resumed;
+    /** The running tasks last registered in discovery, by revision id (what {@link #syncDiscovery} compares with). */
+    private final Map<String, java.util.Set<dev.cutover.spi.RunningTask>> registered = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Whether the compute provider reports running tasks for discovery to register ({@link Compute#runningTasks}). */
+    private volatile boolean tasksRegistered;
     private final Map<String, String> lastMeasurements = new LinkedHashMap<>();
 
     Rollout(Engine rt, Plan plan, String id, LockManager.LockHandle lock, long firstSequence) {
@@ -263,6 +267,7 @@ final class Rollout implements Deployment {
     /** Polls a revision's health until it converges ({@code then}) or the progress deadline passes ({@code late}). */
     private void awaitHealthy(RevisionRef r, Instant since, Runnable then, java.util.function.Consumer<String> late) {
         Duration deadline = release.strategy().analysis().progressDeadline();
+        syncDiscovery(r);
         RevisionHealth h = rt.compute().health(r);
         if (h.isConverged()) {
             then.run();
@@ -324,7 +329,9 @@ final class Rollout implements Deployment {
             phaseStartedAt = now();
         }
         journal("revision-started", Map.of("old", refText(old), "new", refText(neu)));
-        rt.discovery().ifPresent(d -> d.revisionStarted(neu, release, id));
+        if (!syncDiscovery(neu)) {
+            rt.discovery().ifPresent(d -> d.revisionStarted(neu, release, id));
+        }
         emit(new DeploymentEvent.RevisionStarted(id, target, now(), neu.id(), count));
         run(Duration.ZERO, this::waitHealthy);
     }
@@ -344,6 +351,7 @@ final class Rollout implements Deployment {
 
     private void waitHealthy() {
         Analysis a = release.strategy().analysis();
+        syncDiscovery(newRevision);
         RevisionHealth h = rt.compute().health(newRevision);
         if (h.failed() > a.maxFailedTasks()) {
             rollback(RollbackReason.HEALTH, "new revision's tasks fail (" + h + ")");
@@ -520,6 +528,9 @@ final class Rollout implements Deployment {
                 why = "discovery health: " + dh.get().critical() + " critical instances";
             }
         }
+        // after reading discovery health: an instance registered now has not been checked yet
+        syncDiscovery(newRevision);
+        syncDiscovery(oldRevision);
         boolean sawError = false;
         boolean sawNoData = false;
         String lastError = "";
@@ -764,6 +775,7 @@ final class Rollout implements Deployment {
             retire(r);
         }
         sweepIfResumed(java.util.Set.of(newRevision.id()));
+        settleDiscovery(newRevision, java.util.Set.of(newRevision.id()));
         if (!stray.isEmpty()) {
             emit(new DeploymentEvent.RevisionsRetired(id, target, now(), stray.stream().map(RevisionRef::id).toList()));
         }
@@ -792,10 +804,58 @@ final class Rollout implements Deployment {
         journal("done", Map.of("action", "sweep", "removed", String.join(",", removed)));
     }
 
+    /**
+     * Makes discovery's instances of {@code r} its running tasks, when the compute provider reports them
+     * ({@link Compute#runningTasks}, e.g. ECS next to Consul): tasks that started are registered, tasks
+     * that stopped (scaled in, replaced after a failure) deregistered. Writes only when the tasks
+     * changed since the last registration, and only with the lock. Returns whether the compute
+     * provider reports tasks.
+     */
+    private boolean syncDiscovery(RevisionRef r) {
+        if (r == null) {
+            return tasksRegistered;
+        }
+        Optional<Discovery> discovery = rt.discovery();
+        if (discovery.isEmpty()) {
+            return false;
+        }
+        Optional<List<dev.cutover.spi.RunningTask>> tasks = rt.compute().runningTasks(r);
+        if (tasks.isEmpty()) {
+            return false;
+        }
+        tasksRegistered = true;
+        java.util.Set<dev.cutover.spi.RunningTask> now = java.util.Set.copyOf(tasks.get());
+        if (!now.equals(registered.get(r.id()))) {
+            confirmLock(); // never write a registration without the lock
+            discovery.get().registerTasks(r, release, id, tasks.get());
+            registered.put(r.id(), now);
+            emit(new DeploymentEvent.InstancesRegistered(id, target, now(), r.id(), tasks.get().stream()
+                    .map(dev.cutover.spi.RunningTask::toString).toList()));
+        }
+        return true;
+    }
+
+    /**
+     * At the end of a deployment, when discovery registers running tasks: the serving revision's
+     * instances are its running tasks, and every other revision's instances are gone (a revision ECS
+     * drained by itself, a retirement cut by a crash).
+     */
+    private void settleDiscovery(RevisionRef serving, java.util.Set<String> keep) {
+        if (serving != null) {
+            registered.remove(serving.id()); // compare with the registry afresh: the last word of this deployment
+        }
+        if (!syncDiscovery(serving)) {
+            return;
+        }
+        confirmLock();
+        rt.discovery().ifPresent(d -> d.sweep(release.environment().name(), release.service().name(), keep));
+    }
+
     private void retire(RevisionRef r) {
         confirmLock(); // never retire a revision without the lock
         journal("intent", Map.of("action", "retire", "revision", refText(r)));
         rt.discovery().ifPresent(d -> d.revisionRetired(r));
+        registered.remove(r.id());
         rt.compute().retire(r);
         journal("done", Map.of("action", "retire", "revision", refText(r)));
         rt.metrics().retired(release, r.id());
@@ -862,6 +922,7 @@ final class Rollout implements Deployment {
             }
         }
         sweepIfResumed(old != null ? java.util.Set.of(old.id()) : kept);
+        settleDiscovery(old, old != null ? java.util.Set.of(old.id()) : kept);
         rt.metrics().rollback(release, kind);
         emit(new DeploymentEvent.RolledBack(id, target, now(), why, old == null ? "" : old.id()));
         if (old == null) {

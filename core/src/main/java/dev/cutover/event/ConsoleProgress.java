@@ -37,6 +37,8 @@ public final class ConsoleProgress implements DeploymentListener {
             return head + "  applied " + e.change();
         } else if (event instanceof DeploymentEvent.RevisionStarted e) {
             return head + "  started revision " + e.revision() + " (" + e.desiredCount() + " tasks)";
+        } else if (event instanceof DeploymentEvent.InstancesRegistered e) {
+            return head + "  discovery: " + e.revision() + " has " + e.tasks().size() + " running task(s) registered";
         } else if (event instanceof DeploymentEvent.HookCompleted e) {
             return head + "  " + e.hook() + (e.succeeded() ? " ✔ " : " ✘ ") + e.detail();
         } else if (event instanceof DeploymentEvent.StepStarted e) {

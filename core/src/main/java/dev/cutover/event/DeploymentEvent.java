@@ -40,6 +40,20 @@ public sealed interface DeploymentEvent {
             implements DeploymentEvent {
     }
 
+    /**
+     * Discovery's instances of a revision were made its running tasks (tasks that started were
+     * registered, tasks that stopped deregistered), when the compute provider reports them (ECS next
+     * to Consul).
+     *
+     * @param tasks the revision's running tasks now, as {@code <task id>@<address>:<port>}
+     */
+    record InstancesRegistered(String deploymentId, String target, Instant at, String revision, List<String> tasks)
+            implements DeploymentEvent {
+        public InstancesRegistered {
+            tasks = List.copyOf(tasks);
+        }
+    }
+
     /** A hook (pre-deploy task, smoke test) finished. */
     record HookCompleted(String deploymentId, String target, Instant at, String hook, boolean succeeded, String detail)
             implements DeploymentEvent {

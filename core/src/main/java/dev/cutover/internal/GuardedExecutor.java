@@ -77,8 +77,16 @@ public final class GuardedExecutor {
         this.watchdog = scheduler.isVirtual() ? null : new CallTimeLimit(config.callTimeout());
     }
 
-    /** The context a provider receives: its calls run through this executor. */
+    /** The context a provider receives: its calls run through this executor; it serves every capability it offers. */
     public ProviderContext contextFor(Provider provider) {
+        return contextFor(provider, c -> provider.capabilities().contains(c));
+    }
+
+    /**
+     * The context a provider receives: its calls run through this executor, and
+     * {@link ProviderContext#serves} answers from {@code serves}.
+     */
+    public ProviderContext contextFor(Provider provider, java.util.function.Predicate<dev.cutover.spi.Capability> serves) {
         GuardedExecutor self = this;
         return new ProviderContext() {
             @Override
@@ -89,6 +97,11 @@ public final class GuardedExecutor {
             @Override
             public Clock clock() {
                 return scheduler.clock();
+            }
+
+            @Override
+            public boolean serves(dev.cutover.spi.Capability capability) {
+                return serves.test(capability);
             }
         };
     }

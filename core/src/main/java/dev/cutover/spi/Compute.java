@@ -113,4 +113,14 @@ public interface Compute extends ResourceCapability {
         throw new ProviderException("compute", "restartRevision", false,
                 "this provider cannot restart retired revision " + revision.id() + "; deploy its release again");
     }
+
+    /**
+     * The tasks of the revision that run now (ECS: lastStatus RUNNING), each with the address and port
+     * a discovery registry reaches it at, so that a discovery provider other than this one (Consul next
+     * to ECS) registers exactly those ({@link Discovery#registerTasks}). Empty when the provider cannot
+     * tell (this default): discovery then registers the revision as {@link Discovery#revisionStarted} does.
+     */
+    default java.util.Optional<java.util.List<RunningTask>> runningTasks(RevisionRef revision) {
+        return java.util.Optional.empty();
+    }
 }

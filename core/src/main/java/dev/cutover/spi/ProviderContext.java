@@ -23,6 +23,17 @@ public interface ProviderContext {
     /** The clock the deployment runs on (virtual in tests). */
     Clock clock();
 
+    /**
+     * Whether this Cutover asks this provider for {@code capability}: false when another provider
+     * was chosen for it ({@code Cutover.builder().use(capability, "other")}) or the provider does not
+     * offer it. A provider whose capabilities share work tells from it what to leave to the other
+     * provider: AWS compute registers ECS tasks in Cloud Map only while AWS serves discovery, and
+     * leaves registration to the discovery provider (Consul) otherwise. The default answers true.
+     */
+    default boolean serves(Capability capability) {
+        return true;
+    }
+
     /** A context that runs calls directly, for tests of a provider on its own. */
     static ProviderContext direct(Clock clock) {
         return new ProviderContext() {

@@ -28,6 +28,7 @@ public final class AwsRuntime {
     private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
     private final Map<String, Observed<?>> observation = new ConcurrentHashMap<>();
     private volatile int observeConcurrency = 4;
+    private volatile boolean servesDiscovery = true;
 
     /** A value read while observing, for the other capability observing the same plan; {@code writes}: the provider's write count then. */
     private record Observed<T>(Optional<T> value, long writes) {
@@ -44,6 +45,20 @@ public final class AwsRuntime {
     /** How many task definitions observing describes at once (1: one after the other). */
     public void observeConcurrency(int threads) {
         this.observeConcurrency = threads;
+    }
+
+    /**
+     * Whether Cutover asks this provider for discovery (Cloud Map). When another provider serves it
+     * (Consul), ECS services get no Cloud Map registry and their running tasks are reported for that
+     * provider to register ({@code EcsCompute.runningTasks}).
+     */
+    public boolean servesDiscovery() {
+        return servesDiscovery;
+    }
+
+    /** Set from the {@code ProviderContext} when the provider starts. */
+    public void servesDiscovery(boolean serves) {
+        this.servesDiscovery = serves;
     }
 
     public AwsSettings settings() {

@@ -187,6 +187,20 @@ public final class CloudMapDiscovery implements Discovery {
         return out;
     }
 
+    /**
+     * The layout's namespace, created when missing: for Service Connect when another provider (Consul)
+     * serves discovery and no plan bootstraps the Cloud Map namespace.
+     */
+    void ensureNamespace(Layout layout) {
+        String name = layout.namespace();
+        if (namespaceIds.containsKey(layout.region() + "/" + name) || namespace(layout, name).isPresent()) {
+            return;
+        }
+        LOG.info("Cloud Map: creating namespace {} for ECS Service Connect (discovery is not Cloud Map's)", name);
+        createNamespace(layout, name);
+        namespace(layout, name);
+    }
+
     /** The ARN of the Cloud Map service {@code name} in the layout's namespace, created when missing. */
     String ensureService(Layout layout, String service, String name, int port) {
         ServiceSummary existing = services(layout).get(name);

@@ -318,7 +318,8 @@ public final class EcsCompute implements Compute {
         } else {
             String name = Names.family(env, service);
             Service existing = describeServices(layout, List.of(name)).get(name);
-            String registry = discovery.ensureService(layout, service, release.service().discoveryName(), release.service().port());
+            String registry = registryForServiceConnect(layout, service, release.service().discoveryName(),
+                    release.service().port());
             if (existing == null) {
                 createService(layout, release, name, td, desiredCount, registry, null, true, idempotencyKey);
             } else if (!td.taskDefinitionArn().equals(existing.taskDefinition())) {
@@ -333,6 +334,63 @@ public final class EcsCompute implements Compute {
         }
         release.service().scaling().ifPresent(sc -> scaling.attach(layout, ref, sc));
         return ref;
+    }
+
+    /**
+     * The Cloud Map service ECS registers the tasks in (serviceRegistries), in Service Connect mode:
+     * with Cloud Map as Cutover's discovery, the service's discovery name; with another discovery
+     * provider (Consul) none, and Cloud Map is kept only for what Service Connect itself needs: the
+     * environment's namespace, which the first start creates when it is missing (as a private DNS
+     * namespace, as the AWS discovery bootstrap does; "The type of namespace doesn't affect Service
+     * Connect", ECS API Reference, ServiceConnectConfiguration.namespace).
+     */
+    private String registryForServiceConnect(Layout layout, String service, String discoveryName, int port) {
+        if (rt.servesDiscovery()) {
+            return discovery.ensureService(layout, service, discoveryName, port);
+        }
+        discovery.ensureNamespace(layout);
+        return null;
+    }
+
+    /**
+     * The revision's RUNNING (and, with a container health check, HEALTHY) tasks with the private IP of their awsvpc network interface (DescribeTasks
+     * {@code attachments[type=ElasticNetworkInterface].details[name=privateIPv4Address]}) and the app
+     * container's port, for a discovery provider other than Cloud Map (Consul) to register. Empty when
+     * this provider serves discovery: ECS registers the tasks in Cloud Map by itself (serviceRegistries).
+     * A task without an address yet (still attaching its interface) is left for the next look.
+     */
+    @Override
+    public Optional<List<dev.cutover.spi.RunningTask>> runningTasks(RevisionRef revision) {
+        if (rt.servesDiscovery()) {
+            return Optional.empty();
+        }
+        Layout layout = layoutOf(revision);
+        TaskDefinition td = rt.taskDefinition(revision.id());
+        String arn = td.taskDefinitionArn();
+        int port = td.containerDefinitions().stream().filter(c -> Names.CONTAINER.equals(c.name()))
+                .flatMap(c -> c.portMappings().stream()).map(pm -> pm.containerPort()).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(0);
+        if (port == 0) {
+            return Optional.of(List.of());
+        }
+        boolean checked = td.containerDefinitions().stream().anyMatch(c -> Names.CONTAINER.equals(c.name()) && c.healthCheck() != null);
+        List<dev.cutover.spi.RunningTask> out = new ArrayList<>();
+        for (Task t : tasks(layout, Names.ecsService(layout, revision), DesiredStatus.RUNNING)) {
+            // ready by ECS's judgement: RUNNING, and HEALTHY when the container has a health check (an
+            // UNHEALTHY task is about to be replaced; Consul's own check watches it from then on)
+            if (!arn.equals(t.taskDefinitionArn()) || !"RUNNING".equals(t.lastStatus())
+                    || checked && !"HEALTHY".equals(t.healthStatusAsString())) {
+                continue;
+            }
+            t.attachments().stream().filter(a -> "ElasticNetworkInterface".equals(a.type()))
+                    .flatMap(a -> a.details().stream())
+                    .filter(d -> "privateIPv4Address".equals(d.name()) && d.value() != null && !d.value().isBlank())
+                    .map(d -> d.value()).findFirst()
+                    .ifPresent(ip -> out.add(new dev.cutover.spi.RunningTask(t.taskArn().substring(t.taskArn().lastIndexOf('/') + 1),
+                            ip, port)));
+        }
+        out.sort(Comparator.comparing(dev.cutover.spi.RunningTask::id));
+        return Optional.of(out);
     }
 
     /**
@@ -504,7 +562,7 @@ public final class EcsCompute implements Compute {
             Service existing = describeServices(layout, List.of(name)).get(name);
             if (existing == null) {
                 String discoveryName = rt.layouts().discoveryName(env, revision.service());
-                String registry = discovery.ensureService(layout, revision.service(), discoveryName, port);
+                String registry = registryForServiceConnect(layout, revision.service(), discoveryName, port);
                 createService(layout, revision.service(), name, td, desiredCount, registry, null,
                         nativeDeployment(dev.cutover.Strategies.allAtOnce()), discoveryName, port, null);
             } else if (!td.taskDefinitionArn().equals(existing.taskDefinition())) {

@@ -24,6 +24,7 @@ public final class Permissions {
     private final AwsSettings settings;
     private final Map<String, TreeSet<String>> byResource = new LinkedHashMap<>();
     private boolean operations;
+    private boolean cloudMapDiscovery = true;
 
     private Permissions(AwsSettings settings) {
         this.settings = settings;
@@ -31,7 +32,7 @@ public final class Permissions {
 
     /** The statements for applying {@code changes} of {@code release} in {@code layout}. */
     public static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes) {
-        return of(settings, layout, release, changes, false, null);
+        return of(settings, layout, release, changes, false, null, true);
     }
 
     /**
@@ -42,7 +43,7 @@ public final class Permissions {
      */
     public static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes,
             Layout migratingFrom) {
-        return of(settings, layout, release, changes, false, migratingFrom);
+        return of(settings, layout, release, changes, false, migratingFrom, true);
     }
 
     /**
@@ -51,13 +52,20 @@ public final class Permissions {
      * moving traffic and retiring the other revisions.
      */
     public static List<PolicyStatement> operations(AwsSettings settings, Layout layout, Release release, Layout migratingFrom) {
-        return of(settings, layout, release, List.of(), true, migratingFrom);
+        return of(settings, layout, release, List.of(), true, migratingFrom, true);
     }
 
-    private static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes,
-            boolean operations, Layout migratingFrom) {
+    /**
+     * {@link #of(AwsSettings, Layout, Release, List, Layout)} or, with {@code operations},
+     * {@link #operations}; {@code cloudMapDiscovery} false when another provider (Consul) serves
+     * discovery: starting a revision in Service Connect mode then creates the namespace Service Connect
+     * needs when it is missing, and registers no Cloud Map service.
+     */
+    public static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes,
+            boolean operations, Layout migratingFrom, boolean cloudMapDiscovery) {
         Permissions p = new Permissions(settings.inRegion(layout.region())); // ARNs in the environment's Region
         p.operations = operations;
+        p.cloudMapDiscovery = cloudMapDiscovery;
         p.build(layout, release, changes);
         if (migratingFrom != null && migratingFrom.meshMode()) {
             p.migration(migratingFrom, release);
@@ -182,8 +190,15 @@ public final class Permissions {
         allow(taskDefs, "ecs:TagResource");
         allow(services, "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource");
         allow(cluster + "\n" + services + "\n" + tasks, "ecs:ListTasks", "ecs:DescribeTasks");
-        allow(cmNamespaces, "servicediscovery:CreateService");
-        allow(cmServices, "servicediscovery:DeleteService", "servicediscovery:TagResource");
+        if (cloudMapDiscovery) {
+            allow(cmNamespaces, "servicediscovery:CreateService");
+            allow(cmServices, "servicediscovery:DeleteService", "servicediscovery:TagResource");
+        } else if (mesh == null) {
+            // Service Connect's namespace, created by the first start when no Cloud Map bootstrap made it
+            allow("*", "servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:GetOperation", "route53:CreateHostedZone",
+                    "route53:GetHostedZone", "route53:ListHostedZonesByName", "route53:AssociateVPCWithHostedZone",
+                    "ec2:DescribeVpcs", "ec2:DescribeVpcAttribute");
+        }
         if (mesh != null) {
             allow(mesh, routeWrites());
             allow(mesh, "appmesh:DescribeVirtualNode", "appmesh:CreateVirtualNode", "appmesh:DeleteVirtualNode",

@@ -20,6 +20,7 @@ import dev.cutover.spi.Resource;
 import dev.cutover.spi.ResourceId;
 import dev.cutover.spi.ResourceType;
 import dev.cutover.spi.RevisionRef;
+import dev.cutover.spi.RunningTask;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * tags {@code version=}, {@code environment=}, {@code deployment=}, {@code revision=}, and the
  * same values in {@code cutover_*} metadata (which the traffic splitter's subsets filter on).
  * The namespace and discovery resources are kept as records in KV.
+ *
+ * <p>Next to a compute provider that reports its running tasks (ECS), each task is one instance
+ * instead ({@link #registerTasks}): ID {@code <env>-<service>-<revision>-<task id>}, the task's
+ * private IP and the service port, an HTTP check on {@code http://<ip>:<port><health path>} that
+ * Consul deregisters after {@value #DEREGISTER_CRITICAL_AFTER} critical, and the task id in
+ * {@code cutover_task} metadata.
  */
 public final class ConsulDiscovery implements Discovery {
 
@@ -49,6 +56,13 @@ public final class ConsulDiscovery implements Discovery {
     static final String META_SERVICE = "cutover_service";
     static final String META_VERSION = "cutover_version";
     static final String META_DEPLOYMENT = "cutover_deployment";
+    /** Metadata key of the compute provider's task id on an instance registered for a running task. */
+    public static final String META_TASK = "cutover_task";
+    /**
+     * How long Consul keeps an instance whose check stays critical (DeregisterCriticalServiceAfter):
+     * a task that stops while no deployment watches its revision leaves Consul by itself.
+     */
+    static final String DEREGISTER_CRITICAL_AFTER = "10m";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsulDiscovery.class);
     private static final String FAMILY = "consul.agent";
@@ -138,28 +152,120 @@ public final class ConsulDiscovery implements Discovery {
         for (int i = 0; i < service.instances(); i++) {
             String instance = instanceId(revision, i);
             String address = instance + "." + release.environment().namespace();
-            ImmutableRegCheck check = ImmutableRegCheck.builder()
-                    .http("http://" + address + ":" + service.port() + service.healthCheck().path())
-                    .interval(service.healthCheck().interval().toSeconds() + "s")
-                    .timeout(service.healthCheck().timeout().toSeconds() + "s")
-                    .build();
-            ImmutableRegistration registration = ImmutableRegistration.builder()
-                    .id(instance)
-                    .name(name)
-                    .address(address)
-                    .port(service.port())
-                    .addTags("version=" + revision.version(), "environment=" + revision.environment(),
-                            "deployment=" + deploymentId, "revision=" + revision.id())
-                    .putMeta(META_REVISION, revision.id())
-                    .putMeta(META_ENVIRONMENT, revision.environment())
-                    .putMeta(META_SERVICE, revision.service())
-                    .putMeta(META_VERSION, revision.version())
-                    .putMeta(META_DEPLOYMENT, deploymentId)
-                    .addChecks(check)
-                    .build();
-            calls.run(FAMILY, "RegisterService", () -> agent.register(registration));
+            register(instance, name, address, service.port(), address + ":" + service.port(), service, revision, deploymentId, null);
         }
         LOG.info("registered {} instance(s) of {} in Consul as '{}'", service.instances(), revision, name);
+    }
+
+    /**
+     * Registers each running task not registered yet and deregisters the revision's instances whose
+     * task no longer runs (and instances registered without a task, by {@link #revisionStarted}).
+     */
+    @Override
+    public void registerTasks(RevisionRef revision, Release release, String deploymentId, List<RunningTask> tasks) {
+        Objects.requireNonNull(revision, "revision");
+        Objects.requireNonNull(release, "release");
+        Objects.requireNonNull(deploymentId, "deploymentId");
+        Objects.requireNonNull(tasks, "tasks");
+        dev.cutover.Service service = release.service();
+        String name = service.discoveryName();
+        names.remember(revision.environment(), revision.service(), name);
+        Map<String, RunningTask> wanted = new LinkedHashMap<>();
+        for (RunningTask t : tasks) {
+            wanted.put(taskInstanceId(revision, t.id()), t);
+        }
+        int removed = 0;
+        for (Service s : instances(revision)) {
+            RunningTask t = wanted.get(s.getId());
+            if (t != null && t.address().equals(s.getAddress()) && t.port() == s.getPort()) {
+                wanted.remove(s.getId()); // registered already
+            } else if (t == null) {
+                deregister(s.getId());
+                removed++;
+            }
+        }
+        for (Map.Entry<String, RunningTask> e : wanted.entrySet()) {
+            RunningTask t = e.getValue();
+            register(e.getKey(), name, t.address(), t.port(), hostPort(t.address(), t.port()), service, revision, deploymentId, t.id());
+        }
+        if (!wanted.isEmpty() || removed > 0) {
+            LOG.info("{} in Consul as '{}': registered {} task(s), deregistered {} ({} running)", revision, name, wanted.size(),
+                    removed, tasks.size());
+        }
+    }
+
+    @Override
+    public List<String> sweep(String environment, String service, Set<String> keep) {
+        Objects.requireNonNull(keep, "keep");
+        Set<String> removed = new TreeSet<>();
+        Map<String, Service> services = calls.call(FAMILY, "ListServices", () -> agent.getServices());
+        for (Service s : services.values()) {
+            Map<String, String> meta = s.getMeta();
+            String revision = meta.get(META_REVISION);
+            if (revision != null && environment.equals(meta.get(META_ENVIRONMENT)) && service.equals(meta.get(META_SERVICE))
+                    && !keep.contains(revision)) {
+                deregister(s.getId());
+                removed.add(revision);
+            }
+        }
+        if (!removed.isEmpty()) {
+            LOG.info("{}/{}: deregistered the Consul instances of {} (not serving)", environment, service, removed);
+        }
+        return List.copyOf(removed);
+    }
+
+    /**
+     * Registers one instance with its HTTP check on {@code http://<hostPort><health path>}; an instance of a
+     * running task ({@code taskId} not null) also carries the task id and is reaped by Consul after
+     * {@value #DEREGISTER_CRITICAL_AFTER} critical.
+     */
+    private void register(String id, String name, String address, int port, String hostPort, dev.cutover.Service service,
+            RevisionRef revision, String deploymentId, String taskId) {
+        ImmutableRegCheck.Builder check = ImmutableRegCheck.builder()
+                .http("http://" + hostPort + service.healthCheck().path())
+                .interval(service.healthCheck().interval().toSeconds() + "s")
+                .timeout(service.healthCheck().timeout().toSeconds() + "s");
+        if (taskId != null) {
+            check.deregisterCriticalServiceAfter(DEREGISTER_CRITICAL_AFTER);
+        }
+        ImmutableRegistration.Builder registration = ImmutableRegistration.builder()
+                .id(id)
+                .name(name)
+                .address(address)
+                .port(port)
+                .addTags("version=" + revision.version(), "environment=" + revision.environment(),
+                        "deployment=" + deploymentId, "revision=" + revision.id())
+                .putMeta(META_REVISION, revision.id())
+                .putMeta(META_ENVIRONMENT, revision.environment())
+                .putMeta(META_SERVICE, revision.service())
+                .putMeta(META_VERSION, revision.version())
+                .putMeta(META_DEPLOYMENT, deploymentId)
+                .addChecks(check.build());
+        if (taskId != null) {
+            registration.putMeta(META_TASK, taskId);
+        }
+        ImmutableRegistration built = registration.build();
+        calls.run(FAMILY, "RegisterService", () -> agent.register(built));
+    }
+
+    /**
+     * Deregisters one instance; one that is gone already (404 "Unknown service ID": an earlier attempt
+     * applied whose answer was lost, or Consul's reaper) counts as deregistered, so a retry is harmless.
+     */
+    private void deregister(String serviceId) {
+        calls.run(FAMILY, "DeregisterService", () -> {
+            try {
+                agent.deregister(serviceId);
+            } catch (com.orbitz.consul.ConsulException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
+            }
+        });
+    }
+
+    private static String hostPort(String address, int port) {
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
     }
 
     @Override
@@ -167,7 +273,7 @@ public final class ConsulDiscovery implements Discovery {
         Objects.requireNonNull(revision, "revision");
         int n = 0;
         for (Service s : instances(revision)) {
-            calls.run(FAMILY, "DeregisterService", () -> agent.deregister(s.getId()));
+            deregister(s.getId());
             n++;
         }
         LOG.info("deregistered {} instance(s) of {} from Consul", n, revision);
@@ -191,7 +297,13 @@ public final class ConsulDiscovery implements Discovery {
                 if (!belongs(sh.getService(), revision)) {
                     continue;
                 }
-                List<String> states = sh.getChecks().stream().map(HealthCheck::getStatus).map(s -> s.toLowerCase(Locale.ROOT)).toList();
+                // a check Consul has not run yet is critical with no output: the instance is pending, not failing
+                List<String> states = sh.getChecks().stream()
+                        .filter(c -> !("critical".equalsIgnoreCase(c.getStatus()) && c.getOutput().map(String::isEmpty).orElse(true)))
+                        .map(HealthCheck::getStatus).map(s -> s.toLowerCase(Locale.ROOT)).toList();
+                if (states.size() < sh.getChecks().size()) {
+                    continue;
+                }
                 if (states.contains("critical")) {
                     critical++;
                 } else if (states.stream().allMatch("passing"::equals)) {
@@ -212,6 +324,11 @@ public final class ConsulDiscovery implements Discovery {
         Map<String, String> meta = s.getMeta();
         return revision.id().equals(meta.get(META_REVISION)) && revision.environment().equals(meta.get(META_ENVIRONMENT))
                 && revision.service().equals(meta.get(META_SERVICE));
+    }
+
+    /** {@code <env>-<service>-<revision slug>-<task id>}: one instance per running task. */
+    static String taskInstanceId(RevisionRef revision, String taskId) {
+        return revision.environment() + "-" + revision.service() + "-" + slug(revision.id()) + "-" + slug(taskId);
     }
 
     /** {@code <env>-<service>-<revision slug>-<n>}. */
