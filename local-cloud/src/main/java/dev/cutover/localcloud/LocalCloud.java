@@ -103,7 +103,7 @@ public final class LocalCloud implements AutoCloseable {
                 new dev.cutover.localcloud.internal.admin.AdminEndpoint(clock, images, faults, traffic));
         // services: register here (one line per emulator)
         this.ecsHealth = new dev.cutover.localcloud.internal.ecs.EcsHealthOracle(ecs);
-        this.consul = ConsulEmulator.builder().clock(clock).seed(seed).healthOracle(ecsHealth).start();
+        this.consul = ConsulEmulator.builder().clock(clock).seed(seed).healthOracle(ecsHealth).faults(faults).start();
         this.cloudMaps = new Scoped<>(sc -> new CloudMapEmulator(clock, seedOf(sc)).scope(sc));
         aws.register(Scoped.json(cloudMaps));
         this.cloudMap = new ScopedCloudMap(cloudMaps);

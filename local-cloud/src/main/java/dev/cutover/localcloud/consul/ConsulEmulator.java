@@ -57,6 +57,9 @@ public final class ConsulEmulator implements AutoCloseable {
             throw new UncheckedIOException("could not bind the Consul emulator to 127.0.0.1:" + b.port, e);
         }
         agent.oracle(b.oracle);
+        if (b.faults instanceof dev.cutover.localcloud.internal.aws.AwsServer.RequestGate gate) {
+            agent.gate(gate);
+        }
     }
 
     /** Starts an emulator with a virtual clock, no ACL, on a free port of 127.0.0.1. */
@@ -148,6 +151,7 @@ public final class ConsulEmulator implements AutoCloseable {
         private String aclToken;
         private long seed = 42L;
         private HealthOracle oracle = HealthOracle.alwaysPassing();
+        private dev.cutover.localcloud.Faults faults;
 
         private Builder() {
         }
@@ -191,6 +195,20 @@ public final class ConsulEmulator implements AutoCloseable {
         /** The oracle for HTTP/TCP/gRPC checks (default: {@link HealthOracle#alwaysPassing()}). */
         public Builder healthOracle(HealthOracle oracle) {
             this.oracle = Objects.requireNonNull(oracle, "oracle");
+            return this;
+        }
+
+        /**
+         * Injects the faults of a local cloud ({@code cloud.faults()}) into this emulator's HTTP API as
+         * service {@code consul}: {@code serverErrors("consul", p)} answers 500 "No cluster leader",
+         * {@code dropConnections("consul", n)} closes connections unanswered, {@code latency},
+         * {@code lostResponseRate}/{@code loseResponses} apply a write and then drop the connection before
+         * its answer (reads are never "lost"), {@code outage("consul", true)} answers every request with 500.
+         * The operation names are {@code <METHOD> /v1/<path>} ({@code loseResponses("consul", "PUT /v1/kv", 1)}
+         * matches by prefix). {@code LocalCloud} wires its own; a standalone emulator has none.
+         */
+        public Builder faults(dev.cutover.localcloud.Faults faults) {
+            this.faults = Objects.requireNonNull(faults, "faults");
             return this;
         }
 

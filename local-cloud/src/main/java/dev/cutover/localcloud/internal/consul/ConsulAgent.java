@@ -38,6 +38,11 @@ public final class ConsulAgent implements AutoCloseable {
         return server.endpoint();
     }
 
+    /** Faults injected into the HTTP API (the local cloud's, as service {@code consul}). */
+    public void gate(dev.cutover.localcloud.internal.aws.AwsServer.RequestGate gate) {
+        server.gate(gate);
+    }
+
     public void oracle(HealthOracle oracle) {
         store.oracle(oracle);
     }

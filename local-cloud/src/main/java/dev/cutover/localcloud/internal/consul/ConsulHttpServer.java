@@ -63,6 +63,10 @@ public final class ConsulHttpServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final HttpServer server;
     private final ExecutorService executor;
+    /** Injected faults: the service name is {@code consul}, the operation {@code <METHOD> /v1/<path>}. */
+    private volatile dev.cutover.localcloud.internal.aws.AwsServer.RequestGate gate =
+            dev.cutover.localcloud.internal.aws.AwsServer.RequestGate.OPEN;
+    static final String FAULT_SERVICE = "consul";
 
     ConsulHttpServer(ConsulStore store, int port, String aclToken) throws IOException {
         this.store = store;
@@ -77,6 +81,10 @@ public final class ConsulHttpServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
+    }
+
+    void gate(dev.cutover.localcloud.internal.aws.AwsServer.RequestGate gate) {
+        this.gate = java.util.Objects.requireNonNull(gate, "gate");
     }
 
     void route(String pattern, String methods, String resource, boolean blocking, Handler handler) {
@@ -107,8 +115,25 @@ public final class ConsulHttpServer implements AutoCloseable {
     private void dispatch(HttpExchange exchange) {
         try (exchange) {
             ConsulReply reply;
+            String rawPath = exchange.getRequestURI().getRawPath();
+            String operation = exchange.getRequestMethod() + " " + (rawPath == null ? "/" : rawPath);
             try {
+                try {
+                    gate.admit(FAULT_SERVICE, operation);
+                } catch (dev.cutover.localcloud.internal.aws.AwsError injected) {
+                    // a server-side failure as Consul's HTTP layer reports one: 500 and its plain-text reason
+                    // (structs.ErrNoLeader, "No cluster leader", is the usual transient one)
+                    drain(exchange.getRequestBody());
+                    throw new ConsulException(500, "No cluster leader");
+                }
                 reply = answer(exchange);
+                if (reply.status() == 200 && !exchange.getRequestMethod().equals("GET")
+                        && gate.loseResponse(FAULT_SERVICE, operation, dev.cutover.localcloud.internal.aws.AwsServer.RequestContext.defaults())) {
+                    throw new dev.cutover.localcloud.internal.aws.AwsServer.DropConnection(); // applied, then the answer is lost
+                }
+            } catch (dev.cutover.localcloud.internal.aws.AwsServer.DropConnection drop) {
+                exchange.getResponseBody().close(); // no answer: the client sees the connection end
+                return;
             } catch (ConsulException e) {
                 if (e.allow() != null) {
                     exchange.getResponseHeaders().set("Allow", e.allow());

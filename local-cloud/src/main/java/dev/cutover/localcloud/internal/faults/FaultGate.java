@@ -22,6 +22,8 @@ public final class FaultGate implements AwsServer.RequestGate, Faults {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultGate.class);
     private static final String ALL = "*";
+    /** The Consul emulator's requests pass this gate under this service name (no AWS throttling applies). */
+    private static final String CONSUL = "consul";
 
     private final SimClock clock;
     private final long seed;
@@ -74,7 +76,7 @@ public final class FaultGate implements AwsServer.RequestGate, Faults {
                                 "Internal failure (injected fault)");
             }
         }
-        if (throttling) {
+        if (throttling && !CONSUL.equals(service)) { // a Consul agent does not rate-limit its HTTP API by default
             throttle(service, operation, context.region());
         }
         Duration added = latency.getOrDefault(service, latency.get(ALL));
