@@ -187,6 +187,11 @@ final class ChaosProcess implements AutoCloseable {
         }
 
         @Override
+        public Duration releaseDelay(Duration lease) {
+            return shared.releaseDelay(lease); // a Consul session outlives a dead holder by 2 x TTL + lock-delay
+        }
+
+        @Override
         public LockHandle acquire(String key, String owner, Duration lease) {
             checkAlive();
             LockHandle h = shared.acquire(key, owner, lease);

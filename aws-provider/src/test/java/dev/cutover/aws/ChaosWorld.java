@@ -52,8 +52,13 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
  */
 final class ChaosWorld implements AutoCloseable {
 
+    /**
+     * The AWS traffic modes, and Consul next to ECS: Service Connect traffic and ECS compute from the
+     * AWS provider, discovery and locks (sessions with lock-delay) from the Consul provider, with the
+     * seed's faults on the Consul emulator too.
+     */
     enum Mode {
-        APP_MESH, SERVICE_CONNECT
+        APP_MESH, SERVICE_CONNECT, CONSUL
     }
 
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -61,8 +66,9 @@ final class ChaosWorld implements AutoCloseable {
     /** Whether to run the fault combinations left out for known open defects ({@code -Dcutover.chaos.knownDefects=true}). */
     static final boolean KNOWN_DEFECTS = Boolean.getBoolean("cutover.chaos.knownDefects");
 
-    /** The AWS services faults are injected into. */
+    /** The AWS services faults are injected into (and, in {@link Mode#CONSUL}, the Consul emulator). */
     static final List<String> FAULTED = List.of("ecs", "appmesh", "servicediscovery", "autoscaling");
+    static final String CONSUL = "consul";
     static final Duration ROLLBACK_WINDOW = Duration.ofMinutes(1);
 
     final Mode mode;
@@ -86,14 +92,24 @@ final class ChaosWorld implements AutoCloseable {
                 .credentialsProvider(AwsFixture.CREDENTIALS).build();
     }
 
-    /** Odd seeds run in App Mesh mode, even ones in Service Connect mode. */
+    /** Odd seeds run in App Mesh mode, even ones in Service Connect mode, but those ending in 4 with Consul next to ECS. */
     static Mode modeOf(long seed) {
-        return seed % 2 != 0 ? Mode.APP_MESH : Mode.SERVICE_CONNECT;
+        return seed % 2 != 0 ? Mode.APP_MESH : seed % 10 == 4 ? Mode.CONSUL : Mode.SERVICE_CONNECT;
+    }
+
+    /** The faulted services of a mode. */
+    List<String> faulted() {
+        if (mode != Mode.CONSUL) {
+            return FAULTED;
+        }
+        List<String> all = new ArrayList<>(FAULTED);
+        all.add(CONSUL);
+        return all;
     }
 
     /** About how many AWS calls a seed's rollout makes in the mode: where a kill is drawn from. */
     static long typicalCalls(Mode mode) {
-        return mode == Mode.APP_MESH ? 120 : 90;
+        return mode == Mode.APP_MESH ? 120 : mode == Mode.CONSUL ? 100 : 90;
     }
 
     static Environment environment(Mode mode) {
@@ -123,8 +139,11 @@ final class ChaosWorld implements AutoCloseable {
             boolean metricOutage = r.nextDouble() < 0.15;
             double lost = r.nextDouble() < 0.25 ? 0.02 + r.nextDouble() * 0.08 : 0;
             long crash = r.nextDouble() < 0.5 ? 1 + (long) (r.nextDouble() * typicalCalls) : -1;
-            boolean child = crash > 0 && childEvery > 0 && seed % childEvery == 0;
-            boolean lockLoss = lockLossEnabled && crash < 0 && r.nextDouble() < 0.2;
+            boolean consul = modeOf(seed) == Mode.CONSUL;
+            // Consul seeds: the deployer is killed in-process (the child JVM deployer is wired for AWS alone), and
+            // the lock is Consul's session lock (lock loss is drawn for the stealable in-memory lock only)
+            boolean child = !consul && crash > 0 && childEvery > 0 && seed % childEvery == 0;
+            boolean lockLoss = lockLossEnabled && crash < 0 && r.nextDouble() < 0.2 && !consul;
             int lossAfter = 2 + r.nextInt(8);
             // Combinations left out while a known defect is open (docs/reliability.md names the seeds;
             // -Dcutover.chaos.knownDefects=true runs them). Applied after every draw, so no other seed changes.
@@ -152,7 +171,8 @@ final class ChaosWorld implements AutoCloseable {
         cloud.datadog().queryRateLimit(0, Duration.ofSeconds(1));
         Path dir = plan.childJvm() ? tempDir(plan) : null;
         JournalStore store = dir == null ? journal : new FileJournalStore(dir.resolve("journal"));
-        ProcessFactory make = dir == null ? (name, provider) -> process(name, store, locks, provider)
+        ProcessFactory make = mode == Mode.CONSUL ? (name, provider) -> consulProcess(name, store, provider)
+                : dir == null ? (name, provider) -> process(name, store, locks, provider)
                 : (name, provider) -> process(name, store, null, provider, dir.resolve("locks"));
         ChaosProcess a = make.start("deployer-" + plan.seed(), p -> { });
         List<String> violations = new ArrayList<>();
@@ -201,7 +221,7 @@ final class ChaosWorld implements AutoCloseable {
                 b = make.start("resumer-" + plan.seed(), p -> p.environment(env));
                 paused |= drive(b, b.cutover.resume(id));
             }
-            long lost = FAULTED.stream().mapToLong(cloud.faults()::lostResponses).sum();
+            long lost = faulted().stream().mapToLong(cloud.faults()::lostResponses).sum();
             cloud.faults().reset();
             cloud.datadog().queryRateLimit(0, Duration.ofSeconds(1));
             settle(a, b);
@@ -298,7 +318,7 @@ final class ChaosWorld implements AutoCloseable {
 
     private void faults(Plan plan) {
         var f = cloud.faults();
-        for (String svc : FAULTED) {
+        for (String svc : faulted()) {
             if (plan.serverErrors() > 0) {
                 f.serverErrors(svc, plan.serverErrors());
             }
@@ -314,7 +334,7 @@ final class ChaosWorld implements AutoCloseable {
                     .throttle("appmesh", "UpdateRoute", 2, 0.5);
         }
         if (plan.drops() > 0) {
-            f.dropConnections(plan.seed() % 2 == 0 ? "ecs" : "appmesh", plan.drops());
+            f.dropConnections(mode == Mode.CONSUL ? CONSUL : plan.seed() % 2 == 0 ? "ecs" : "appmesh", plan.drops());
         }
         if (plan.metricOutage()) {
             // Datadog answers 429 to every query for five simulated minutes
@@ -433,6 +453,9 @@ final class ChaosWorld implements AutoCloseable {
             violations.add("revisions left running besides " + serving + ": " + leftovers);
         }
         violations.addAll(orphans(svc, serving));
+        if (mode == Mode.CONSUL) {
+            violations.addAll(registrations(svc, serving));
+        }
         if (id == null) {
             return;
         }
@@ -507,6 +530,20 @@ final class ChaosWorld implements AutoCloseable {
                 + ": " + snapshot);
     }
 
+    /**
+     * Consul next to ECS: Consul's instances of the service are exactly the serving revision's running
+     * tasks (address and port), after a check interval has passed.
+     */
+    private List<String> registrations(String service, String serving) {
+        CloudInventory.Snapshot s = CloudInventory.of(cloud, env.name(), service).cluster(env.cluster()).read();
+        java.util.Set<String> running = serving == null ? java.util.Set.of() : s.runningTasksOf(serving);
+        if (running.isEmpty() || !s.consulInstances().keySet().equals(running)) {
+            return List.of("Consul registrations " + s.consulInstances() + " are not the serving revision's running tasks "
+                    + running + " (all running: " + s.runningTasks() + ")");
+        }
+        return List.of();
+    }
+
     private long hookTasks(String family) {
         long n = 0;
         for (DesiredStatus status : List.of(DesiredStatus.RUNNING, DesiredStatus.STOPPED)) {
@@ -537,6 +574,20 @@ final class ChaosWorld implements AutoCloseable {
             if (lockDir != null) {
                 c.locks(new FileLocks(lockDir, time.clock()));
             }
+        });
+    }
+
+    /**
+     * A deployer process of {@link Mode#CONSUL}: its own Consul provider (its own sessions) serves
+     * discovery and the lock, the AWS provider compute and Service Connect traffic.
+     */
+    private ChaosProcess consulProcess(String name, JournalStore store, Consumer<AwsProvider.Builder> provider) {
+        dev.cutover.consul.ConsulProvider consul = dev.cutover.consul.ConsulProvider.builder().url(cloud.consul().endpoint())
+                .sessionRenewal(Duration.ZERO).timeout(Duration.ofSeconds(5)).build();
+        return new ChaosProcess(name, cloud, store, appends, consul.locks().orElseThrow(), provider, (time, c) -> {
+            engine(c, time, cloud.endpoint());
+            c.provider(consul).use(dev.cutover.spi.Capability.DISCOVERY, CONSUL).use(dev.cutover.spi.Capability.TRAFFIC, "aws")
+                    .use(dev.cutover.spi.Capability.LOCK, CONSUL);
         });
     }
 
