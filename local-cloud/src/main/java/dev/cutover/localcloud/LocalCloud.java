@@ -116,8 +116,22 @@ public final class LocalCloud implements AutoCloseable {
         aws.register(Scoped.rest(appMeshes));
         aws.register(Scoped.query(elbs));
         // Route 53 (global, REST-XML under /2013-04-01/): hosted zones and record sets per account
+        // behind the fault gate like every AWS emulator; alias targets are the load balancers of the request's account
         aws.mount(dev.cutover.localcloud.internal.route53.Route53Emulator.PREFIX,
-                new dev.cutover.localcloud.internal.route53.Route53Emulator(clock, seed));
+                new dev.cutover.localcloud.internal.route53.Route53Emulator(clock, seed).gate(faults)
+                        .aliasTargets(new dev.cutover.localcloud.internal.route53.Route53Emulator.AliasTargets() {
+                            @Override
+                            public boolean loadBalancer(String account, String zoneId, String dnsName) {
+                                return elbs.all().entrySet().stream().anyMatch(e -> e.getKey().account().equals(account)
+                                        && e.getValue().canonicalHostedZoneId().equals(zoneId) && e.getValue().hasLoadBalancerDns(dnsName));
+                            }
+
+                            @Override
+                            public boolean isLoadBalancerZone(String zoneId) {
+                                return dev.cutover.localcloud.internal.elbv2.Elbv2Emulator.isCanonicalHostedZoneId(zoneId)
+                                        || elbs.all().values().stream().anyMatch(e -> e.canonicalHostedZoneId().equals(zoneId));
+                            }
+                        }));
         // CloudWatch: custom metrics, the traffic simulator's per-revision metrics, alarms (per account and Region)
         aws.register(Scoped.query(new Scoped<>(sc -> new dev.cutover.localcloud.internal.cloudwatch.CloudWatchEmulator(clock, traffic)
                 .scope(sc))));

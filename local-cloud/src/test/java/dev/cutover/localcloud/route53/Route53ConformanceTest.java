@@ -133,4 +133,96 @@ class Route53ConformanceTest {
         assertThatThrownBy(() -> r53.listResourceRecordSets(r -> r.hostedZoneId(zoneId).startRecordType(RRType.A)))
                 .isInstanceOf(InvalidInputException.class);
     }
+
+    private static ResourceRecordSet alias(String name, RRType type, String zoneId, String dnsName) {
+        return ResourceRecordSet.builder().name(name).type(type)
+                .aliasTarget(t -> t.hostedZoneId(zoneId).dnsName(dnsName).evaluateTargetHealth(true)).build();
+    }
+
+    @Test
+    void anAliasToALoadBalancerNeedsItsCanonicalZoneAndDnsNameAndEveryWrongAliasIsListed() {
+        String zoneId = zone();
+        try (var elb = dev.cutover.localcloud.sdk.Sdk.elbv2(cloud)) {
+            var lb = elb.createLoadBalancer(r -> r.name("shop-alb").subnets("subnet-1", "subnet-2")).loadBalancers().get(0);
+            assertThat(lb.canonicalHostedZoneId()).as("us-east-1's ALB zone").isEqualTo("Z35SXDOTRQ7X7K");
+            r53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(
+                    change(ChangeAction.CREATE, alias("orders.shop.internal", RRType.A, lb.canonicalHostedZoneId(), lb.dnsName())),
+                    change(ChangeAction.CREATE, alias("www.shop.internal", RRType.A, lb.canonicalHostedZoneId(),
+                            "dualstack." + lb.dnsName())))));
+            ResourceRecordSet created = r53.listResourceRecordSets(r -> r.hostedZoneId(zoneId).startRecordName("orders.shop.internal")
+                    .startRecordType(RRType.A).maxItems("1")).resourceRecordSets().get(0);
+            assertThat(created.aliasTarget().dnsName()).isEqualTo(lb.dnsName() + ".");
+            assertThat(created.ttl()).isNull();
+            assertThatThrownBy(() -> r53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(
+                    change(ChangeAction.CREATE, alias("a.shop.internal", RRType.A, "Z32O12XQLNTSW2", lb.dnsName())),
+                    change(ChangeAction.CREATE, alias("b.shop.internal", RRType.A, lb.canonicalHostedZoneId(),
+                            "gone-123.us-east-1.elb.amazonaws.com")),
+                    change(ChangeAction.CREATE, alias("c.shop.internal", RRType.CNAME, lb.canonicalHostedZoneId(), lb.dnsName())),
+                    change(ChangeAction.CREATE, alias("d.shop.internal", RRType.A, zoneId, "nothing.shop.internal")),
+                    change(ChangeAction.CREATE, alias("e.shop.internal", RRType.A, lb.canonicalHostedZoneId(), lb.dnsName())
+                            .toBuilder().ttl(60L).build())))))
+                    .isInstanceOf(InvalidChangeBatchException.class)
+                    .hasMessageContaining("targets " + lb.dnsName() + "., type A in zone Z32O12XQLNTSW2, but the alias target name"
+                            + " does not lie within the target zone")
+                    .hasMessageContaining("targets gone-123.us-east-1.elb.amazonaws.com., type A in zone Z35SXDOTRQ7X7K, but the alias"
+                            + " target name does not lie within the target zone")
+                    .hasMessageContaining("must be of type A or AAAA")
+                    .hasMessageContaining("targets nothing.shop.internal., type A in zone " + zoneId + ", but that target was not found")
+                    .hasMessageContaining("an alias record takes no TTL");
+            assertThatThrownBy(() -> r53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(
+                    change(ChangeAction.CREATE, ResourceRecordSet.builder().name("f.shop.internal").type(RRType.A)
+                            .aliasTarget(t -> t.hostedZoneId(lb.canonicalHostedZoneId()).dnsName(lb.dnsName())).build())))))
+                    .as("AliasTarget.EvaluateTargetHealth is required (botocore route53 model)").isInstanceOf(InvalidInputException.class);
+        }
+    }
+
+    @Test
+    void anAliasMayTargetARecordOfTheSameZoneInTheSameBatch() {
+        String zoneId = zone();
+        r53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(
+                change(ChangeAction.CREATE, a("origin.shop.internal", "10.0.0.1")),
+                change(ChangeAction.CREATE, alias("orders.shop.internal", RRType.A, zoneId, "origin.shop.internal")))));
+        assertThat(r53.listResourceRecordSets(r -> r.hostedZoneId(zoneId)).resourceRecordSets()).hasSize(4);
+    }
+
+    @Test
+    void listHostedZonesByNameFindsAZoneByItsName() {
+        String zoneId = zone();
+        r53.createHostedZone(r -> r.name("a.internal").callerReference("ref-2"));
+        var page = r53.listHostedZonesByName(r -> r.dnsName("shop.internal").maxItems("1"));
+        assertThat(page.hostedZones()).extracting(z -> z.id().replace("/hostedzone/", "")).containsExactly(zoneId);
+        assertThat(page.hostedZones().get(0).name()).isEqualTo("shop.internal.");
+        assertThat(r53.listHostedZonesByName(r -> r.maxItems("10")).hostedZones()).extracting(z -> z.name())
+                .containsExactly("a.internal.", "shop.internal.");
+    }
+
+    @Test
+    void route53SitsBehindTheFaultGate() {
+        String zoneId = zone();
+        cloud.faults().outage("route53", true);
+        assertThatThrownBy(() -> r53.getHostedZone(r -> r.id(zoneId)))
+                .isInstanceOf(software.amazon.awssdk.services.route53.model.Route53Exception.class)
+                .satisfies(e -> assertThat(((software.amazon.awssdk.services.route53.model.Route53Exception) e).statusCode()).isEqualTo(503));
+        cloud.faults().outage("route53", false);
+        // the account's bucket holds 50 requests and refills at 10 per second; the clock stands still
+        int throttled = 0;
+        for (int i = 0; i < 60; i++) {
+            try {
+                r53.getHostedZone(r -> r.id(zoneId));
+            } catch (software.amazon.awssdk.services.route53.model.Route53Exception e) {
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("Throttling");
+                assertThat(e.statusCode()).isEqualTo(400);
+                throttled++;
+            }
+        }
+        assertThat(throttled).isEqualTo(60 - 49); // the zone's creation took one token
+        clock.advance(Duration.ofSeconds(1));
+        r53.getHostedZone(r -> r.id(zoneId));
+        cloud.faults().loseResponses("route53", "ChangeResourceRecordSets", 1);
+        assertThatThrownBy(() -> r53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(
+                change(ChangeAction.CREATE, a("lost.shop.internal", "10.0.0.1")))))).isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
+        assertThat(r53.listResourceRecordSets(r -> r.hostedZoneId(zoneId)).resourceRecordSets()).as("applied, answer lost")
+                .extracting(ResourceRecordSet::name).contains("lost.shop.internal.");
+        assertThat(cloud.faults().lostResponses("route53")).isEqualTo(1);
+    }
 }

@@ -230,7 +230,7 @@ public final class Elbv2Emulator implements QueryProtocolService, TrafficSplitte
         ArrayNode list = out.putArray("LoadBalancers");
         for (LoadBalancer lb : lbs) {
             ObjectNode n = list.addObject();
-            n.put("LoadBalancerArn", lb.arn).put("DNSName", lb.dnsName).put("CanonicalHostedZoneId", "Z35SXDOTRQ7X7K")
+            n.put("LoadBalancerArn", lb.arn).put("DNSName", lb.dnsName).put("CanonicalHostedZoneId", canonicalHostedZoneId())
                     .put("CreatedTime", lb.createdAt.toString()).put("LoadBalancerName", lb.name).put("Scheme", lb.scheme)
                     .put("VpcId", lb.vpcId).put("Type", lb.type).put("IpAddressType", lb.ipAddressType);
             n.putObject("State").put("Code", "active");
@@ -1234,6 +1234,35 @@ public final class Elbv2Emulator implements QueryProtocolService, TrafficSplitte
     }
 
     /** The target group {@code arn}, if it exists here. */
+    /**
+     * The Route 53 hosted zone of this Region's Application Load Balancers, which DescribeLoadBalancers answers as
+     * {@code CanonicalHostedZoneId} and an alias record must name (AWS General Reference, "Elastic Load Balancing
+     * endpoints and quotas", the Application Load Balancer column); Regions not listed get a stable made-up id.
+     */
+    public String canonicalHostedZoneId() {
+        return ALB_ZONES.getOrDefault(scope.region(), "Z" + Integer.toUnsignedString(scope.region().hashCode(), 36).toUpperCase(java.util.Locale.ROOT)
+                + "LOCALALB");
+    }
+
+    static final Map<String, String> ALB_ZONES = Map.of("us-east-1", "Z35SXDOTRQ7X7K", "us-east-2", "Z3AADJGX6KTTL2",
+            "us-west-1", "Z368ELLRRE2KJ0", "us-west-2", "Z1H1FL5HABSF5", "eu-west-1", "Z32O12XQLNTSW2",
+            "eu-central-1", "Z215JYRZR1TBD5", "ap-southeast-1", "Z1LMS91P8CMLE5", "ap-southeast-2", "Z1GM3OXH4ZPM65",
+            "ap-northeast-1", "Z14GRHDCWA56QT");
+
+    /** Whether {@code zoneId} is a listed Region's Application Load Balancer zone. */
+    public static boolean isCanonicalHostedZoneId(String zoneId) {
+        return ALB_ZONES.containsValue(zoneId);
+    }
+
+    /** Whether a load balancer of this Region has {@code dnsName} (case and a trailing dot ignored; Route 53 alias targets). */
+    public boolean hasLoadBalancerDns(String dnsName) {
+        String n = dnsName.toLowerCase(java.util.Locale.ROOT).replaceAll("\\.$", "");
+        String wanted = n.startsWith("dualstack.") ? n.substring("dualstack.".length()) : n;
+        synchronized (lock) {
+            return loadBalancers.values().stream().anyMatch(lb -> lb.dnsName.toLowerCase(java.util.Locale.ROOT).equals(wanted));
+        }
+    }
+
     public Optional<TargetGroupInfo> targetGroupInfo(String arn) {
         synchronized (lock) {
             TargetGroup tg = targetGroups.get(arn);

@@ -9,7 +9,8 @@ import java.util.Map;
  * not list share an {@code ecs:other} bucket of 50 / 20. Cloud Map: {@code DiscoverInstances} has
  * its documented 2,000 / 1,000 and answers {@code RequestLimitExceeded}; its other operations, App
  * Mesh, Secrets Manager, Application Auto Scaling and ELBv2 publish no bucket sizes, so reads get 50 / 20
- * and writes 20 / 10 (Secrets Manager: its documented 10,000 per second for reads, 50 for writes).
+ * and writes 20 / 10 (Secrets Manager: its documented 10,000 per second for reads, 50 for writes). Route 53: one
+ * account-level bucket of 50 / 10 (its developer guide's "Throttling for Amazon Route 53 API requests").
  */
 final class ThrottleFamilies {
 
@@ -77,6 +78,10 @@ final class ThrottleFamilies {
                 Family f = readOrWrite(service, operation);
                 return new Family(f.name(), f.burst(), f.perSecond(), THROTTLE_STATUS, "Throttling");
             }
+            case "route53":
+                // Route 53 Developer Guide, "Throttling for Amazon Route 53 API requests": all requests of an account
+                // share one bucket of 50, refilled at 10 per second; a throttled call is HTTP 400, code Throttling
+                return new Family("route53:account", 50, 10, THROTTLE_STATUS, "Throttling");
             default:
                 return readOrWrite(service, operation);
         }

@@ -44,6 +44,20 @@ import org.w3c.dom.NodeList;
  *   <li>A new zone holds its SOA and NS record sets; DeleteHostedZone refuses a zone with other records
  *       ({@code HostedZoneNotEmpty}); {@code CallerReference} is unique ({@code HostedZoneAlreadyExists}).</li>
  *   <li>Unknown zones: {@code NoSuchHostedZone} (404); unknown changes: {@code NoSuchChange} (404).</li>
+ *   <li>Alias records (botocore {@code route53} model, shape {@code AliasTarget}: {@code HostedZoneId}, {@code DNSName} and
+ *       {@code EvaluateTargetHealth} are required, else {@code InvalidInput}; shape {@code ResourceRecordSet}, member
+ *       {@code TTL}: "If you're creating or updating an alias resource record set, omit TTL"): an alias to an ELB load
+ *       balancer names the load balancer's {@code CanonicalHostedZoneId} (the Region's ALB zone, DescribeLoadBalancers)
+ *       and its {@code DNSName} (optionally {@code dualstack.}-prefixed), is of type A or AAAA, and the load balancer
+ *       exists in the account; an alias to a record of the same zone needs that record. Anything else is an
+ *       {@code InvalidChangeBatch} problem ("... but the alias target name does not lie within the target zone",
+ *       "... but that target was not found").</li>
+ *   <li>ListHostedZonesByName lists zones in ASCII order of their reversed labels from {@code dnsname} (API Reference,
+ *       ListHostedZonesByName).</li>
+ *   <li>Every request passes the local cloud's fault gate as service {@code route53} (outages, dropped connections,
+ *       injected 5xx, lost responses, and throttling: one account-level bucket of 50 requests, refilled at 10 per second,
+ *       answered with HTTP 400 {@code Throttling} "Rate exceeded" — Route 53 Developer Guide, "Throttling for Amazon
+ *       Route 53 API requests").</li>
  * </ul>
  */
 public final class Route53Emulator implements AwsServer.PlainHandler {
@@ -92,8 +106,31 @@ public final class Route53Emulator implements AwsServer.PlainHandler {
     private static final Comparator<RecordKey> ORDER = Comparator.comparing((RecordKey k) -> reversed(k.name()))
             .thenComparing(RecordKey::type);
 
+    /** What the rest of the local cloud knows about alias targets: the load balancers of an account. */
+    public interface AliasTargets {
+        /** Whether the account has a load balancer whose canonical hosted zone is {@code zoneId} and whose DNS name is {@code dnsName}. */
+        boolean loadBalancer(String account, String zoneId, String dnsName);
+
+        /** Whether {@code zoneId} is the canonical hosted zone of load balancers in some Region. */
+        boolean isLoadBalancerZone(String zoneId);
+
+        AliasTargets NONE = new AliasTargets() {
+            @Override
+            public boolean loadBalancer(String account, String zoneId, String dnsName) {
+                return false;
+            }
+
+            @Override
+            public boolean isLoadBalancerZone(String zoneId) {
+                return false;
+            }
+        };
+    }
+
     private final Clock clock;
     private final Random random;
+    private volatile AwsServer.RequestGate gate = AwsServer.RequestGate.OPEN;
+    private volatile AliasTargets aliasTargets = AliasTargets.NONE;
     private final Map<String, Map<String, Zone>> zonesByAccount = new LinkedHashMap<>();
     private final Map<String, Change> changes = new LinkedHashMap<>();
 
@@ -109,6 +146,18 @@ public final class Route53Emulator implements AwsServer.PlainHandler {
             sb.append(labels[i]).append('\u0000');
         }
         return sb.toString();
+    }
+
+    /** The fault gate every request passes first (service {@code route53}). */
+    public Route53Emulator gate(AwsServer.RequestGate gate) {
+        this.gate = Objects.requireNonNull(gate, "gate");
+        return this;
+    }
+
+    /** Where alias targets are looked up (the local cloud's load balancers). */
+    public Route53Emulator aliasTargets(AliasTargets targets) {
+        this.aliasTargets = Objects.requireNonNull(targets, "targets");
+        return this;
     }
 
     /** A name as Route 53 keeps it: lower case with a trailing dot ({@code \052} for a leading {@code *}). */
@@ -138,14 +187,60 @@ public final class Route53Emulator implements AwsServer.PlainHandler {
         }
     }
 
+    /**
+     * Answers one request after the fault gate admitted it (its errors answered as Route 53's XML errors); a
+     * successful answer the gate chooses to lose drops the connection after the change was made.
+     */
     @Override
-    public synchronized AwsServer.PlainResponse handle(String method, URI uri, Map<String, List<String>> headers, byte[] body) {
+    public AwsServer.PlainResponse handle(String method, URI uri, Map<String, List<String>> headers, byte[] body) {
+        String operation = operation(method, uri.getPath());
+        AwsServer.RequestContext context = new AwsServer.RequestContext(AwsServer.RequestContext.DEFAULT_REGION, headers);
+        try {
+            gate.admit("route53", operation, context);
+        } catch (dev.cutover.localcloud.internal.aws.AwsError e) {
+            return error(new Route53Error(e.status(), e.type(), e.getMessage()));
+        }
+        AwsServer.PlainResponse r;
+        synchronized (this) {
+            r = answer(method, uri, headers, body);
+        }
+        if (r.status() < 300 && gate.loseResponse("route53", operation, context)) {
+            throw new AwsServer.DropConnection();
+        }
+        return r;
+    }
+
+    /** Route 53's operation name of a request (the gate's throttling families and lost-response counts use it). */
+    static String operation(String method, String path) {
+        String p = path.substring(Math.min(path.length(), PREFIX.length() - 1)).replaceAll("/+$", "");
+        if (p.equals("/hostedzone")) {
+            return method.equals("POST") ? "CreateHostedZone" : "ListHostedZones";
+        }
+        if (p.equals("/hostedzonesbyname")) {
+            return "ListHostedZonesByName";
+        }
+        if (p.startsWith("/change/")) {
+            return "GetChange";
+        }
+        if (p.endsWith("/rrset")) {
+            return method.equals("POST") ? "ChangeResourceRecordSets" : "ListResourceRecordSets";
+        }
+        if (p.startsWith("/hostedzone/")) {
+            return method.equals("DELETE") ? "DeleteHostedZone" : "GetHostedZone";
+        }
+        return method + " " + path;
+    }
+
+    private AwsServer.PlainResponse answer(String method, URI uri, Map<String, List<String>> headers, byte[] body) {
         String account = AwsServer.RequestContext.accountOf(first(headers, "Authorization"));
         Map<String, Zone> zones = zonesByAccount.computeIfAbsent(account, a -> new LinkedHashMap<>());
         String path = uri.getPath().substring(PREFIX.length() - 1);
         Map<String, List<String>> query = AwsServer.query(uri);
         try {
             String[] p = path.replaceAll("/+$", "").split("/");
+            if (p.length == 2 && p[1].equals("hostedzonesbyname") && method.equals("GET")) {
+                return listHostedZonesByName(zones, query);
+            }
             // p[0] = "", p[1] = hostedzone|change, p[2] = id, p[3] = rrset
             if (p.length == 2 && p[1].equals("hostedzone") && method.equals("POST")) {
                 return createHostedZone(zones, parse(body), account);
@@ -174,7 +269,7 @@ public final class Route53Emulator implements AwsServer.PlainHandler {
                     return ok(200, "DeleteHostedZoneResponse", changeInfo(newChange()));
                 }
                 if (p.length == 4 && p[3].equals("rrset") && method.equals("POST")) {
-                    return changeRecordSets(zone, parse(body));
+                    return changeRecordSets(account, zones, zone, parse(body));
                 }
                 if (p.length == 4 && p[3].equals("rrset") && method.equals("GET")) {
                     return listRecordSets(zone, query);
@@ -282,6 +377,37 @@ public final class Route53Emulator implements AwsServer.PlainHandler {
         return ok(200, "ListHostedZonesResponse", sb.toString());
     }
 
+    /** ListHostedZonesByName: zones ordered by their reversed labels, from {@code dnsname} (and {@code hostedzoneid}) on. */
+    private AwsServer.PlainResponse listHostedZonesByName(Map<String, Zone> zones, Map<String, List<String>> query) {
+        String dnsName = query.containsKey("dnsname") ? normalize(query.get("dnsname").get(0)) : null;
+        String fromId = query.containsKey("hostedzoneid") ? query.get("hostedzoneid").get(0) : null;
+        if (fromId != null && dnsName == null) {
+            throw new Route53Error(400, "InvalidInput", "The input is not valid: hostedzoneid needs dnsname.");
+        }
+        int max = maxItems(query, 100);
+        List<Zone> all = new ArrayList<>(zones.values());
+        all.sort(Comparator.comparing((Zone z) -> reversed(z.name)).thenComparing(z -> z.id));
+        List<Zone> from = all.stream().filter(z -> dnsName == null || reversed(z.name).compareTo(reversed(dnsName)) > 0
+                || reversed(z.name).equals(reversed(dnsName)) && (fromId == null || z.id.compareTo(fromId) >= 0)).toList();
+        StringBuilder sb = new StringBuilder("<HostedZones>");
+        int n = Math.min(max, from.size());
+        from.subList(0, n).forEach(z -> sb.append(zoneXml(z)));
+        sb.append("</HostedZones>");
+        if (dnsName != null) {
+            sb.append("<DNSName>").append(esc(dnsName)).append("</DNSName>");
+        }
+        if (fromId != null) {
+            sb.append("<HostedZoneId>").append(esc(fromId)).append("</HostedZoneId>");
+        }
+        sb.append("<IsTruncated>").append(n < from.size()).append("</IsTruncated>");
+        if (n < from.size()) {
+            sb.append("<NextDNSName>").append(esc(from.get(n).name)).append("</NextDNSName><NextHostedZoneId>").append(from.get(n).id)
+                    .append("</NextHostedZoneId>");
+        }
+        sb.append("<MaxItems>").append(max).append("</MaxItems>");
+        return ok(200, "ListHostedZonesByNameResponse", sb.toString());
+    }
+
     private static int maxItems(Map<String, List<String>> query, int cap) {
         if (!query.containsKey("maxitems")) {
             return cap;
@@ -300,7 +426,7 @@ public final class Route53Emulator implements AwsServer.PlainHandler {
 
     // ------------------------------------------------------------------ record sets
 
-    private AwsServer.PlainResponse changeRecordSets(Zone zone, Element req) {
+    private AwsServer.PlainResponse changeRecordSets(String account, Map<String, Zone> zones, Zone zone, Element req) {
         Element batch = child(req, "ChangeBatch");
         Element list = batch == null ? null : child(batch, "Changes");
         List<Element> items = list == null ? List.of() : children(list, "Change");
@@ -335,6 +461,13 @@ public final class Route53Emulator implements AwsServer.PlainHandler {
             if (rs.aliasName == null && rs.ttl < 0 && !action.equals("DELETE")) {
                 problems.add("Invalid Resource Record set " + shown + ": a TTL is needed without an AliasTarget");
                 continue;
+            }
+            if (rs.aliasName != null && !action.equals("DELETE")) {
+                String aliasProblem = aliasProblem(account, zones, zone, rs, after);
+                if (aliasProblem != null) {
+                    problems.add(aliasProblem);
+                    continue;
+                }
             }
             if (rs.name.equals(zone.name) && (rs.type.equals("SOA") || rs.type.equals("NS")) && action.equals("DELETE")) {
                 problems.add("A HostedZone must contain at least one NS record for the zone itself.");
@@ -382,6 +515,36 @@ public final class Route53Emulator implements AwsServer.PlainHandler {
         return ok(200, "ChangeResourceRecordSetsResponse", changeInfo(newChange()));
     }
 
+    /**
+     * What Route 53 says about an alias record's target, or null when the target is valid: with TTL (the
+     * {@code ResourceRecordSet.TTL} documentation: omit it for an alias), to a load balancer that does not exist
+     * under that canonical hosted zone or of a type other than A/AAAA, to a record of the same zone that does not
+     * exist, or to a zone nothing is known of.
+     */
+    private String aliasProblem(String account, Map<String, Zone> zones, Zone zone, RecordSet rs, Map<RecordKey, RecordSet> after) {
+        String target = "Tried to create an alias that targets " + rs.aliasName + ", type " + rs.type + " in zone " + rs.aliasZone;
+        if (rs.ttl >= 0) {
+            return "Invalid Resource Record set [name='" + rs.name + "', type='" + rs.type + "']: an alias record takes no TTL"
+                    + " (Route 53 uses the alias target's)";
+        }
+        if (aliasTargets.isLoadBalancerZone(rs.aliasZone)) {
+            if (!rs.type.equals("A") && !rs.type.equals("AAAA")) {
+                return target + ", but an alias to a load balancer must be of type A or AAAA";
+            }
+            return aliasTargets.loadBalancer(account, rs.aliasZone, rs.aliasName) ? null
+                    : target + ", but the alias target name does not lie within the target zone";
+        }
+        if (rs.aliasZone.equals(zone.id)) {
+            return after.containsKey(new RecordKey(rs.aliasName, rs.type)) ? null : target + ", but that target was not found";
+        }
+        Zone other = zones.get(rs.aliasZone);
+        if (other != null) {
+            return other.records.containsKey(new RecordKey(rs.aliasName, rs.type)) ? null
+                    : target + ", but that target was not found";
+        }
+        return target + ", but the alias target name does not lie within the target zone";
+    }
+
     private static RecordSet recordSet(Element e) {
         RecordSet rs = new RecordSet();
         rs.name = normalize(text(e, "Name") == null ? "" : text(e, "Name"));
@@ -396,6 +559,12 @@ public final class Route53Emulator implements AwsServer.PlainHandler {
             }
         }
         Element alias = child(e, "AliasTarget");
+        if (alias != null && (text(alias, "HostedZoneId") == null || text(alias, "DNSName") == null
+                || text(alias, "EvaluateTargetHealth") == null)) {
+            // botocore route53 model, shape AliasTarget: required HostedZoneId, DNSName, EvaluateTargetHealth
+            throw new Route53Error(400, "InvalidInput", "Invalid request: AliasTarget needs HostedZoneId, DNSName and"
+                    + " EvaluateTargetHealth");
+        }
         if (alias != null) {
             rs.aliasZone = text(alias, "HostedZoneId");
             rs.aliasName = normalize(text(alias, "DNSName") == null ? "" : text(alias, "DNSName"));
