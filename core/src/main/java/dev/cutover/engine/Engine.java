@@ -162,7 +162,6 @@ public final class Engine {
         return List.copyOf(stopping);
     }
 
-    /** Whether a provider offers {@code c}. */
     /** Whether {@code p} is the provider asked for {@code c}: the one chosen with use(...), else the first offering it. */
     private boolean serves(Provider p, Capability c) {
         if (!p.capabilities().contains(c)) {
@@ -175,6 +174,7 @@ public final class Engine {
         return providers.values().stream().filter(o -> o.capabilities().contains(c)).findFirst().orElse(null) == p;
     }
 
+    /** Whether a provider offers {@code c}. */
     public boolean offers(Capability c) {
         return routes.containsKey(c) || providers.values().stream().anyMatch(p -> p.capabilities().contains(c));
     }
@@ -311,7 +311,7 @@ public final class Engine {
     public Deployment resume(Plan plan, String id, LockManager.LockHandle lock, long lastSequence, RevisionRef old,
             RevisionRef neu, boolean promoted, boolean rollingBack) {
         Rollout rollout = new Rollout(this, plan, id, lock, lastSequence);
-        rollout.resumeFrom(old, neu, promoted, rollingBack);
+        rollout.resumption.resumeFrom(old, neu, promoted, rollingBack);
         return rollout;
     }
 
@@ -319,7 +319,7 @@ public final class Engine {
     public Deployment restore(Plan plan, String id, LockManager.LockHandle lock, RevisionRef current, RevisionRef previous) {
         Rollout rollout = new Rollout(this, plan, id, lock, 1);
         metrics().started(plan.release());
-        rollout.restore(current, previous);
+        rollout.resumption.restore(current, previous);
         return rollout;
     }
 
