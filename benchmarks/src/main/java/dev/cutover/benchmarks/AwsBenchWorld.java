@@ -37,29 +37,38 @@ final class AwsBenchWorld implements AutoCloseable {
     final double speed;
     final AwsProvider aws;
     final Cutover cutover;
+    /** The journal store of {@link #cutover} (null: Cutover's in-memory default). */
+    final dev.cutover.journal.JournalStore journal;
+    private final java.util.List<AutoCloseable> others = new ArrayList<>();
 
     /** Virtual time: every wait advances the one timeline (deployments do not overlap while one waits). */
     AwsBenchWorld() {
         this(0);
     }
 
+    /** Virtual time, Cutover journaling to {@code journal}. */
+    AwsBenchWorld(dev.cutover.journal.JournalStore journal) {
+        this(0, journal);
+    }
+
+    AwsBenchWorld(double speed) {
+        this(speed, null);
+    }
+
     /**
      * {@code speed > 0}: real time at {@code speed}x on both sides (the cloud's {@code SimClock.realTime}
      * and {@code Scheduler.following} it), so deployments run concurrently on threads as in production.
      */
-    AwsBenchWorld(double speed) {
+    AwsBenchWorld(double speed, dev.cutover.journal.JournalStore journal) {
         this.speed = speed;
+        this.journal = journal;
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         clock = speed > 0 ? SimClock.realTime(speed) : SimClock.virtual(t0);
         cloud = LocalCloud.builder().clock(clock).start();
         cloud.traffic().defaultRate(0);
-        AwsProvider.Builder pb = AwsProvider.builder().region("us-east-1").endpointOverride(cloud.endpoint()).credentials(CREDENTIALS)
-                .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
-                .executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole");
         if (speed > 0) {
             time = null;
             scheduler = Scheduler.following(clock, speed);
-            pb.clock(clock).sleeper(d -> java.util.concurrent.TimeUnit.NANOSECONDS.sleep((long) (d.toNanos() / speed)));
         } else {
             time = Scheduler.virtual(t0);
             time.onAdvance((from, to) -> {
@@ -68,11 +77,48 @@ final class AwsBenchWorld implements AutoCloseable {
                 }
             });
             scheduler = time;
+        }
+        aws = provider();
+        cutover = cutover(aws, journal);
+    }
+
+    /** A new AWS provider on this world's cloud and time (what a new process would build). */
+    AwsProvider provider() {
+        AwsProvider.Builder pb = AwsProvider.builder().region("us-east-1").endpointOverride(cloud.endpoint()).credentials(CREDENTIALS)
+                .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
+                .executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole");
+        if (time == null) {
+            pb.clock(clock).sleeper(d -> java.util.concurrent.TimeUnit.NANOSECONDS.sleep((long) (d.toNanos() / speed)));
+        } else {
             pb.clock(time.clock()).sleeper(time::sleep).observeConcurrency(1); // one virtual timeline
         }
-        aws = pb.build();
-        cutover = Cutover.builder().provider(aws).discoverProviders(false).scheduler(scheduler).rollbackWindow(Duration.ZERO)
-                .build();
+        return pb.build();
+    }
+
+    /** A new Cutover on {@code aws}, journaling to {@code journal} (null: in memory). */
+    Cutover cutover(AwsProvider aws, dev.cutover.journal.JournalStore journal) {
+        Cutover.Builder b = Cutover.builder().provider(aws).discoverProviders(false).scheduler(scheduler)
+                .rollbackWindow(Duration.ZERO);
+        if (journal != null) {
+            b.journal(journal);
+        }
+        return b.build();
+    }
+
+    /**
+     * A new provider and Cutover on the same cloud and journal store, as a second process would
+     * have them: nothing cached, only what the journal store holds. Closed with the world.
+     */
+    Process freshProcess() {
+        AwsProvider p = provider();
+        Cutover c = cutover(p, journal);
+        others.add(0, p);
+        others.add(0, c);
+        return new Process(p, c);
+    }
+
+    /** What one deployer process holds: its AWS provider and its Cutover. */
+    record Process(AwsProvider aws, Cutover cutover) {
     }
 
     Instant now() {
@@ -140,8 +186,34 @@ final class AwsBenchWorld implements AutoCloseable {
         pass(Duration.ofSeconds(40)); // the services start; every bucket refills
     }
 
+    /**
+     * Creates running services for {@code releases} the way Cutover's apply starts a revision: the
+     * first through a whole deployment (bootstrap), the rest through the provider's own
+     * {@code startRevision} (registering each task definition, remembered in the journal store, and
+     * creating its service) without the rollout, with throttling off (setup only).
+     */
+    void seedThroughCutover(List<Release> releases) {
+        Release first = releases.get(0);
+        cutover.apply(cutover.plan(first)).await();
+        cloud.faults().throttling(false);
+        var compute = aws.compute().orElseThrow();
+        aws.prepare(releases);
+        for (Release r : releases.subList(1, releases.size())) {
+            compute.startRevision(r, r.service().instances());
+        }
+        cloud.faults().reset();
+        pass(Duration.ofSeconds(40));
+    }
+
     @Override
     public void close() {
+        for (AutoCloseable c : others) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing
+            }
+        }
         cutover.close();
         aws.close();
         cloud.close();

@@ -2,10 +2,20 @@ package dev.cutover.benchmarks;
 
 import dev.cutover.Plan;
 import dev.cutover.Release;
+import dev.cutover.journal.FileJournalStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -17,14 +27,26 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
- * Planning 1,000 running Service Connect services on the local cloud with
- * {@code Cutover.plan(Collection)}: wall time per plan, and AWS calls per operation (at most 100
- * DescribeServices; checked at tear-down, which fails the run otherwise).
+ * Planning 1,000 running Service Connect services on the local cloud (AWS-rate throttling on) with
+ * {@code Cutover.plan(Collection)}, side by side:
  *
- * <p>{@code ./mvnw -B -q -pl benchmarks exec:exec -Djmh.args="AwsPlanning"}, or
- * {@code java -cp ... dev.cutover.benchmarks.AwsPlanningBenchmark} for one plan with its counts.
+ * <ul>
+ *   <li><b>journal</b>: the services were started by Cutover (one deployment, then the provider's
+ *       own {@code startRevision} for the rest, which registers each task definition and remembers
+ *       it in the journal store); a <em>fresh</em> provider and Cutover on the same journal store
+ *       plan them. Targets: 0 DescribeTaskDefinition, at most 130 calls, at most 3 s of wall time.</li>
+ *   <li><b>foreign</b>: the services' task definitions were registered outside Cutover (today's
+ *       benchmark world): one DescribeTaskDefinition each.</li>
+ *   <li><b>naive</b>: an SDK loop reading what a plan needs (DescribeServices ten at a time and
+ *       DescribeTaskDefinition per service), throttling lifted (its calls and wall time only).</li>
+ * </ul>
+ *
+ * <p>{@code java -cp ... dev.cutover.benchmarks.AwsPlanningBenchmark} prints all three; the JMH
+ * benchmark measures the journal side ({@code -Djmh.args="AwsPlanning"}) and fails at tear-down when a
+ * target is missed.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -34,49 +56,145 @@ import org.openjdk.jmh.annotations.Warmup;
 public class AwsPlanningBenchmark {
 
     static final int SERVICES = 1000;
+    static final int MAX_CALLS = 130;
+    static final long MAX_WALL_MILLIS = 3000;
 
+    private Path dir;
     private AwsBenchWorld world;
     private List<Release> releases;
-    private Map<String, Long> lastCalls = Map.of();
+    private AwsBenchWorld.Process fresh;
+    private Result last;
+
+    /** One plan: its calls per operation, wall time and simulated time. */
+    record Result(String side, Map<String, Long> calls, long wallMillis, Duration simulated) {
+        long total() {
+            return calls.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%-8s %5d calls, %5d DescribeTaskDefinition, %6d ms wall, %5.1f s simulated: %s", side, total(),
+                    calls.getOrDefault("ecs:DescribeTaskDefinition", 0L), wallMillis, simulated.toMillis() / 1000.0, calls);
+        }
+    }
 
     @Setup(Level.Trial)
     public void setUp() {
-        world = new AwsBenchWorld();
-        world.seed(AwsBenchWorld.releases(SERVICES, "1.0.0"));
+        try {
+            dir = Files.createTempDirectory("cutover-plan-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         releases = AwsBenchWorld.releases(SERVICES, "1.0.0");
+        world = new AwsBenchWorld(new FileJournalStore(dir.resolve("journal")));
+        world.seedThroughCutover(releases);
+    }
+
+    @Setup(Level.Iteration)
+    public void freshProcess() {
+        fresh = world.freshProcess(); // nothing cached: what the journal store holds, and AWS
     }
 
     @Benchmark
-    public List<Plan> planThousandServices() {
-        Map<String, Long> before = world.aws.apiCalls();
-        List<Plan> plans = world.cutover.plan(releases);
+    public List<Plan> planThousandServicesFromTheJournal() {
+        Holder<List<Plan>> plans = new Holder<>();
+        last = measure("journal", world, fresh.aws(), () -> plans.value = fresh.cutover().plan(releases));
+        return plans.value;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        System.out.println(last);
+        world.close();
+        delete(dir);
+        check(last);
+    }
+
+    static void check(Result r) {
+        long describeTd = r.calls().getOrDefault("ecs:DescribeTaskDefinition", 0L);
+        if (describeTd > 0 || r.total() > MAX_CALLS || r.wallMillis() > MAX_WALL_MILLIS) {
+            throw new IllegalStateException("planning " + SERVICES + " services Cutover started missed a target (0 "
+                    + "DescribeTaskDefinition, <= " + MAX_CALLS + " calls, <= " + MAX_WALL_MILLIS + " ms): " + r);
+        }
+    }
+
+    private static final class Holder<T> {
+        T value;
+    }
+
+    /** Runs {@code plan} and counts what {@code aws} called meanwhile. */
+    static Result measure(String side, AwsBenchWorld world, dev.cutover.aws.AwsProvider aws, Runnable plan) {
+        Map<String, Long> before = aws.apiCalls();
+        Instant simulatedStart = world.now();
+        long t0 = System.nanoTime();
+        plan.run();
+        long wall = (System.nanoTime() - t0) / 1_000_000;
         Map<String, Long> calls = new TreeMap<>();
-        world.aws.apiCalls().forEach((k, v) -> {
+        aws.apiCalls().forEach((k, v) -> {
             long d = v - before.getOrDefault(k, 0L);
             if (d > 0) {
                 calls.put(k, d);
             }
         });
-        lastCalls = calls;
-        return plans;
+        return new Result(side, calls, wall, Duration.between(simulatedStart, world.now()));
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        System.out.println("AWS calls of one plan of " + SERVICES + " services: " + lastCalls);
-        world.close();
-        long describe = lastCalls.getOrDefault("ecs:DescribeServices", 0L);
-        if (describe > 100) {
-            throw new IllegalStateException("planning " + SERVICES + " services took " + describe + " DescribeServices calls (> 100)");
+    /** The naive loop: what a plan reads, straight through the SDK (throttling lifted: calls and wall time only). */
+    static Result naive(AwsBenchWorld world, List<Release> releases) {
+        world.cloud.faults().throttling(false);
+        Map<String, Long> calls = new TreeMap<>();
+        long t0 = System.nanoTime();
+        try (EcsClient ecs = world.ecs()) {
+            List<String> names = releases.stream().map(r -> "bench-" + r.service().name()).toList();
+            for (int i = 0; i < names.size(); i += 10) {
+                List<String> chunk = names.subList(i, Math.min(names.size(), i + 10));
+                var services = ecs.describeServices(b -> b.cluster(AwsBenchWorld.ENV.cluster()).services(chunk)).services();
+                calls.merge("ecs:DescribeServices", 1L, Long::sum);
+                for (var s : services) {
+                    ecs.describeTaskDefinition(b -> b.taskDefinition(s.taskDefinition()));
+                    calls.merge("ecs:DescribeTaskDefinition", 1L, Long::sum);
+                }
+            }
+        } finally {
+            world.cloud.faults().reset();
+        }
+        return new Result("naive", calls, (System.nanoTime() - t0) / 1_000_000, Duration.ZERO);
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory
         }
     }
 
     public static void main(String[] args) {
-        AwsPlanningBenchmark b = new AwsPlanningBenchmark();
-        b.setUp();
-        long t0 = System.nanoTime();
-        b.planThousandServices();
-        System.out.printf("one plan of %d services: %d ms wall%n", SERVICES, (System.nanoTime() - t0) / 1_000_000);
-        b.tearDown();
+        List<Release> releases = AwsBenchWorld.releases(SERVICES, "1.0.0");
+        List<Result> results = new ArrayList<>();
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("cutover-plan-bench");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (AwsBenchWorld world = new AwsBenchWorld(new FileJournalStore(dir.resolve("journal")))) {
+            world.seedThroughCutover(releases);
+            AwsBenchWorld.Process fresh = world.freshProcess();
+            results.add(measure("journal", world, fresh.aws(), () -> fresh.cutover().plan(releases)));
+            results.add(naive(world, releases));
+        } finally {
+            delete(dir);
+        }
+        try (AwsBenchWorld world = new AwsBenchWorld()) {
+            world.seed(releases);
+            AwsBenchWorld.Process fresh = world.freshProcess();
+            results.add(measure("foreign", world, fresh.aws(), () -> fresh.cutover().plan(releases)));
+        }
+        System.out.println("planning " + SERVICES + " running Service Connect services (load average "
+                + String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+                + "):");
+        results.forEach(System.out::println);
+        check(results.get(0));
     }
 }

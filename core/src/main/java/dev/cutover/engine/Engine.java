@@ -79,7 +79,7 @@ public final class Engine {
         this.fallbackLocks = new InMemoryLocks(scheduler.clock());
         this.explicitLocks = b.locks();
         for (Provider p : providers.values()) {
-            p.start(executor.contextFor(p, c -> serves(p, c)));
+            p.start(executor.contextFor(p, c -> serves(p, c), new dev.cutover.internal.JournalMemory(journal, p.name())));
         }
         for (DeploymentListener l : listeners) {
             if (l instanceof Provider p && !providers.containsValue(p)) {

@@ -79,14 +79,15 @@ public final class GuardedExecutor {
 
     /** The context a provider receives: its calls run through this executor; it serves every capability it offers. */
     public ProviderContext contextFor(Provider provider) {
-        return contextFor(provider, c -> provider.capabilities().contains(c));
+        return contextFor(provider, c -> provider.capabilities().contains(c), dev.cutover.spi.ProviderMemory.none());
     }
 
     /**
-     * The context a provider receives: its calls run through this executor, and
-     * {@link ProviderContext#serves} answers from {@code serves}.
+     * The context a provider receives: its calls run through this executor,
+     * {@link ProviderContext#serves} answers from {@code serves}, and its facts go to {@code memory}.
      */
-    public ProviderContext contextFor(Provider provider, java.util.function.Predicate<dev.cutover.spi.Capability> serves) {
+    public ProviderContext contextFor(Provider provider, java.util.function.Predicate<dev.cutover.spi.Capability> serves,
+            dev.cutover.spi.ProviderMemory memory) {
         GuardedExecutor self = this;
         return new ProviderContext() {
             @Override
@@ -102,6 +103,11 @@ public final class GuardedExecutor {
             @Override
             public boolean serves(dev.cutover.spi.Capability capability) {
                 return serves.test(capability);
+            }
+
+            @Override
+            public dev.cutover.spi.ProviderMemory memory() {
+                return memory;
             }
         };
     }

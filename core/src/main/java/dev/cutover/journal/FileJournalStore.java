@@ -3,12 +3,18 @@ package dev.cutover.journal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +28,10 @@ import java.util.stream.Stream;
  * was never acted on, so reading ignores it with a warning, and the next append cuts it off.
  * A corrupt line anywhere else is an error naming the file and the line.
  *
+ * <p>Providers' memories ({@link #remember}) live in {@code <directory>/memory/<provider>.jsonl},
+ * one fact per line; appends there hold an OS file lock, so several processes on one directory
+ * can remember at once.
+ *
  * <pre>{@code
  * Cutover.builder().journal(new FileJournalStore(Path.of(".cutover/journal")))
  * }</pre>
@@ -30,6 +40,8 @@ public final class FileJournalStore implements JournalStore {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileJournalStore.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final String MEMORY_DIRECTORY = "memory";
+    private static final String MEMORY_KEY = "key";
     private final Path directory;
 
     public FileJournalStore(Path directory) {
@@ -54,12 +66,16 @@ public final class FileJournalStore implements JournalStore {
 
     @Override
     public synchronized void append(JournalEntry entry) {
-        Path file = file(entry.deploymentId());
+        appendLine(file(entry.deploymentId()), entry, false);
+    }
+
+    /** Appends one entry as a line, fsync'd; {@code locked}: under an OS file lock (several processes append). */
+    private synchronized void appendLine(Path file, JournalEntry entry, boolean locked) {
         byte[] line = (JournalCodec.encode(entry) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Files.createDirectories(directory);
+            Files.createDirectories(file.getParent());
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.READ)) {
+                    StandardOpenOption.READ); FileLock lock = locked ? ch.lock() : null) {
                 cutTornTail(ch, file);
                 ch.position(ch.size());
                 ByteBuffer buf = ByteBuffer.wrap(line);
@@ -128,6 +144,59 @@ public final class FileJournalStore implements JournalStore {
         } catch (IOException e) {
             throw new JournalException("could not read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void remember(String provider, String key, Map<String, String> facts) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(MEMORY_KEY, key);
+        facts.forEach((k, v) -> data.put("f." + k, v));
+        appendLine(memoryFile(provider), new JournalEntry(provider, 0, Instant.EPOCH, "fact", data), true);
+    }
+
+    @Override
+    public Map<String, Map<String, String>> remembered(String provider) {
+        Path file = memoryFile(provider);
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        String text;
+        try {
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new JournalException("could not read " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, Map<String, String>> out = new HashMap<>();
+        List<String> lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            try {
+                Map<String, String> data = JournalCodec.decode(lines.get(i)).data();
+                Map<String, String> facts = new LinkedHashMap<>();
+                data.forEach((k, v) -> {
+                    if (k.startsWith("f.")) {
+                        facts.put(k.substring(2), v);
+                    }
+                });
+                String key = data.get(MEMORY_KEY);
+                if (key != null) {
+                    out.putIfAbsent(key, Collections.unmodifiableMap(facts));
+                }
+            } catch (JournalException e) {
+                // a torn line (a process killed while remembering) or a damaged one: that fact is unknown
+                LOG.warn("{} line {}: ignoring an unreadable fact: {}", file, i + 1, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private Path memoryFile(String provider) {
+        if (!ID.matcher(provider).matches() || provider.startsWith(".")) {
+            throw new JournalException("'" + provider + "' is not a provider name");
+        }
+        return directory.resolve(MEMORY_DIRECTORY).resolve(provider + ".jsonl");
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Map;
 public final class InMemoryJournalStore implements JournalStore {
 
     private final Map<String, List<JournalEntry>> journals = new LinkedHashMap<>();
+    private final Map<String, Map<String, Map<String, String>>> memory = new LinkedHashMap<>();
 
     @Override
     public synchronized void append(JournalEntry entry) {
@@ -27,6 +28,16 @@ public final class InMemoryJournalStore implements JournalStore {
     @Override
     public synchronized List<String> deployments() {
         return List.copyOf(journals.keySet());
+    }
+
+    @Override
+    public synchronized void remember(String provider, String key, Map<String, String> facts) {
+        memory.computeIfAbsent(provider, k -> new LinkedHashMap<>()).putIfAbsent(key, Map.copyOf(facts));
+    }
+
+    @Override
+    public synchronized Map<String, Map<String, String>> remembered(String provider) {
+        return Map.copyOf(memory.getOrDefault(provider, Map.of()));
     }
 
     /** {@code InMemoryJournalStore[3 deployments]}: history that ends with the process. */

@@ -4,7 +4,8 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * What the core hands a provider when it starts: the guarded executor and the clock.
+ * What the core hands a provider when it starts: the guarded executor, the clock, and a durable
+ * memory of immutable facts.
  */
 public interface ProviderContext {
 
@@ -32,6 +33,14 @@ public interface ProviderContext {
      */
     default boolean serves(Capability capability) {
         return true;
+    }
+
+    /**
+     * Facts about immutable things this provider created, kept beside the journal and shared by
+     * every Cutover on the same journal store ({@link ProviderMemory}). The default remembers nothing.
+     */
+    default ProviderMemory memory() {
+        return ProviderMemory.none();
     }
 
     /** A context that runs calls directly, for tests of a provider on its own. */

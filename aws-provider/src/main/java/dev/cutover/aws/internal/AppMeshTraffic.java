@@ -539,11 +539,11 @@ public final class AppMeshTraffic implements Traffic {
             Double targetWeight = sd.targetServiceRevision().requestedProductionTrafficWeight();
             if (targetWeight != null) {
                 for (ServiceRevision r : revisions) {
-                    TaskDefinition td = rt.taskDefinition(r.taskDefinition());
+                    RevisionFacts td = rt.revisionFacts(r.taskDefinition());
                     boolean target = r.serviceRevisionArn().equals(sd.targetServiceRevision().arn());
                     int w = (int) Math.round(target ? targetWeight : 100 - targetWeight);
                     if (w > 0) {
-                        m.merge(Names.revisionId(td.family(), td.revision()), w, Integer::sum);
+                        m.merge(td.revisionId(), w, Integer::sum);
                     }
                 }
                 if (m.values().stream().mapToInt(Integer::intValue).sum() == 100) {
@@ -552,8 +552,7 @@ public final class AppMeshTraffic implements Traffic {
                 m.clear();
             }
         }
-        TaskDefinition td = rt.taskDefinition(s.taskDefinition());
-        m.put(Names.revisionId(td.family(), td.revision()), 100);
+        m.put(rt.revisionFacts(s.taskDefinition()).revisionId(), 100);
         return m;
     }
 

@@ -35,8 +35,9 @@ public final class AutoScalingCapability implements Scaling {
     }
 
     /**
-     * Reads the scalable targets in batches (50 resource ids per DescribeScalableTargets call) and
-     * the policy only of services that have a target. In Service Connect mode the ECS service name
+     * Reads the scalable targets in batches (50 resource ids per DescribeScalableTargets call; for
+     * more than 50 services first one unfiltered page, which answers alone when the Region has at
+     * most 50 ECS targets) and the policy only of services that have a target. In Service Connect mode the ECS service name
      * is known without a call; in App Mesh mode it is the serving revision's.
      */
     @Override
@@ -59,7 +60,19 @@ public final class AutoScalingCapability implements Scaling {
         byRegion.forEach((region, byResource) -> {
             var clients = rt.clients(region);
             java.util.Map<String, ScalableTarget> found = new java.util.HashMap<>();
-            for (List<String> chunk : EcsCompute.chunks(new ArrayList<>(byResource.keySet()), 50)) {
+            List<String> resources = new ArrayList<>(byResource.keySet());
+            if (resources.size() > 50) {
+                // one unfiltered page first: when the Region's ECS targets fit in it (most fleets scale few
+                // services), it answers for every service; otherwise (one call lost) the ids are asked below
+                var page = rt.autoScaling("DescribeScalableTargets", () -> clients.autoScaling()
+                        .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS).maxResults(50)
+                                .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT)));
+                if (page.nextToken() == null) {
+                    page.scalableTargets().forEach(t -> found.put(t.resourceId(), t));
+                    resources = List.of();
+                }
+            }
+            for (List<String> chunk : EcsCompute.chunks(resources, 50)) {
                 rt.autoScaling("DescribeScalableTargets", () -> clients.autoScaling()
                         .describeScalableTargets(b -> b.serviceNamespace(ServiceNamespace.ECS).resourceIds(chunk)
                                 .scalableDimension(ScalableDimension.ECS_SERVICE_DESIRED_COUNT))).scalableTargets()
@@ -81,6 +94,12 @@ public final class AutoScalingCapability implements Scaling {
             });
         });
         return out;
+    }
+
+    /** A fleet's targets in one observe call, so one unfiltered DescribeScalableTargets page can answer for all. */
+    @Override
+    public int observeBatchSize() {
+        return 1000;
     }
 
     @Override

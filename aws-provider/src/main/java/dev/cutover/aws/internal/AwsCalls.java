@@ -35,6 +35,11 @@ public final class AwsCalls {
         return context.clock();
     }
 
+    /** The durable memory of immutable facts the core hands the provider (kept beside the journal). */
+    public dev.cutover.spi.ProviderMemory memory() {
+        return context.memory();
+    }
+
     /**
      * Runs one call.
      *

@@ -17,6 +17,11 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * What every capability of the provider shares: settings, SDK clients, the guarded call wrapper,
  * the learned environment layouts, the way to wait in the provider's time, and the cache of task
  * definitions by ARN (they are immutable, so one describe per ARN is enough).
+ *
+ * <p>Task definitions the provider registered are also remembered durably through the core's
+ * {@link dev.cutover.spi.ProviderMemory} (kept beside the journal), as the facts a plan compares
+ * ({@link RevisionFacts}), so another process planning from the same journal store describes none of
+ * them; a task definition registered by anyone else (a different ARN) is described once.
  */
 public final class AwsRuntime {
 
@@ -26,6 +31,10 @@ public final class AwsRuntime {
     private final Layouts layouts;
     private final Sleeper sleeper;
     private final Map<String, TaskDefinition> taskDefinitions = new ConcurrentHashMap<>();
+    /** Facts of task definitions recalled from the provider memory, by ARN. */
+    private final Map<String, RevisionFacts> recalled = new ConcurrentHashMap<>();
+    /** ARNs the provider memory did not know (registered by someone else): not asked again. */
+    private final java.util.Set<String> unknownToMemory = ConcurrentHashMap.newKeySet();
     private final Map<String, Observed<?>> observation = new ConcurrentHashMap<>();
     private volatile int observeConcurrency = 4;
     private volatile boolean servesDiscovery = true;
@@ -182,12 +191,45 @@ public final class AwsRuntime {
     }
 
     /**
-     * Describes the task definitions not cached yet a few at a time in parallel (each call still
+     * What a plan compares of the task definition {@code arn}: from this process's cache, else from
+     * the provider memory (a revision Cutover registered, in this process or another one on the same
+     * journal store), else described once.
+     */
+    public RevisionFacts revisionFacts(String arn) {
+        TaskDefinition td = taskDefinitions.get(arn);
+        if (td != null) {
+            return RevisionFacts.of(td);
+        }
+        RevisionFacts known = recalled.get(arn);
+        if (known != null) {
+            return known;
+        }
+        recall(List.of(arn));
+        known = recalled.get(arn);
+        return known != null ? known : RevisionFacts.of(taskDefinition(arn));
+    }
+
+    /** Fills {@link #recalled} from the provider memory for those of {@code arns} this process does not know. */
+    private List<String> recall(java.util.Collection<String> arns) {
+        List<String> unknown = arns.stream().distinct().filter(a -> !taskDefinitions.containsKey(a) && !recalled.containsKey(a))
+                .toList();
+        List<String> ask = unknown.stream().filter(a -> a.startsWith("arn:") && !unknownToMemory.contains(a)).toList();
+        if (!ask.isEmpty()) {
+            calls.memory().recall(ask).forEach((arn, facts) -> RevisionFacts.fromFacts(arn, facts)
+                    .ifPresent(f -> recalled.put(arn, f)));
+            ask.stream().filter(a -> !recalled.containsKey(a)).forEach(unknownToMemory::add);
+        }
+        return unknown.stream().filter(a -> !recalled.containsKey(a)).toList();
+    }
+
+    /**
+     * Makes the task definitions of {@code arns} known: first from the provider memory (revisions
+     * Cutover registered), then the rest described a few at a time in parallel (each call still
      * goes through the guarded executor and its rate limiter), so that planning many services is
      * bound by DescribeTaskDefinition's bucket rather than by one call's latency after another.
      */
     public void prefetchTaskDefinitions(java.util.Collection<String> arns) {
-        List<String> missing = arns.stream().distinct().filter(a -> !taskDefinitions.containsKey(a)).toList();
+        List<String> missing = recall(arns);
         int threads = Math.min(observeConcurrency, missing.size());
         if (threads <= 1) {
             return; // described one by one when needed
@@ -217,10 +259,14 @@ public final class AwsRuntime {
         }
     }
 
-    /** Remembers a task definition just registered. */
+    /**
+     * Remembers a task definition Cutover registered (or reuses as its own, same content): in this
+     * process, and as {@link RevisionFacts} in the provider memory for every later process.
+     */
     public void remember(TaskDefinition td) {
         taskDefinitions.put(td.taskDefinitionArn(), td);
         taskDefinitions.put(td.family() + ":" + td.revision(), td);
+        calls.memory().remember(td.taskDefinitionArn(), RevisionFacts.of(td).facts());
     }
 
     /**

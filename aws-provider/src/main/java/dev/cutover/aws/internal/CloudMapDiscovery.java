@@ -72,6 +72,12 @@ public final class CloudMapDiscovery implements Discovery {
         return out;
     }
 
+    /** A fleet's services in one observe call: the namespace's services are listed once (100 per page) for all of them. */
+    @Override
+    public int observeBatchSize() {
+        return 1000;
+    }
+
     @Override
     public void apply(Change change) {
         ResourceId id = change.id();

@@ -154,8 +154,8 @@ public final class EcsCompute implements Compute {
                 }
                 ResourceId revId = ResourceId.of(env, ResourceType.REVISION, service);
                 if (wanted.contains(revId) && s.taskDefinition() != null) {
-                    TaskDefinition td = rt.taskDefinition(s.taskDefinition());
-                    out.add(new Resource(revId, TaskDefs.canonical(td), Names.revisionId(td.family(), td.revision())));
+                    RevisionFacts td = rt.revisionFacts(s.taskDefinition());
+                    out.add(new Resource(revId, td.canonical(), td.revisionId()));
                 }
                 ResourceId svcId = ResourceId.of(env, ResourceType.SERVICE, service);
                 if (wanted.contains(svcId)) {
@@ -191,8 +191,7 @@ public final class EcsCompute implements Compute {
         if (s == null || s.taskDefinition() == null) {
             return Optional.empty();
         }
-        TaskDefinition td = rt.taskDefinition(s.taskDefinition());
-        return Optional.of(Names.revisionId(td.family(), td.revision()));
+        return Optional.of(rt.revisionFacts(s.taskDefinition()).revisionId());
     }
 
     static String serviceKey(Layout layout, String ecsService) {
@@ -607,6 +606,7 @@ public final class EcsCompute implements Compute {
         for (int attempt = 1; ; attempt++) {
             TaskDefinition td = reusableTaskDefinition(release, family);
             if (td != null) {
+                rt.remember(td); // Cutover's content: known to later processes as if registered now
                 return td;
             }
             td = registerTaskDefinition(release, family, attempt);
