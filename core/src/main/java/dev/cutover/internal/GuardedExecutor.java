@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one executor every provider call goes through: a token bucket per API family (sized from
- * the provider's documented limits), a Resilience4j circuit breaker per provider, a Resilience4j
+ * the provider's documented limits, slowed by throttling answers as {@link TokenBucket} says; a
+ * throttling answer does not count against the breaker), a Resilience4j circuit breaker per provider, a Resilience4j
  * retry (exponential backoff with full jitter, retryable failures only, waits through the
  * scheduler so virtual time stays virtual), a Resilience4j bulkhead, a time limit, and Micrometer
  * timers and counters. Resilience4j's own Micrometer binders publish breaker, retry and bulkhead state.
@@ -120,7 +121,7 @@ public final class GuardedExecutor {
         Bulkhead bulkhead = bulkheads.bulkhead(name);
         Retry.AsyncContext<T> attempt = retry.asyncContext();
         while (true) {
-            waitForToken(provider, family);
+            TokenBucket bucket = waitForToken(provider, family);
             if (!breaker.tryAcquirePermission()) {
                 count("cutover.provider.rejected", name, operation, "circuit-open");
                 throw new CircuitOpenException(name, operation, config.breakerOpenDuration());
@@ -135,6 +136,9 @@ public final class GuardedExecutor {
             try {
                 T result = invoke(call);
                 long took = System.nanoTime() - start;
+                if (bucket != null) {
+                    bucket.onSuccess();
+                }
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
                 attempt.onComplete();
                 timer(name, operation, "success").record(took, TimeUnit.NANOSECONDS);
@@ -142,12 +146,19 @@ public final class GuardedExecutor {
             } catch (RuntimeException failure) {
                 long took = System.nanoTime() - start;
                 boolean retryable = provider.isRetryable(failure);
-                if (retryable) {
+                boolean throttled = provider.isThrottling(failure);
+                if (throttled) {
+                    // the endpoint answered: it is busy (other processes share AWS's bucket), not broken, so the
+                    // breaker does not count it; the family's bucket sends slower instead
+                    breaker.releasePermission();
+                    if (bucket != null) {
+                        bucket.onThrottled();
+                    }
+                } else if (retryable) {
                     breaker.onError(took, TimeUnit.NANOSECONDS, failure);
                 } else {
                     breaker.onSuccess(took, TimeUnit.NANOSECONDS); // a caller error says nothing about the endpoint's health
                 }
-                boolean throttled = provider.isThrottling(failure);
                 timer(name, operation, throttled ? "throttled" : "error").record(took, TimeUnit.NANOSECONDS);
                 long delayMillis = attempt.onError(failure);
                 if (delayMillis < 0) {
@@ -206,21 +217,30 @@ public final class GuardedExecutor {
                 .build();
     }
 
-    private void waitForToken(Provider provider, String family) {
+    /** Waits for a token of the family's bucket; returns the bucket (null when the family has no limit). */
+    private TokenBucket waitForToken(Provider provider, String family) {
         Provider.RateLimit limit = config.rateLimits().get(family);
         if (limit == null) {
             limit = provider.rateLimits().get(family);
         }
         if (limit == null) {
-            return;
+            return null;
         }
         Provider.RateLimit l = limit;
-        Duration wait = buckets.computeIfAbsent(provider.name() + "|" + family,
-                k -> new TokenBucket(scheduler.clock(), l.burst(), l.perSecond())).reserve();
+        TokenBucket bucket = buckets.computeIfAbsent(provider.name() + "|" + family,
+                k -> new TokenBucket(scheduler.clock(), l.burst(), l.perSecond()));
+        Duration wait = bucket.reserve();
         if (!wait.isZero()) {
             count("cutover.provider.rate.limited", provider.name(), family, "waited");
             sleep(wait);
         }
+        return bucket;
+    }
+
+    /** The current rate of a family's bucket (its documented rate unless throttling lowered it); empty before its first call. */
+    public java.util.OptionalDouble rate(String provider, String family) {
+        TokenBucket b = buckets.get(provider + "|" + family);
+        return b == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(b.rate());
     }
 
     private void sleep(Duration d) {

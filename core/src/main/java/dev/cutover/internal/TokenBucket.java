@@ -7,21 +7,52 @@ import java.time.Duration;
  * A token bucket on an injected clock: {@code burst} tokens, refilled at {@code perSecond}. It
  * reserves a token and tells how long to wait for it, so the caller waits through its scheduler
  * (virtual in tests). Resilience4j's RateLimiter reads System.nanoTime and cannot follow virtual time.
+ *
+ * <p>The bucket adapts to throttling, as the AWS SDK's adaptive retry mode does: AWS's buckets are
+ * per account and Region, so other processes spend the same tokens, and a bucket sized from the
+ * documented limit assumes the whole of it. Each throttling answer ({@link #onThrottled()}) cuts the
+ * fill rate to 70% of what the bucket was really sending at (the smaller of its measured send rate and
+ * its fill rate; at most one cut per {@link #DECREASE_SPACING}), and shrinks the burst to one
+ * second's worth; then every success ({@link #onSuccess()}) grows the rate again along CUBIC's curve
+ * (concave back to the rate before the cut over {@link #RECOVERY}, then convex beyond), up to the
+ * documented rate, where the full burst returns. Several processes sharing one AWS bucket so settle
+ * on their shares instead of throttling each other.
  */
 public final class TokenBucket {
 
+    /** The multiplicative decrease: the rate after a throttle is this share of the rate sent at. */
+    static final double BETA = 0.7;
+    /** How long the rate takes to climb back to where it was cut. */
+    static final Duration RECOVERY = Duration.ofSeconds(20);
+    /** At most one cut per this much time: the throttles of one burst are one signal. */
+    static final Duration DECREASE_SPACING = Duration.ofMillis(500);
+    /** The lowest rate, as a share of the documented one. */
+    static final double MIN_SHARE = 0.02;
+
     private final Clock clock;
-    private final double burst;
-    private final double perNano;
+    private final double maxBurst;
+    private final double maxRate;
+    private double rate;
+    private double capacity;
     private double tokens;
     private long lastNanos;
+    // adaptation
+    private boolean adapted;
+    private double rateBeforeCut;
+    private long cutNanos;
+    private long measureStartNanos;
+    private int measureCount;
+    private double measuredRate;
 
     public TokenBucket(Clock clock, int burst, double perSecond) {
         this.clock = clock;
-        this.burst = burst;
-        this.perNano = perSecond / 1_000_000_000.0;
+        this.maxBurst = burst;
+        this.maxRate = perSecond;
+        this.rate = perSecond;
+        this.capacity = burst;
         this.tokens = burst;
         this.lastNanos = nanos();
+        this.measureStartNanos = lastNanos;
     }
 
     private long nanos() {
@@ -29,15 +60,72 @@ public final class TokenBucket {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
+    private void refill(long now) {
+        tokens = Math.min(capacity, tokens + (now - lastNanos) * rate / 1e9);
+        lastNanos = now;
+    }
+
     /** Takes a token, possibly going into debt; returns how long the caller must wait before using it. */
     public synchronized Duration reserve() {
         long now = nanos();
-        tokens = Math.min(burst, tokens + (now - lastNanos) * perNano);
-        lastNanos = now;
+        refill(now);
+        measure(now);
         tokens -= 1;
         if (tokens >= 0) {
             return Duration.ZERO;
         }
-        return Duration.ofNanos((long) Math.ceil(-tokens / perNano));
+        return Duration.ofNanos((long) Math.ceil(-tokens / rate * 1e9));
+    }
+
+    /** Counts sends into a smoothed send rate (half-second windows, like the SDK's measured rate). */
+    private void measure(long now) {
+        measureCount++;
+        long elapsed = now - measureStartNanos;
+        if (elapsed >= 500_000_000L) {
+            double current = measureCount * 1e9 / elapsed;
+            measuredRate = measuredRate == 0 ? current : current * 0.8 + measuredRate * 0.2;
+            measureCount = 0;
+            measureStartNanos = now;
+        }
+    }
+
+    /** The service answered a call of this bucket with a throttling error: send slower. */
+    public synchronized void onThrottled() {
+        long now = nanos();
+        if (adapted && now - cutNanos < DECREASE_SPACING.toNanos()) {
+            return;
+        }
+        refill(now);
+        double sentAt = measuredRate > 0 ? Math.min(measuredRate, rate) : rate;
+        rateBeforeCut = sentAt;
+        rate = Math.max(maxRate * MIN_SHARE, sentAt * BETA);
+        capacity = Math.max(1, Math.min(maxBurst, rate));
+        tokens = Math.min(tokens, capacity);
+        cutNanos = now;
+        adapted = true;
+    }
+
+    /** A call of this bucket succeeded: after a throttle, the rate grows back along the cubic curve. */
+    public synchronized void onSuccess() {
+        if (!adapted) {
+            return;
+        }
+        long now = nanos();
+        refill(now);
+        double t = (now - cutNanos) / 1e9;
+        double k = RECOVERY.toNanos() / 1e9;
+        double c = rateBeforeCut * (1 - BETA) / (k * k * k);
+        double next = c * Math.pow(t - k, 3) + rateBeforeCut;
+        rate = Math.max(maxRate * MIN_SHARE, Math.min(maxRate, next));
+        capacity = Math.max(1, Math.min(maxBurst, rate));
+        if (rate >= maxRate) {
+            adapted = false; // back at the documented rate: the whole burst again
+            capacity = maxBurst;
+        }
+    }
+
+    /** The current fill rate per second (the documented one unless throttling cut it). */
+    public synchronized double rate() {
+        return rate;
     }
 }

@@ -1,0 +1,100 @@
+package dev.cutover.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.time.Scheduler;
+import dev.cutover.time.VirtualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The token bucket adapts to throttling in virtual time: four clients each sized for the whole of
+ * one shared bucket (20 burst, 1 per second, as ECS's RegisterTaskDefinition) settle on shares that
+ * add up to about the shared rate, throttled a few times while they find them.
+ */
+class TokenBucketTest {
+
+    private final VirtualScheduler time = Scheduler.virtual(Instant.parse("2026-01-01T00:00:00Z"));
+
+    @Test
+    void aThrottleCutsTheRateAndSuccessesGrowItBackToTheDocumentedRate() {
+        TokenBucket b = new TokenBucket(time.clock(), 20, 10);
+        b.onThrottled();
+        assertThat(b.rate()).isEqualTo(7.0);
+        b.onThrottled(); // the same burst's throttles are one signal
+        assertThat(b.rate()).isEqualTo(7.0);
+        time.advance(Duration.ofSeconds(10));
+        b.onSuccess();
+        assertThat(b.rate()).isBetween(9.0, 10.0); // concave: most of the way back at half the recovery time
+        time.advance(Duration.ofSeconds(30));
+        b.onSuccess();
+        assertThat(b.rate()).isEqualTo(10.0);
+        assertThat(b.reserve()).isZero();
+    }
+
+    @Test
+    void fourClientsOfOneSharedBucketSettleOnTheirShares() {
+        AwsBucket shared = new AwsBucket(20, 1); // AWS's, per account and Region
+        TokenBucket[] clients = new TokenBucket[4];
+        Instant[] next = new Instant[4];
+        for (int i = 0; i < 4; i++) {
+            clients[i] = new TokenBucket(time.clock(), 20, 1);
+        }
+        int throttled = 0;
+        int admitted = 0;
+        Instant end = time.clock().instant().plus(Duration.ofMinutes(10));
+        while (time.clock().instant().isBefore(end)) {
+            for (int i = 0; i < 4; i++) {
+                if (next[i] == null) {
+                    next[i] = time.clock().instant().plus(clients[i].reserve()); // every client always has work
+                }
+                if (time.clock().instant().isBefore(next[i])) {
+                    continue; // waiting for its token
+                }
+                next[i] = null;
+                if (shared.tryTake()) {
+                    admitted++;
+                    clients[i].onSuccess();
+                } else {
+                    throttled++;
+                    clients[i].onThrottled();
+                }
+            }
+            time.advance(Duration.ofMillis(50));
+        }
+        assertThat(admitted).as("the shared bucket stayed busy").isGreaterThanOrEqualTo(20 + 590);
+        assertThat(throttled).as("throttled while sharing 10 minutes (without adapting: about 3 of every 4 sends)")
+                .isLessThan(admitted / 2);
+        double total = 0;
+        for (TokenBucket c : clients) {
+            total += c.rate();
+        }
+        assertThat(total).as("the clients' rates add up to about the shared rate").isBetween(0.5, 2.5);
+    }
+
+    /** AWS's side: a bucket that refuses (a throttling answer) instead of making the caller wait. */
+    private final class AwsBucket {
+        private final double burst;
+        private final double perSecond;
+        private double tokens;
+        private Instant last = time.clock().instant();
+
+        AwsBucket(double burst, double perSecond) {
+            this.burst = burst;
+            this.perSecond = perSecond;
+            this.tokens = burst;
+        }
+
+        boolean tryTake() {
+            Instant now = time.clock().instant();
+            tokens = Math.min(burst, tokens + Duration.between(last, now).toNanos() / 1e9 * perSecond);
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            return false;
+        }
+    }
+}
