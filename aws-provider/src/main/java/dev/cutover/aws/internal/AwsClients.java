@@ -5,12 +5,16 @@ import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -19,13 +23,16 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.appmesh.AppMeshClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryClient;
 
 /**
  * The SDK clients of the provider, one set per AWS Region (one provider serves environments in many
- * Regions), created on first use and closed with the provider, all sharing one HTTP client and one
+ * Regions), each client created on its first use and closed with the provider, all sharing one HTTP client and one
  * override configuration (the caller's, then Cutover's: the SDK's own retries turned off — the
  * guarded executor is the only retry layer —, with an endpoint override Cloud Map's {@code data-}
  * host prefix disabled, and the caller's interceptors). An HTTP client the caller passed in stays
@@ -33,73 +40,69 @@ import software.amazon.awssdk.services.servicediscovery.ServiceDiscoveryClient;
  */
 public final class AwsClients implements AutoCloseable {
 
-    /** The clients of one Region. */
+    /** The clients of one Region, each built on its first use (building an SDK client loads and initializes hundreds of classes). */
     public static final class Regional {
-        private final EcsClient ecs;
-        private final AppMeshClient appMesh;
-        private final ServiceDiscoveryClient cloudMap;
-        private final SecretsManagerClient secrets;
-        private final ApplicationAutoScalingClient autoScaling;
-        private final software.amazon.awssdk.services.ecr.EcrClient ecr;
-        private final software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch;
-        private final software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client elb;
+        private final AwsClients clients;
+        private final Region region;
+        private final Map<String, SdkClient> built = new ConcurrentHashMap<>();
 
-        private Regional(AwsClients c, Region r) {
-            this.ecs = c.configure(EcsClient.builder(), r).build();
-            this.appMesh = c.configure(AppMeshClient.builder(), r).build();
-            this.cloudMap = c.configure(ServiceDiscoveryClient.builder(), r).build();
-            this.secrets = c.configure(SecretsManagerClient.builder(), r).build();
-            this.autoScaling = c.configure(ApplicationAutoScalingClient.builder(), r).build();
-            this.ecr = c.configure(software.amazon.awssdk.services.ecr.EcrClient.builder(), r).build();
-            this.cloudWatch = c.configure(software.amazon.awssdk.services.cloudwatch.CloudWatchClient.builder(), r).build();
-            this.elb = c.configure(software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client.builder(), r)
-                    .build();
+        private Regional(AwsClients clients, Region region) {
+            this.clients = clients;
+            this.region = region;
+        }
+
+        @SuppressWarnings("unchecked")
+        private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(
+                String name, Supplier<B> builder) {
+            if (clients.closed) {
+                throw new IllegalStateException("the AWS provider is closed");
+            }
+            return (C) built.computeIfAbsent(name, n -> clients.configure(builder.get(), region).build());
         }
 
         public EcsClient ecs() {
-            return ecs;
+            return client("ecs", EcsClient::builder);
         }
 
         public AppMeshClient appMesh() {
-            return appMesh;
+            return client("appMesh", AppMeshClient::builder);
         }
 
         public ServiceDiscoveryClient cloudMap() {
-            return cloudMap;
+            return client("cloudMap", ServiceDiscoveryClient::builder);
         }
 
         public SecretsManagerClient secrets() {
-            return secrets;
+            return client("secrets", SecretsManagerClient::builder);
         }
 
         /** ELBv2 (Application Load Balancers), for LOAD_BALANCER mode. */
-        public software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client elb() {
-            return elb;
+        public ElasticLoadBalancingV2Client elb() {
+            return client("elb", ElasticLoadBalancingV2Client::builder);
         }
 
         public ApplicationAutoScalingClient autoScaling() {
-            return autoScaling;
+            return client("autoScaling", ApplicationAutoScalingClient::builder);
         }
 
         /** Amazon ECR (image tags resolved to digests at plan time). */
-        public software.amazon.awssdk.services.ecr.EcrClient ecr() {
-            return ecr;
+        public EcrClient ecr() {
+            return client("ecr", EcrClient::builder);
         }
 
         /** CloudWatch (the metric source's GetMetricData and DescribeAlarms). */
-        public software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch() {
-            return cloudWatch;
+        public CloudWatchClient cloudWatch() {
+            return client("cloudWatch", CloudWatchClient::builder);
+        }
+
+        /** The names of the clients built so far ({@code ecs}, {@code cloudMap}, ...). */
+        Set<String> built() {
+            return Set.copyOf(built.keySet());
         }
 
         private void close() {
-            cloudWatch.close();
-            ecr.close();
-            elb.close();
-            ecs.close();
-            appMesh.close();
-            cloudMap.close();
-            secrets.close();
-            autoScaling.close();
+            built.values().forEach(SdkClient::close);
+            built.clear();
         }
     }
 
@@ -160,12 +163,11 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /** The Regions whose clients exist so far. */
-    public java.util.Set<String> regions() {
-        return java.util.Set.copyOf(byRegion.keySet());
+    public Set<String> regions() {
+        return Set.copyOf(byRegion.keySet());
     }
 
-    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B
-            configure(B b, Region region) {
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B b, Region region) {
         b.region(region).credentialsProvider(credentials).overrideConfiguration(override);
         if (endpoint != null) {
             b.endpointOverride(endpoint);
