@@ -6,7 +6,7 @@
 # Each round runs, one after the other: a bare `jshell` that only exits; ./cutover-shell without its
 # class-data-sharing archive (CUTOVER_CDS=0); with it but with the C2 JIT too (CUTOVER_C1=0); and as it
 # starts by default (archive, C1 only). Each cutover-shell start loads
-# the imports, starts the local cloud, builds `cutover`, prints a plan and exits. The class path is
+# the imports, starts the local cloud and builds `cutover` (on a background thread meanwhile), prints a plan and exits. The class path is
 # built (and the archive recorded) before the first round, so every timed start is a warm one.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
