@@ -255,6 +255,27 @@ public final class Cutover implements AutoCloseable {
         return recovery.rollback(service, environment);
     }
 
+    /**
+     * What {@link #rollback(String, String)} would do now, without doing it: the release it restores,
+     * the revision it moves traffic from and to, the other changes it applies (task count, scaling,
+     * discovery, as a plan would show them), and the least-privilege IAM policy the rollback needs
+     * ({@link RollbackPreview#requiredPermissions()}; a rollback applies no plan, so a plan's policy
+     * does not cover it).
+     *
+     * <pre>{@code
+     * RollbackPreview preview = cutover.previewRollback("orders", "prod");
+     * System.out.println(preview);                         // from/to revision and the changes
+     * System.out.println(preview.requiredPermissions());   // attach to the role that rolls back
+     * }</pre>
+     *
+     * @throws IllegalStateException as {@link #rollback(String, String)} does, when there is nothing to roll back to
+     */
+    public RollbackPreview previewRollback(String service, String environment) {
+        Recovery.RollbackPlan target = recovery.previewRollback(service, environment);
+        return new RollbackPreview(target.release(), target.fromRevision(), target.toRevision(), target.changes(),
+                planner.rollbackPermissions(target.release(), target.changes()));
+    }
+
     /** The meter registry metrics go to. */
     public MeterRegistry meterRegistry() {
         return rt.meters();

@@ -173,6 +173,76 @@ public final class Recovery {
         // still in its rollback window: it ends here (old revision retired, lock released), and the
         // rollback below re-applies the previous release exactly; Deployment.rollback() is the warm shift
         rt.endRollbackWindow(environment + "/" + service);
+        Target target = target(service, environment);
+        Release release = target.release();
+        HistoryEntry source = target.source();
+        planner.prepareProviders(List.of(release));
+        String id = rt.newDeploymentId(release);
+        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer() + "/" + id, rt.lockLease());
+        try {
+            List<Change> changes = besidesTheRevision(release);
+            Map<String, String> started = new LinkedHashMap<>();
+            started.put("target", release.key());
+            started.put("service", service);
+            started.put("environment", environment);
+            started.put("region", release.environment().region());
+            started.putAll(History.layoutOf(release));
+            started.put("image", release.service().image().toString());
+            started.put("strategy", "rollback");
+            started.put("deployer", rt.deployer());
+            started.put("restores", source.deploymentId());
+            started.put("release", ReleaseCodec.encode(release));
+            rt.journal().append(new JournalEntry(id, 1, rt.scheduler().clock().instant(), "started", started));
+            Plan plan = plans.make(id, release, changes);
+            return rt.restore(plan, id, lock, target.current(), target.previous());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * What {@link #rollback(String, String)} would do now, without doing it
+     * ({@link dev.cutover.Cutover#previewRollback(String, String)}): the release it restores, the revision
+     * traffic moves from and to, and the other changes it applies.
+     *
+     * @throws IllegalStateException as {@link #rollback(String, String)} does, when there is nothing to roll back to
+     */
+    public RollbackPlan previewRollback(String service, String environment) {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(environment, "environment");
+        Target target = target(service, environment);
+        Release release = target.release();
+        planner.prepareProviders(List.of(release));
+        return new RollbackPlan(release, target.current().id(), target.previous().id(), besidesTheRevision(release));
+    }
+
+    /**
+     * What a rollback restores.
+     *
+     * @param release      the release re-applied, as the journal recorded it
+     * @param fromRevision the revision serving now
+     * @param toRevision   the revision restored
+     * @param changes      the changes besides the revision and its traffic
+     */
+    public record RollbackPlan(Release release, String fromRevision, String toRevision, List<Change> changes) {
+    }
+
+    /** What {@link #rollback(String, String)} restores: the journaled release, the serving and the previous revision. */
+    private record Target(Release release, RevisionRef current, RevisionRef previous, HistoryEntry source) {
+    }
+
+    /**
+     * What else differs from the restored release (task count, scaling, config, discovery); the
+     * revision and its traffic are the rollback's own business.
+     */
+    private List<Change> besidesTheRevision(Release release) {
+        List<ResourceId> candidates = DesiredState.candidateIds(release);
+        return Diff.diff(DesiredState.of(release), planner.observe(candidates), candidates).stream()
+                .filter(c -> c.id().type() != ResourceType.REVISION && c.id().type() != ResourceType.ROUTE).toList();
+    }
+
+    private Target target(String service, String environment) {
         List<HistoryEntry> history = journalHistory.of(service, environment);
         if (history.isEmpty() && rt.journal() instanceof InMemoryJournalStore) {
             throw new IllegalStateException("no deployment of " + environment + "/" + service + " in this process's "
@@ -209,32 +279,6 @@ public final class Recovery {
         Release release = journalHistory.journaledRelease(source.deploymentId());
         RevisionRef current = new RevisionRef(environment, service, good.revision(), ImageRef.parse(good.image()).version());
         RevisionRef previous = new RevisionRef(environment, service, good.previous(), release.service().image().version());
-        planner.prepareProviders(List.of(release));
-        String id = rt.newDeploymentId(release);
-        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer() + "/" + id, rt.lockLease());
-        try {
-            List<ResourceId> candidates = DesiredState.candidateIds(release);
-            // what else differs from the restored release (task count, scaling, config, discovery); the
-            // revision and its traffic are the rollback's own business
-            List<Change> changes = Diff.diff(DesiredState.of(release), planner.observe(candidates), candidates).stream()
-                    .filter(c -> c.id().type() != ResourceType.REVISION && c.id().type() != ResourceType.ROUTE).toList();
-            Map<String, String> started = new LinkedHashMap<>();
-            started.put("target", release.key());
-            started.put("service", service);
-            started.put("environment", environment);
-            started.put("region", release.environment().region());
-            started.putAll(History.layoutOf(release));
-            started.put("image", release.service().image().toString());
-            started.put("strategy", "rollback");
-            started.put("deployer", rt.deployer());
-            started.put("restores", source.deploymentId());
-            started.put("release", ReleaseCodec.encode(release));
-            rt.journal().append(new JournalEntry(id, 1, rt.scheduler().clock().instant(), "started", started));
-            Plan plan = plans.make(id, release, changes);
-            return rt.restore(plan, id, lock, current, previous);
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
+        return new Target(release, current, previous, source);
     }
 }

@@ -299,19 +299,40 @@ public final class Planner {
 
     /** The IAM policy (JSON) the providers need to apply {@code plan}. */
     public String permissions(Plan plan) {
-        List<Object> statements = new ArrayList<>();
+        List<Provider.PolicyStatement> statements = new ArrayList<>();
         for (Provider p : rt.providers().values()) {
-            for (Provider.PolicyStatement s : p.requiredPermissions(plan)) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("Effect", "Allow");
-                m.put("Action", s.actions());
-                m.put("Resource", s.resources());
-                statements.add(m);
+            statements.addAll(p.requiredPermissions(plan));
+        }
+        return policy(statements);
+    }
+
+    /**
+     * The IAM policy (JSON) the providers need to roll {@code release}'s service back to it, applying
+     * {@code changes} besides the revision and its traffic ({@link Provider#rollbackPermissions}).
+     */
+    public String rollbackPermissions(Release release, List<Change> changes) {
+        List<Provider.PolicyStatement> statements = new ArrayList<>();
+        for (Provider p : rt.providers().values()) {
+            statements.addAll(p.rollbackPermissions(release, changes));
+        }
+        return policy(statements);
+    }
+
+    private static String policy(List<Provider.PolicyStatement> statements) {
+        List<Object> rendered = new ArrayList<>();
+        for (Provider.PolicyStatement s : statements) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Effect", "Allow");
+            m.put("Action", s.actions());
+            m.put("Resource", s.resources());
+            if (!s.conditions().isEmpty()) {
+                m.put("Condition", s.conditions());
             }
+            rendered.add(m);
         }
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("Version", "2012-10-17");
-        policy.put("Statement", statements);
+        policy.put("Statement", rendered);
         return Json.pretty(policy);
     }
 }

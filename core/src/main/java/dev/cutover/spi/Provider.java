@@ -124,6 +124,15 @@ public interface Provider {
     }
 
     /**
+     * The IAM-style permissions {@code Cutover.rollback} of {@code release}'s service needs from this
+     * provider, restoring {@code release} (its planning reads, restarting a retained revision, moving
+     * traffic, retiring the other revisions, and {@code changes}); empty: none.
+     */
+    default List<PolicyStatement> rollbackPermissions(dev.cutover.Release release, List<dev.cutover.Change> changes) {
+        return List.of();
+    }
+
+    /**
      * A token bucket: {@code burst} calls at once, refilled at {@code perSecond}.
      *
      * @param burst     bucket size
@@ -138,15 +147,44 @@ public interface Provider {
     }
 
     /**
-     * One statement of a least-privilege policy.
+     * One statement of a least-privilege policy (effect Allow), rendered as IAM JSON by
+     * {@link dev.cutover.Plan#requiredPermissions()}.
      *
-     * @param actions   e.g. {@code ecs:UpdateService}
-     * @param resources ARNs or patterns the actions apply to
+     * <pre>{@code
+     * new PolicyStatement(List.of("servicediscovery:CreateService"), List.of("*"))
+     *     .withCondition("ArnEquals", "servicediscovery:NamespaceArn", namespaceArn);
+     * }</pre>
+     *
+     * @param actions    e.g. {@code ecs:UpdateService}
+     * @param resources  ARNs or patterns the actions apply to
+     * @param conditions the statement's {@code Condition} block: operator (e.g. {@code StringEquals})
+     *                   to condition key to the values any of which matches; empty: none
      */
-    record PolicyStatement(List<String> actions, List<String> resources) {
+    record PolicyStatement(List<String> actions, List<String> resources, Map<String, Map<String, List<String>>> conditions) {
         public PolicyStatement {
             actions = List.copyOf(actions);
             resources = List.copyOf(resources);
+            java.util.Map<String, Map<String, List<String>>> copy = new java.util.TreeMap<>();
+            conditions.forEach((op, keys) -> {
+                java.util.Map<String, List<String>> k = new java.util.TreeMap<>();
+                keys.forEach((key, values) -> k.put(key, List.copyOf(values)));
+                copy.put(op, java.util.Collections.unmodifiableMap(k));
+            });
+            conditions = java.util.Collections.unmodifiableMap(copy);
+        }
+
+        /** A statement without conditions. */
+        public PolicyStatement(List<String> actions, List<String> resources) {
+            this(actions, resources, Map.of());
+        }
+
+        /** This statement with one more condition ({@code operator}: {@code key} is one of {@code values}). */
+        public PolicyStatement withCondition(String operator, String key, String... values) {
+            java.util.Map<String, Map<String, List<String>>> c = new java.util.TreeMap<>(conditions);
+            java.util.Map<String, List<String>> keys = new java.util.TreeMap<>(c.getOrDefault(operator, Map.of()));
+            keys.put(key, List.of(values));
+            c.put(operator, keys);
+            return new PolicyStatement(actions, resources, c);
         }
     }
 }
