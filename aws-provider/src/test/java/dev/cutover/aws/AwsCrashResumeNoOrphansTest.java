@@ -154,7 +154,7 @@ class AwsCrashResumeNoOrphansTest {
     /** Names as the AWS provider gives them (kept here so the test reads without the internal package). */
     private static final class Names {
         static String perRevision(String revision) {
-            return revision.replace(':', '-');
+            return revision.replace(':', '_');
         }
     }
 }

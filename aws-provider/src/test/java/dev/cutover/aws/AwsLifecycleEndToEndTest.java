@@ -183,7 +183,7 @@ class AwsLifecycleEndToEndTest {
         assertThat(dep.awaitRetirement()).isEqualTo(DeploymentStatus.SUCCEEDED);
         assertThat(d.aws().compute().orElseThrow().revisions("stage", "orders")).extracting(r -> r.id())
                 .containsExactly("stage-orders:2");
-        assertThat(world.cloud.appMesh().serviceDiscovery("internal", "stage-orders-1")).as("old virtual node").isEmpty();
+        assertThat(world.cloud.appMesh().serviceDiscovery("internal", "stage-orders_1")).as("old virtual node").isEmpty();
         assertThat(journal.read(dep.id())).extracting(JournalEntry::type).last().isEqualTo("finished");
     }
 

@@ -125,7 +125,7 @@ class AwsLoadBalancerEndToEndTest {
             dep.awaitRetirement();
             CloudInventory.Snapshot after = inventory();
             assertThat(after.targetGroups()).containsExactly("prod-orders-2"); // the old revision's group went with its service
-            assertThat(after.ecsServices()).containsExactly("prod-orders-2");
+            assertThat(after.ecsServices()).containsExactly("prod-orders_2");
             assertThat(after.listenerRules()).hasSize(1).allMatch(r -> r.endsWith("production"));
 
             world.cloud.images().behave("repo/orders:3.0.0", ImageBehavior.errorRate(0.5));
@@ -155,7 +155,7 @@ class AwsLoadBalancerEndToEndTest {
             // the preview's tagged requests reached the new revision while it had no production weight
             Instant previewStart = at(dep, DeploymentEvent.StepStarted.class, 0);
             Instant switched = at(dep, DeploymentEvent.StepStarted.class, 1);
-            List<RevisionStats> preview = world.cloud.traffic().stats("main", "prod-orders-2", previewStart, switched);
+            List<RevisionStats> preview = world.cloud.traffic().stats("main", "prod-orders_2", previewStart, switched);
             assertThat(preview).hasSize(1);
             assertThat(preview.get(0).requests()).isGreaterThan(100);
             assertThat(preview.get(0).requestRate()).isLessThan(10); // only the 5/s of test traffic, no production share

@@ -107,7 +107,7 @@ class AwsLostResponsesTest {
 
         CloudInventory.Snapshot s = CloudInventory.of(world.cloud, "stage", "orders").cluster("main").mesh("internal")
                 .namespace("stage.local").read();
-        assertThat(s.ecsServices()).containsExactly("stage-orders-2");
+        assertThat(s.ecsServices()).containsExactly("stage-orders_2");
         assertThat(s.revisionsWithResources()).as(s.toString()).containsExactly("stage-orders:2");
         assertThat(d.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
     }

@@ -103,7 +103,7 @@ class AwsMeshCapabilityTest {
                     .requiresCompatibilities(td.requiresCompatibilities()).cpu(td.cpu()).memory(td.memory())
                     .executionRoleArn(td.executionRoleArn()).proxyConfiguration(td.proxyConfiguration())
                     .containerDefinitions(changed)).taskDefinition();
-            ecs.updateService(b -> b.cluster("main").service("stage-orders-1").taskDefinition(registered.taskDefinitionArn()));
+            ecs.updateService(b -> b.cluster("main").service("stage-orders_1").taskDefinition(registered.taskDefinitionArn()));
         }
         Resource revision = f.observe(release).get(ResourceId.of("stage", ResourceType.REVISION, "orders"));
         assertThat(revision.value("image")).isEqualTo("repo/orders:hotfix");

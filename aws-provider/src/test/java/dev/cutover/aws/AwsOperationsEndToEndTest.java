@@ -166,13 +166,13 @@ class AwsOperationsEndToEndTest {
         try (AppMeshClient mesh = AppMeshClient.builder().endpointOverride(world.cloud.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(AwsFixture.CREDENTIALS).build()) {
             // someone recreates the retired revision's node by hand and sends it 30% of the traffic
-            mesh.createVirtualNode(b -> b.meshName("internal").virtualNodeName("stage-orders-1").spec(s -> s
+            mesh.createVirtualNode(b -> b.meshName("internal").virtualNodeName("stage-orders_1").spec(s -> s
                     .listeners(l -> l.portMapping(pm -> pm.port(8080).protocol("http")))
                     .serviceDiscovery(sd -> sd.dns(dns -> dns.hostname("orders-1.stage.local")))));
             mesh.updateRoute(b -> b.meshName("internal").virtualRouterName("stage-orders").routeName("stage-orders")
                     .spec(s -> s.httpRoute(h -> h.match(m -> m.prefix("/")).action(a -> a.weightedTargets(
-                            WeightedTarget.builder().virtualNode("stage-orders-1").weight(30).build(),
-                            WeightedTarget.builder().virtualNode("stage-orders-2").weight(70).build())))));
+                            WeightedTarget.builder().virtualNode("stage-orders_1").weight(30).build(),
+                            WeightedTarget.builder().virtualNode("stage-orders_2").weight(70).build())))));
         }
         Plan drift = d.plan(v2);
         assertThat(drift.isEmpty()).isFalse();
@@ -205,9 +205,9 @@ class AwsOperationsEndToEndTest {
         assertThat(d.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
         assertThat(d.aws().compute().orElseThrow().revisions("stage", "orders")).extracting(r -> r.id())
                 .containsExactly("stage-orders:2");
-        assertThat(world.cloud.appMesh().serviceDiscovery("internal", "stage-orders-1")).as("virtual node").isEmpty();
+        assertThat(world.cloud.appMesh().serviceDiscovery("internal", "stage-orders_1")).as("virtual node").isEmpty();
         assertThat(world.cloud.appMesh().routeWeights("internal", "stage-orders", "stage-orders")).as("route").isEmpty();
-        assertThat(world.cloud.cloudMap().findService("stage.local", "stage-orders-1")).as("Cloud Map service").isEmpty();
+        assertThat(world.cloud.cloudMap().findService("stage.local", "stage-orders_1")).as("Cloud Map service").isEmpty();
         assertThat(d.plan(Release.of(orders("1.0.0")).to(switched).build()).isEmpty())
                 .as("after the migration the Service Connect environment plans as unchanged").isTrue();
     }
@@ -230,11 +230,11 @@ class AwsOperationsEndToEndTest {
         }
         var compute = d.aws().compute().orElseThrow();
         assertThat(compute.revisions("stage", "orders")).extracting(r -> r.id()).containsExactly("stage-orders:4");
-        for (String gone : List.of("stage-orders-1", "stage-orders-2", "stage-orders-3")) {
+        for (String gone : List.of("stage-orders_1", "stage-orders_2", "stage-orders_3")) {
             assertThat(world.cloud.appMesh().serviceDiscovery("internal", gone)).as("virtual node " + gone).isEmpty();
             assertThat(world.cloud.cloudMap().findService("stage.local", gone)).as("Cloud Map service " + gone).isEmpty();
         }
-        assertThat(world.cloud.appMesh().serviceDiscovery("internal", "stage-orders-4")).isPresent();
+        assertThat(world.cloud.appMesh().serviceDiscovery("internal", "stage-orders_4")).isPresent();
         try (var ecs = software.amazon.awssdk.services.ecs.EcsClient.builder().endpointOverride(world.cloud.endpoint())
                 .region(Region.US_EAST_1).credentialsProvider(AwsFixture.CREDENTIALS).build()) {
             assertThat(ecs.listTaskDefinitions(b -> b.familyPrefix("stage-orders").status("ACTIVE")).taskDefinitionArns())

@@ -113,7 +113,7 @@ class AwsRollbackScalingPromotionTest {
             Plan after = d.cutover().plan(v1);
             assertThat(after.isEmpty()).as(after.toString()).isTrue();
             assertThat(d.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:1", 100));
-            assertThat(desiredCount("stage-orders-1")).isEqualTo(3);
+            assertThat(desiredCount("stage-orders_1")).isEqualTo(3);
         }
     }
 
@@ -189,7 +189,7 @@ class AwsRollbackScalingPromotionTest {
         try (Deployer d = deployer(journalDir)) {
             Release v1 = release(scaled("1.0.0", 2, 10));
             deploy(d, v1);
-            assertThat(world.cloud.autoScaling().scaleTo("service/main/stage-orders-1", 6)).isEqualTo(6);
+            assertThat(world.cloud.autoScaling().scaleTo("service/main/stage-orders_1", 6)).isEqualTo(6);
 
             Plan same = d.cutover().plan(v1);
             assertThat(same.isEmpty()).as(same.toString()).isTrue();
@@ -220,13 +220,13 @@ class AwsRollbackScalingPromotionTest {
                 }))) {
             self[0] = d;
             deploy(d, release(scaled("1.0.0", 2, 10)));
-            world.cloud.autoScaling().scaleTo("service/main/stage-orders-1", 6);
+            world.cloud.autoScaling().scaleTo("service/main/stage-orders_1", 6);
             d.time().advance(Duration.ofMinutes(2)); // the autoscaler's tasks start and pass health checks
 
             deploy(d, release(scaled("2.0.0", 2, 10)));
             assertThat(started).containsExactly(6);
             assertThat(atFirstShift).containsExactly("6/6");
-            assertThat(desiredCount("stage-orders-2")).isEqualTo(6);
+            assertThat(desiredCount("stage-orders_2")).isEqualTo(6);
         }
     }
 
@@ -237,15 +237,15 @@ class AwsRollbackScalingPromotionTest {
             deploy(d, v1);
             deploy(d, release(scaled("2.0.0", 3, 8)));
             d.time().advance(Duration.ofMinutes(2)); // past the rollback window: revision 1 is retired
-            assertThat(target("stage-orders-2")).map(t -> t.minCapacity() + ".." + t.maxCapacity()).contains("3..8");
-            assertThat(target("stage-orders-1")).isEmpty();
+            assertThat(target("stage-orders_2")).map(t -> t.minCapacity() + ".." + t.maxCapacity()).contains("3..8");
+            assertThat(target("stage-orders_1")).isEmpty();
 
             Deployment back = d.cutover().rollback("orders", "stage");
             assertThat(back.await()).as(back.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
             d.time().advance(Duration.ofMinutes(2));
-            assertThat(target("stage-orders-1")).map(t -> t.minCapacity() + ".." + t.maxCapacity()).contains("2..10");
-            assertThat(target("stage-orders-2")).isEmpty();
-            assertThat(desiredCount("stage-orders-1")).isGreaterThanOrEqualTo(3); // what revision 2 ran, within 2..10
+            assertThat(target("stage-orders_1")).map(t -> t.minCapacity() + ".." + t.maxCapacity()).contains("2..10");
+            assertThat(target("stage-orders_2")).isEmpty();
+            assertThat(desiredCount("stage-orders_1")).isGreaterThanOrEqualTo(3); // what revision 2 ran, within 2..10
             assertThat(d.cutover().plan(v1).isEmpty()).as(d.cutover().plan(v1).toString()).isTrue();
         }
     }

@@ -127,7 +127,7 @@ class AwsTaskDefinitionEndToEndTest {
             String nodeArn;
             try (AppMeshClient mesh = AppMeshClient.builder().endpointOverride(world.cloud.endpoint())
                     .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(AwsFixture.CREDENTIALS).build()) {
-                nodeArn = mesh.describeVirtualNode(b -> b.meshName("internal").virtualNodeName("stage-orders-1"))
+                nodeArn = mesh.describeVirtualNode(b -> b.meshName("internal").virtualNodeName("stage-orders_1"))
                         .virtualNode().metadata().arn();
             }
             ContainerDefinition envoy = container(td, "envoy");
@@ -153,12 +153,12 @@ class AwsTaskDefinitionEndToEndTest {
             var plan = d.cutover().plan(next);
             assertThat(d.aws().taskRolePermissions(plan)).singleElement().satisfies(st -> {
                 assertThat(st.actions()).containsExactly("appmesh:StreamAggregatedResources");
-                assertThat(st.resources()).containsExactly("arn:aws:appmesh:us-east-1:123456789012:mesh/internal/virtualNode/stage-orders-*");
+                assertThat(st.resources()).containsExactly("arn:aws:appmesh:us-east-1:123456789012:mesh/internal/virtualNode/stage-orders_*");
             });
             Deployment dep = d.cutover().apply(plan);
             assertThat(dep.await()).as(dep.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
             assertThat(container(taskDefinition("stage-orders:2"), "envoy").environment().get(0).value())
-                    .endsWith("/virtualNode/stage-orders-2");
+                    .endsWith("/virtualNode/stage-orders_2");
             assertThat(d.cutover().plan(next).isEmpty()).as("the registered revision is recognised").isTrue();
         }
     }

@@ -42,11 +42,12 @@ import software.amazon.awssdk.services.servicediscovery.model.ServiceFilterName;
  * CloudInventory.Snapshot s = CloudInventory.of(cloud, "stage", "orders")
  *         .cluster("main").mesh("internal").namespace("stage.local").read();
  * assertThat(s.revisionsWithResources()).containsExactly("stage-orders:3");  // only the serving revision
- * assertThat(s.ecsServices()).containsExactly("stage-orders-3");
+ * assertThat(s.ecsServices()).containsExactly("stage-orders_3");
  * }</pre>
  *
- * <p>Per-revision resources (App Mesh mode) are named {@code <family>-<n>} (ECS service, virtual node,
- * Cloud Map service, scalable target {@code service/<cluster>/<family>-<n>}); {@link
+ * <p>Per-revision resources (App Mesh and load balancer modes) are named {@code <family>_<n>} (ECS
+ * service, virtual node, Cloud Map service, scalable target {@code service/<cluster>/<family>_<n>}; a
+ * target group {@code <family>-<n>}, as ELB names allow no {@code _}); {@link
  * Snapshot#revisionsWithResources()} maps them back to revision ids {@code <family>:<n>}, so "nothing
  * but the serving revision is left" is one assertion. Its calls go through the local cloud's fault gate
  * like any other: reset injected faults first, and expect them to use throttling tokens.
@@ -113,14 +114,14 @@ public final class CloudInventory {
     /**
      * What the cloud holds for the service now.
      *
-     * @param ecsServices       ACTIVE ECS services named {@code <family>} or {@code <family>-<n>} (a DRAINING one is
+     * @param ecsServices       ACTIVE ECS services named {@code <family>} or {@code <family>_<n>} (a DRAINING one is
      *                          deleted, its tasks stopping)
      * @param taskDefinitions   ACTIVE task definitions of the family ({@code <family>:<n>})
-     * @param virtualNodes      virtual nodes named {@code <family>-<n>}
+     * @param virtualNodes      virtual nodes named {@code <family>_<n>}
      * @param virtualRouters    virtual routers named {@code <family>}
      * @param routes            routes of those routers ({@code <router>/<route>})
      * @param virtualServices   virtual services provided by those routers or by the family's nodes
-     * @param cloudMapServices  Cloud Map services of the namespace named {@code <family>-<n>} or the discovery
+     * @param cloudMapServices  Cloud Map services of the namespace named {@code <family>_<n>} or the discovery
      *                          name, with their instance counts
      * @param scalableTargets   ECS scalable targets of those ECS services ({@code service/<cluster>/<name>})
      * @param consulServices    Consul catalog services named like the service or {@code <family>...}
@@ -147,19 +148,20 @@ public final class CloudInventory {
 
         /**
          * The revision ids ({@code <family>:<n>}) that own a per-revision resource: an ECS service, a
-         * virtual node, a Cloud Map service or a scalable target named {@code <family>-<n>}.
+         * virtual node, a Cloud Map service or a scalable target named {@code <family>_<n>}.
          */
         public Set<String> revisionsWithResources() {
             Set<String> out = new TreeSet<>();
             List<String> names = new ArrayList<>(ecsServices);
             names.addAll(virtualNodes);
-            names.addAll(targetGroups);
+            // target groups are <family>-<n>: ELB names allow no '_' (CreateTargetGroup's Name)
+            targetGroups.forEach(tg -> names.add(tg.replaceFirst("-(\\d+)$", "_$1")));
             names.addAll(cloudMapServices.keySet());
             scalableTargets.forEach(t -> names.add(t.substring(t.lastIndexOf('/') + 1)));
             for (String n : names) {
-                int dash = n.lastIndexOf('-');
-                if (dash > 0 && n.substring(dash + 1).matches("\\d+")) {
-                    out.add(n.substring(0, dash) + ":" + n.substring(dash + 1));
+                int delimiter = n.lastIndexOf('_');
+                if (delimiter > 0 && n.substring(delimiter + 1).matches("\\d+")) {
+                    out.add(n.substring(0, delimiter) + ":" + n.substring(delimiter + 1));
                 }
             }
             return out;
@@ -169,7 +171,7 @@ public final class CloudInventory {
     /** Reads everything (a few dozen List/Describe calls). */
     public Snapshot read() {
         String family = environment + "-" + service;
-        Pattern perRevision = Pattern.compile(Pattern.quote(family) + "-\\d+");
+        Pattern perRevision = Pattern.compile(Pattern.quote(family + "_") + "\\d+");
         StaticCredentialsProvider creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
         Region r = Region.of(region);
         Set<String> ecsServices = new TreeSet<>();

@@ -134,7 +134,7 @@ final class IamAudit implements ExecutionInterceptor {
             return null;
         }
         String name = arn.substring(arn.lastIndexOf('/') + 1);
-        return name.matches(".*-\\d+") ? null : arn + "-api"; // App Mesh per-revision services: see docs/security.md
+        return name.matches(".*_\\d+") ? null : arn + "-api"; // App Mesh per-revision services: see docs/security.md
     }
 
     private static String ecs(String region, String resource) {

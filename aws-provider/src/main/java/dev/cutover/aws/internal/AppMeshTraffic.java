@@ -183,7 +183,7 @@ public final class AppMeshTraffic implements Traffic {
             String family = Names.family(env, release.service().name());
             how = "migration from App Mesh (mesh " + from.get().mesh() + ") to Service Connect: the new revision starts in ECS "
                     + "service " + family + " with Service Connect (" + how + "); traffic is not split between the meshes: the App "
-                    + "Mesh revisions (ECS services " + family + "-<n>) keep serving mesh clients until promotion, then they "
+                    + "Mesh revisions (ECS services " + family + "_<n>) keep serving mesh clients until promotion, then they "
                     + "are retired like any old revision (after the rollback window), with their virtual nodes and Cloud Map "
                     + "services, and the route, virtual router and virtual service go with the last one";
         }

@@ -618,7 +618,7 @@ public final class EcsCompute implements Compute {
 
     /**
      * Registers the release's task definition. In App Mesh mode the Envoy container names the
-     * virtual node of the revision being registered ({@code <family>-<n>}), so the provider
+     * virtual node of the revision being registered ({@code <family>_<n>}), so the provider
      * predicts {@code n} (the family's highest revision, active or not, plus one); when another
      * registration took that number, the definition is deregistered and null returned so the caller
      * looks again (at most three times).
@@ -996,7 +996,7 @@ public final class EcsCompute implements Compute {
 
     /**
      * App Mesh mode: finds every revision of the service that still owns a per-revision resource (an
-     * ECS service, virtual node, Cloud Map service or scalable target named {@code <family>-<n>}) and is
+     * ECS service, virtual node, Cloud Map service or scalable target named {@code <family>_<n>}) and is
      * not in {@code keep}, and retires it (each part is removed only if it is there). A crash inside
      * start-revision or retire leaves such parts without the ECS service that {@link #revisions} looks
      * for; resume sweeps them. Service Connect mode keeps one ECS service and Cloud Map service per
@@ -1009,7 +1009,7 @@ public final class EcsCompute implements Compute {
             return List.of();
         }
         String family = Names.family(environment, service);
-        java.util.regex.Pattern perRevision = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(family) + "-\\d+");
+        java.util.regex.Pattern perRevision = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(family + Names.REVISION_DELIMITER) + "\\d+");
         TreeMap<Integer, String> found = new TreeMap<>();
         List<String> names = new ArrayList<>(ecsServiceNames(layout));
         if (layout.meshMode()) {

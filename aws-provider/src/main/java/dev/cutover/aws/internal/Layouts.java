@@ -46,7 +46,7 @@ public final class Layouts {
             return mode == TrafficMode.LOAD_BALANCER;
         }
 
-        /** Whether each revision runs as its own ECS service {@code <family>-<n>} (App Mesh and load balancer modes). */
+        /** Whether each revision runs as its own ECS service {@code <family>_<n>} (App Mesh and load balancer modes). */
         public boolean perRevision() {
             return meshMode() || lbMode();
         }

@@ -7,8 +7,11 @@ import dev.cutover.spi.RevisionRef;
  * How Cutover names what it creates in AWS. A service's task definition family is
  * {@code <environment>-<service>}; a revision is {@code <family>:<n>} (the task definition
  * revision). In App Mesh mode each revision has its own ECS service, virtual node and Cloud Map
- * service, all named {@code <family>-<n>}; in Service Connect mode one ECS service named
- * {@code <family>} runs every revision.
+ * service, all named {@code <family>_<n>}; in load balancer mode its own ECS service {@code <family>_<n>}
+ * and target group {@code <family>-<n>} ({@link #targetGroup}); in Service Connect mode one ECS service named
+ * {@code <family>} runs every revision. Environment and service names cannot contain {@code _}
+ * (they are DNS labels), so the IAM pattern {@code <family>_*} names exactly one service's
+ * revisions: {@code <family>-*} would also match a sibling service {@code <family>-api}'s.
  */
 public final class Names {
 
@@ -42,14 +45,22 @@ public final class Names {
         return revisionId.substring(0, revisionId.lastIndexOf(':'));
     }
 
-    /** The per-revision name ({@code <family>-<n>}) of ECS services, virtual nodes and Cloud Map services in mesh mode. */
+    /** Between a family and a revision number in per-revision names: a character no environment or service name has. */
+    public static final char REVISION_DELIMITER = '_';
+
+    /** The per-revision name ({@code <family>_<n>}) of ECS services, virtual nodes and Cloud Map services in mesh mode. */
     public static String perRevision(String revisionId) {
-        return familyOf(revisionId) + "-" + revisionNumber(revisionId);
+        return familyOf(revisionId) + REVISION_DELIMITER + revisionNumber(revisionId);
+    }
+
+    /** The IAM resource name pattern of every per-revision name of {@code family} ({@code <family>_*}). */
+    public static String perRevisionPattern(String family) {
+        return family + REVISION_DELIMITER + "*";
     }
 
     /** The revision id of a per-revision name. */
     public static String fromPerRevision(String name) {
-        int i = name.lastIndexOf('-');
+        int i = name.lastIndexOf(REVISION_DELIMITER);
         return name.substring(0, i) + ":" + name.substring(i + 1);
     }
 
@@ -77,8 +88,8 @@ public final class Names {
     }
 
     /**
-     * The target group of a revision (LOAD_BALANCER mode): {@code <family>-<n>} like its ECS service,
-     * within ELB's 32 characters: a family longer than 26 is cut to 19 and given a 6-hex hash of the
+     * The target group of a revision (LOAD_BALANCER mode): {@code <family>-<n>} (ELB names allow no
+     * {@code _}, so not {@code <family>_<n>} like its ECS service), within ELB's 32 characters: a family longer than 26 is cut to 19 and given a 6-hex hash of the
      * whole family, so every revision of a family shares one prefix ({@link #targetGroupPrefix}).
      */
     public static String targetGroup(String revisionId) {

@@ -91,8 +91,8 @@ public final class Permissions {
         String env = release.environment().name();
         String family = Names.family(env, s.name());
         String cluster = settings.arn("ecs", "cluster/" + layout.cluster());
-        // Service Connect: exactly the one ECS service; App Mesh: the per-revision services <family>-<n>
-        String services = settings.arn("ecs", "service/" + layout.cluster() + "/" + family + (layout.perRevision() ? "-*" : ""));
+        // Service Connect: exactly the one ECS service; App Mesh and load balancer: the per-revision services <family>_<n>
+        String services = settings.arn("ecs", "service/" + layout.cluster() + "/" + (layout.perRevision() ? Names.perRevisionPattern(family) : family));
         String tasks = settings.arn("ecs", "task/" + layout.cluster() + "/*");
         String taskDefs = settings.arn("ecs", "task-definition/" + family + ":*");
         String deployments = settings.arn("ecs", "service-deployment/" + layout.cluster() + "/" + family + "/*") + "\n"
@@ -291,7 +291,7 @@ public final class Permissions {
     /** Retiring the App Mesh revisions a migration to Service Connect leaves, or restoring their route on a rollback. */
     private void migration(Layout from, Release release) {
         String family = Names.family(release.environment().name(), release.service().name());
-        String services = settings.arn("ecs", "service/" + from.cluster() + "/" + family + "-*");
+        String services = settings.arn("ecs", "service/" + from.cluster() + "/" + Names.perRevisionPattern(family));
         String mesh = settings.arn("appmesh", "mesh/" + from.mesh()) + "\n" + settings.arn("appmesh", "mesh/" + from.mesh() + "/*");
         allow(services, "ecs:DescribeServices", "ecs:UpdateService", "ecs:DeleteService");
         allow(settings.arn("ecs", "cluster/" + from.cluster()) + "\n" + services + "\n"

@@ -33,7 +33,7 @@ public final class RolePolicies {
         if (TaskDefs.meshMode(release)) {
             String family = Names.family(release.environment().name(), release.service().name());
             out.add(new PolicyStatement(List.of("appmesh:StreamAggregatedResources"), List.of(settings.arn("appmesh",
-                    "mesh/" + release.environment().mesh().orElseThrow() + "/virtualNode/" + family + "-*"))));
+                    "mesh/" + release.environment().mesh().orElseThrow() + "/virtualNode/" + Names.perRevisionPattern(family)))));
         }
         return out;
     }
