@@ -106,6 +106,21 @@ class AwsLoadBalancerEndToEndTest {
     }
 
     @Test
+    void planningTheFirstDeploymentOnlyReadsTheLoadBalancerItWillCreate() {
+        try (Deployer d = deployer()) {
+            Plan plan = d.plan(Release.of(orders("1.0.0")).to(prod).strategy(canary10to100()).build());
+            assertThat(plan.requiredPermissions()).contains("elasticloadbalancing:CreateLoadBalancer");
+            try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.builder().endpointOverride(world.cloud.endpoint())
+                    .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(AwsFixture.CREDENTIALS)
+                    .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build()) {
+                assertThat(elb.describeLoadBalancers().loadBalancers()).as("planning created a load balancer").isEmpty();
+            }
+            assertThat(apply(d, Release.of(orders("1.0.0")).to(prod).strategy(canary10to100()).build()).status())
+                    .isEqualTo(DeploymentStatus.SUCCEEDED); // the first start creates it
+        }
+    }
+
+    @Test
     void aCanaryTenFiftyHundredPromotesAGoodArtifactAndRollsBackABadOneToTheOldTargetGroupWithinOneInterval() {
         try (Deployer d = deployer()) {
             Deployment first = apply(d, Release.of(orders("1.0.0")).to(prod).strategy(canary10to100()).build());

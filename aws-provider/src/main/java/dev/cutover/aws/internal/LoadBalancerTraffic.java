@@ -352,7 +352,27 @@ public final class LoadBalancerTraffic {
     /** The weights of a service's production rule, by revision (empty when it has no rule). */
     public Map<String, Integer> weights(String environment, String service) {
         Layout layout = rt.layouts().of(environment);
+        if (!listeners.containsKey(environment) && findListener(layout).isEmpty()) {
+            return Map.of(); // no load balancer or listener yet: reads never create them, the first start does
+        }
         return weightsOf(layout, service, rules(layout, service).production());
+    }
+
+    /** The listener's ARN when the load balancer and its listener exist (looked up, never created). */
+    private Optional<String> findListener(Layout layout) {
+        String cached = listeners.get(layout.environment());
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        LoadBalancer lb = loadBalancer(layout);
+        Optional<String> lbArn = findLoadBalancer(layout, lb);
+        if (lbArn.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> arn = rt.elb("DescribeListeners", () -> elb(layout).describeListeners(b -> b.loadBalancerArn(lbArn.get())))
+                .listeners().stream().filter(l -> l.port() == lb.listenerPort()).map(Listener::listenerArn).findFirst();
+        arn.ifPresent(a -> listeners.put(layout.environment(), a));
+        return arn;
     }
 
     private static Map<String, Integer> weightsOf(Layout layout, String service, Optional<Rule> production) {
@@ -369,16 +389,11 @@ public final class LoadBalancerTraffic {
     /** Observe: the weights of several services of one environment with one walk of the listener's rules. */
     Map<String, Map<String, Integer>> weightsObserved(Layout layout, java.util.Collection<String> services) {
         Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
-        if (findLoadBalancer(layout, loadBalancer(layout)).isEmpty()) {
-            return out; // nothing yet: bootstrap creates it
+        Optional<String> listener = findListener(layout);
+        if (listener.isEmpty()) {
+            return out; // nothing yet: the first start creates them
         }
-        String listener;
-        try {
-            listener = listener(layout);
-        } catch (ProviderException e) {
-            return out;
-        }
-        List<Rule> all = allRules(layout, listener);
+        List<Rule> all = allRules(layout, listener.get());
         for (String s : services) {
             Map<String, Integer> w = weightsOf(layout, s, pick(layout, s, all).production());
             if (!w.isEmpty()) {
