@@ -231,27 +231,51 @@ public final class AwsProvider implements Provider, AutoCloseable {
     public List<PolicyStatement> requiredPermissions(Plan plan) {
         runtime.layouts().learn(plan.release());
         String env = plan.release().environment().name();
-        List<PolicyStatement> out = new ArrayList<>(Permissions.of(settings, runtime.layouts().of(env), plan.release(),
-                plan.changes(), false, runtime.layouts().migratingFrom(env, plan.release().service().name()).orElse(null),
-                runtime.servesDiscovery()));
-        out.addAll(cloudWatchPermissions(plan.release()));
+        var layout = runtime.layouts().of(env);
+        List<PolicyStatement> out = new ArrayList<>(Permissions.of(settings, layout, plan.release(), plan.changes(),
+                runtime.layouts().migratingFrom(env, plan.release().service().name()).orElse(null), policyContext(layout)));
+        out.addAll(cloudWatchPermissions(plan.release())); // the rollout's metric gates, also when it is resumed
         return out;
     }
 
     /**
-     * The least-privilege statements that {@code Cutover.rollback}, {@code resume} and {@code abort}
-     * need for {@code release}'s service in its environment (they apply no plan): the planning reads,
-     * restarting a retained revision, moving traffic and retiring revisions; no task definition is
-     * registered and no role passed. Render with {@link #policyJson(List)}.
+     * The statements {@code Cutover.rollback} to {@code release} needs (it applies no plan; its
+     * preview, {@code Cutover.previewRollback}, shows them): the planning reads, restarting the retained
+     * revision, moving traffic, retiring the other revisions and applying {@code changes}; no task
+     * definition is registered and no role passed.
      */
-    public List<PolicyStatement> operationsPermissions(dev.cutover.Release release) {
+    @Override
+    public List<PolicyStatement> rollbackPermissions(dev.cutover.Release release, List<dev.cutover.Change> changes) {
         Objects.requireNonNull(release, "release");
+        Objects.requireNonNull(changes, "changes");
         runtime.layouts().learn(release);
         String env = release.environment().name();
-        List<PolicyStatement> out = new ArrayList<>(Permissions.of(settings, runtime.layouts().of(env), release, List.of(), true,
-                runtime.layouts().migratingFrom(env, release.service().name()).orElse(null), runtime.servesDiscovery()));
-        out.addAll(cloudWatchPermissions(release)); // a resumed rollout analyses again
-        return out;
+        var layout = runtime.layouts().of(env);
+        return Permissions.rollback(settings, layout, release, changes,
+                runtime.layouts().migratingFrom(env, release.service().name()).orElse(null), policyContext(layout));
+    }
+
+    /**
+     * What planning saw that a policy depends on: the namespace (with Consul discovery in Service Connect
+     * mode nothing else looks it up, so it is listed here, a planning read), who serves discovery, and
+     * whether the load balancer and its listener were found.
+     */
+    private Permissions.Context policyContext(dev.cutover.aws.internal.Layouts.Layout layout) {
+        Optional<String> namespace = discovery.knownNamespaceArn(layout);
+        if (namespace.isEmpty() && !runtime.servesDiscovery() && !layout.perRevision()) {
+            namespace = discovery.lookUpNamespaceArn(layout);
+        }
+        return new Permissions.Context(namespace.orElse(null), runtime.servesDiscovery(),
+                layout.lbMode() && traffic.loadBalancerFound(layout.environment()));
+    }
+
+    /**
+     * The statements of {@code Cutover.rollback} to {@code release} when it changes nothing besides
+     * the revision and its traffic: {@link #rollbackPermissions rollbackPermissions(release, List.of())}.
+     * Resume and abort of a deployment are covered by its plan's policy. Render with {@link #policyJson(List)}.
+     */
+    public List<PolicyStatement> operationsPermissions(dev.cutover.Release release) {
+        return rollbackPermissions(release, List.of());
     }
 
     /** What the CloudWatch metric source calls for the release's gates, in its environment's Region. */

@@ -141,7 +141,7 @@ class AwsCapabilityTest {
                 Duration.ofMinutes(15), List.of("subnet-1"), List.of(), false, "vpc-1", Duration.ofSeconds(5), Duration.ofMinutes(5));
         Layouts layouts = new Layouts(settings);
         layouts.learn(release);
-        List<PolicyStatement> policy = Permissions.of(settings, layouts.of("stage"), release, changes);
+        List<PolicyStatement> policy = Permissions.of(settings, layouts.of("stage"), release, changes, null, Permissions.Context.of(null));
 
         f.aws.apiCalls();
         f.observe(release);

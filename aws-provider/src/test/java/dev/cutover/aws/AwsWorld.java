@@ -192,6 +192,13 @@ final class AwsWorld implements AutoCloseable {
         }
 
         @Override
+        public List<PolicyStatement> rollbackPermissions(dev.cutover.Release release, List<dev.cutover.Change> changes) {
+            List<PolicyStatement> statements = delegate.rollbackPermissions(release, changes);
+            iam.granted(statements);
+            return statements;
+        }
+
+        @Override
         public List<PolicyStatement> requiredPermissions(dev.cutover.Plan plan) {
             List<PolicyStatement> statements = delegate.requiredPermissions(plan);
             iam.planned(aws, plan);

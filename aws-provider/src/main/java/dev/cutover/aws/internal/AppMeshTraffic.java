@@ -61,6 +61,11 @@ public final class AppMeshTraffic implements Traffic {
         return lb;
     }
 
+    /** LOAD_BALANCER mode: whether the environment's load balancer and listener were found (planning looks them up). */
+    public boolean loadBalancerFound(String environment) {
+        return lb.listenerKnown(environment);
+    }
+
     void compute(EcsCompute compute) {
         this.compute = compute;
     }

@@ -162,6 +162,17 @@ public final class CloudMapDiscovery implements Discovery {
         return ns;
     }
 
+    /** The ARN of the layout's namespace when it was observed (planning lists it), for the deployer's policy. */
+    public Optional<String> knownNamespaceArn(Layout layout) {
+        return Optional.ofNullable(namespaceIds.get(layout.region() + "/" + layout.namespace()))
+                .map(id -> rt.settings().inRegion(layout.region()).arn("servicediscovery", "namespace/" + id));
+    }
+
+    /** The ARN of the layout's namespace, listed (ListNamespaces) when not known yet; empty when it does not exist. */
+    public Optional<String> lookUpNamespaceArn(Layout layout) {
+        return namespace(layout, layout.namespace()).flatMap(n -> knownNamespaceArn(layout));
+    }
+
     private String namespaceId(Layout layout) {
         String name = layout.namespace();
         String id = namespaceIds.get(layout.region() + "/" + name);
@@ -224,7 +235,9 @@ public final class CloudMapDiscovery implements Discovery {
                 .dnsConfig(d -> d.routingPolicy(RoutingPolicy.MULTIVALUE).dnsRecords(DnsRecord.builder().type(RecordType.A)
                         .ttl(10L).build()))
                 .healthCheckCustomConfig(h -> { })
-                .tags(t -> t.key("cutover:service").value(service)))).service().arn();
+                // the deployer's policy scopes Cloud Map services (named by generated ids) by these tags
+                .tags(t -> t.key("cutover:environment").value(layout.environment()), t -> t.key("cutover:service").value(service))))
+                .service().arn();
     }
 
     /** The per-revision Cloud Map service of App Mesh mode. */

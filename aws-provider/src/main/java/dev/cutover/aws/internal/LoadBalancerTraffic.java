@@ -110,6 +110,11 @@ public final class LoadBalancerTraffic {
         return arn;
     }
 
+    /** Whether this provider found (or created) the environment's listener. */
+    boolean listenerKnown(String environment) {
+        return listeners.containsKey(environment);
+    }
+
     private Optional<String> findLoadBalancer(Layout layout, LoadBalancer lb) {
         boolean byArn = lb.name().startsWith("arn:");
         return AwsRuntime.unlessNotFound(() -> rt.elb("DescribeLoadBalancers", () -> elb(layout).describeLoadBalancers(b -> {

@@ -7,171 +7,276 @@ import dev.cutover.aws.internal.Layouts.Layout;
 import dev.cutover.spi.Provider.PolicyStatement;
 import dev.cutover.spi.ResourceType;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The least-privilege IAM statements for applying a plan: the actions the provider calls for its
- * changes (and the reads of planning and health checks), scoped to the environment's cluster,
- * the service's task definition family and ECS services, the mesh, the secrets it references, and
- * {@code iam:PassRole} for the task and execution roles. Cloud Map namespace creation also needs
- * the Route 53 and EC2 actions Cloud Map performs on the caller's behalf.
+ * The least-privilege IAM statements of a plan (its planning reads, applying it, the automatic
+ * rollback of its rollout and resuming it after a crash) or of {@code Cutover.rollback} (its
+ * planning reads, restarting the retained revision, moving traffic, retiring, and the other changes
+ * it applies). Resources are exact where AWS names them by what Cutover chose: the cluster; the ECS
+ * service ({@code <family>} in Service Connect mode, {@code <family>_<n>} per revision in App Mesh
+ * and load balancer modes, where {@code _} cannot occur in a service name, so the pattern matches no
+ * other service); the task definition family; the mesh's router, route, virtual service and
+ * per-revision virtual nodes; the load balancer and its listener; the referenced secrets; the roles
+ * passed. Cloud Map names its services by generated ids, and ELB its rules, so they are scoped by
+ * condition keys: {@code servicediscovery:NamespaceArn} for CreateService, and the
+ * {@code cutover:environment}/{@code cutover:service} tags Cutover puts on every Cloud Map service,
+ * listener rule and target group it creates ({@code aws:RequestTag} when creating,
+ * {@code aws:ResourceTag} for update and delete; a target group name {@code <family>-<n>} would also
+ * match a sibling service {@code <family>-api}'s). Actions without resource-level permissions stay on
+ * {@code *}.
  */
 public final class Permissions {
 
+    /** A statement's resources and conditions: statements are grouped by them. */
+    private record Scope(List<String> resources, Map<String, Map<String, List<String>>> conditions) {
+    }
+
     private final AwsSettings settings;
-    private final Map<String, TreeSet<String>> byResource = new LinkedHashMap<>();
-    private boolean operations;
-    private boolean cloudMapDiscovery = true;
+    private final Map<Scope, TreeSet<String>> statements = new LinkedHashMap<>();
 
     private Permissions(AwsSettings settings) {
         this.settings = settings;
     }
 
-    /** The statements for applying {@code changes} of {@code release} in {@code layout}. */
-    public static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes) {
-        return of(settings, layout, release, changes, false, null, true);
+    /**
+     * What planning saw that decides a policy besides the plan's changes.
+     *
+     * @param namespaceArn      the Cloud Map namespace's ARN when it exists (else null: created by the plan,
+     *                          or by the first start in Service Connect mode with another discovery provider)
+     * @param cloudMapDiscovery false when another provider (Consul) serves discovery: no Cloud Map service
+     *                          is registered, and Service Connect mode keeps only its namespace
+     * @param listenerFound     LOAD_BALANCER mode: whether planning found the load balancer and its listener
+     *                          (else the first start creates them, {@code create(true)})
+     */
+    public record Context(String namespaceArn, boolean cloudMapDiscovery, boolean listenerFound) {
+
+        /** Cloud Map discovery, the namespace as given, no load balancer. */
+        public static Context of(String namespaceArn) {
+            return new Context(namespaceArn, true, false);
+        }
     }
 
     /**
-     * The statements for applying {@code changes} in {@code layout} while the service still has
-     * revisions in the App Mesh layout {@code migratingFrom} (a switch to Service Connect): they are
-     * retired there (ECS services, virtual nodes, and the route, router and virtual service with the
-     * last one), and a rollback restores that mesh's route.
+     * The statements for planning and applying {@code changes} of {@code release} in {@code layout},
+     * rolling the rollout back by itself and resuming it: {@code migratingFrom} is the App Mesh layout
+     * where the service still has revisions (a switch to Service Connect), else null.
      */
     public static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes,
-            Layout migratingFrom) {
-        return of(settings, layout, release, changes, false, migratingFrom, true);
+            Layout migratingFrom, Context context) {
+        return build(settings, layout, release, changes, false, migratingFrom, context);
     }
 
     /**
-     * The statements of {@code Cutover.rollback}, {@code resume} and {@code abort} of {@code release}'s
-     * service: planning reads, restarting a retained revision (no registration, no one-off task),
-     * moving traffic and retiring the other revisions.
+     * The statements of {@code Cutover.rollback} to {@code release} applying {@code changes} besides
+     * the revision and its traffic: planning reads, restarting a retained revision (no registration,
+     * no one-off task, no role passed), moving traffic and retiring the other revisions.
      */
-    public static List<PolicyStatement> operations(AwsSettings settings, Layout layout, Release release, Layout migratingFrom) {
-        return of(settings, layout, release, List.of(), true, migratingFrom, true);
+    public static List<PolicyStatement> rollback(AwsSettings settings, Layout layout, Release release, List<Change> changes,
+            Layout migratingFrom, Context context) {
+        return build(settings, layout, release, changes, true, migratingFrom, context);
     }
 
-    /**
-     * {@link #of(AwsSettings, Layout, Release, List, Layout)} or, with {@code operations},
-     * {@link #operations}; {@code cloudMapDiscovery} false when another provider (Consul) serves
-     * discovery: starting a revision in Service Connect mode then creates the namespace Service Connect
-     * needs when it is missing, and registers no Cloud Map service.
-     */
-    public static List<PolicyStatement> of(AwsSettings settings, Layout layout, Release release, List<Change> changes,
-            boolean operations, Layout migratingFrom, boolean cloudMapDiscovery) {
+    private static List<PolicyStatement> build(AwsSettings settings, Layout layout, Release release, List<Change> changes,
+            boolean rollback, Layout migratingFrom, Context context) {
         Permissions p = new Permissions(settings.inRegion(layout.region())); // ARNs in the environment's Region
-        p.operations = operations;
-        p.cloudMapDiscovery = cloudMapDiscovery;
-        p.build(layout, release, changes);
+        p.build(layout, release, changes, rollback, context);
         if (migratingFrom != null && migratingFrom.meshMode()) {
             p.migration(migratingFrom, release);
         }
         List<PolicyStatement> out = new ArrayList<>();
-        p.byResource.forEach((resource, actions) -> {
+        p.statements.forEach((scope, actions) -> {
             if (!actions.isEmpty()) {
-                out.add(new PolicyStatement(List.copyOf(actions), List.of(resource.split("\n"))));
+                out.add(new PolicyStatement(List.copyOf(actions), scope.resources(), scope.conditions()));
             }
         });
         return out;
     }
 
-    private void allow(String resources, String... actions) {
-        TreeSet<String> set = byResource.computeIfAbsent(resources, k -> new TreeSet<>());
-        for (String a : actions) {
-            set.add(a);
+    private void allow(Collection<String> resources, String... actions) {
+        allow(resources, Map.of(), actions);
+    }
+
+    private void allow(String resource, String... actions) {
+        allow(List.of(resource), Map.of(), actions);
+    }
+
+    private void allow(Collection<String> resources, Map<String, Map<String, List<String>>> conditions, String... actions) {
+        statements.computeIfAbsent(new Scope(List.copyOf(new TreeSet<>(resources)), conditions), k -> new TreeSet<>())
+                .addAll(Arrays.asList(actions));
+    }
+
+    private static Map<String, Map<String, List<String>>> condition(String operator, String... keyValues) {
+        Map<String, List<String>> keys = new TreeMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            keys.put(keyValues[i], List.of(keyValues[i + 1]));
+        }
+        return Map.of(operator, keys);
+    }
+
+    /** The ARNs of what Cutover names for one service in one layout. */
+    private final class Arns {
+        final String family;
+        final String cluster;
+        final String services;
+        final String taskDefs;
+        final String tasks;
+        final List<String> deployments;
+        final String mesh;
+        final String router;
+        final String route;
+        final String virtualService;
+        final String nodes;
+
+        Arns(Layout layout, Release release) {
+            Service s = release.service();
+            family = Names.family(release.environment().name(), s.name());
+            cluster = settings.arn("ecs", "cluster/" + layout.cluster());
+            services = settings.arn("ecs", "service/" + layout.cluster() + "/"
+                    + (layout.perRevision() ? Names.perRevisionPattern(family) : family));
+            taskDefs = settings.arn("ecs", "task-definition/" + family + ":*");
+            // task ARNs carry generated ids: the cluster is all IAM can name (see docs/security.md)
+            tasks = settings.arn("ecs", "task/" + layout.cluster() + "/*");
+            deployments = List.of(settings.arn("ecs", "service-deployment/" + layout.cluster() + "/" + family + "/*"),
+                    settings.arn("ecs", "service-revision/" + layout.cluster() + "/" + family + "/*"));
+            if (layout.meshMode()) {
+                mesh = settings.arn("appmesh", "mesh/" + layout.mesh());
+                router = mesh + "/virtualRouter/" + family;
+                route = router + "/route/" + family;
+                virtualService = mesh + "/virtualService/" + Names.virtualService(s.discoveryName(), layout.namespace());
+                nodes = mesh + "/virtualNode/" + Names.perRevisionPattern(family);
+            } else {
+                mesh = null;
+                router = null;
+                route = null;
+                virtualService = null;
+                nodes = null;
+            }
         }
     }
 
-    private void build(Layout layout, Release release, List<Change> changes) {
+    private void build(Layout layout, Release release, List<Change> changes, boolean rollback, Context context) {
+        String namespaceArn = context.namespaceArn();
         Service s = release.service();
         String env = release.environment().name();
-        String family = Names.family(env, s.name());
-        String cluster = settings.arn("ecs", "cluster/" + layout.cluster());
-        // Service Connect: exactly the one ECS service; App Mesh and load balancer: the per-revision services <family>_<n>
-        String services = settings.arn("ecs", "service/" + layout.cluster() + "/" + (layout.perRevision() ? Names.perRevisionPattern(family) : family));
-        String tasks = settings.arn("ecs", "task/" + layout.cluster() + "/*");
-        String taskDefs = settings.arn("ecs", "task-definition/" + family + ":*");
-        String deployments = settings.arn("ecs", "service-deployment/" + layout.cluster() + "/" + family + "/*") + "\n"
-                + settings.arn("ecs", "service-revision/" + layout.cluster() + "/" + family + "/*");
-        // Cloud Map ARNs carry generated ids (ns-..., srv-...) unknown before creation
-        String cmNamespaces = settings.arn("servicediscovery", "namespace/*");
+        Arns a = new Arns(layout, release);
+        Map<String, Map<String, List<String>>> inCluster = condition("ArnEquals", "ecs:cluster", a.cluster);
+        Map<String, Map<String, List<String>>> inNamespace = namespaceArn != null
+                ? condition("ArnEquals", "servicediscovery:NamespaceArn", namespaceArn)
+                : condition("ArnLike", "servicediscovery:NamespaceArn", settings.arn("servicediscovery", "namespace/*"));
+        Map<String, Map<String, List<String>>> taggedCreate = condition("StringEquals",
+                "aws:RequestTag/cutover:environment", env, "aws:RequestTag/cutover:service", s.name());
+        Map<String, Map<String, List<String>>> tagged = condition("StringEquals",
+                "aws:ResourceTag/cutover:environment", env, "aws:ResourceTag/cutover:service", s.name());
         String cmServices = settings.arn("servicediscovery", "service/*");
-        String mesh = layout.mesh() == null ? null : settings.arn("appmesh", "mesh/" + layout.mesh()) + "\n"
-                + settings.arn("appmesh", "mesh/" + layout.mesh() + "/*");
-        // planning and health reads
-        allow(cluster, "ecs:DescribeClusters");
-        allow(services, "ecs:DescribeServices");
-        allow("*", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "servicediscovery:ListNamespaces",
-                "servicediscovery:ListServices", "application-autoscaling:DescribeScalableTargets",
-                "application-autoscaling:DescribeScalingPolicies");
-        if (mesh != null) {
-            allow(mesh, "appmesh:DescribeMesh", "appmesh:DescribeRoute");
-        } else {
-            allow(services, "ecs:ListServiceDeployments");
-            allow(deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions");
+
+        // planning reads (apply observes again before it changes anything)
+        allow(a.cluster, "ecs:DescribeClusters");
+        allow(a.services, "ecs:DescribeServices");
+        allow("*", "application-autoscaling:DescribeScalableTargets");
+        if (context.cloudMapDiscovery()) {
+            allow("*", "servicediscovery:ListNamespaces", "servicediscovery:ListServices");
+        } else if (!layout.perRevision()) {
+            allow("*", "servicediscovery:ListNamespaces"); // Service Connect's namespace (AwsProvider looks it up)
+        }
+        boolean firstRevision = !rollback && creates(changes, ResourceType.REVISION);
+        if (!firstRevision) {
+            allow("*", "ecs:DescribeTaskDefinition"); // the serving revision's, when its service is observed
+        }
+        if (a.mesh != null) {
+            allow(a.mesh, "appmesh:DescribeMesh");
+            allow(a.route, "appmesh:DescribeRoute");
         }
         if (layout.lbMode()) {
-            loadBalancer(release, family);
+            // ELBv2's Describe actions take no resource-level permissions (Service Authorization Reference,
+            // Elastic Load Balancing V2: Describe* resource types "*")
+            allow("*", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners",
+                    "elasticloadbalancing:DescribeRules");
         }
         secrets(TaskDefs.secretReferences(release)); // planning resolves them (service secrets, log keys), whatever the plan changes
         // planning resolves a private ECR image's tag to its digest (EcrImages)
         EcrImages.ecr(s.image()).ifPresent(e -> allow("arn:" + settings.partition() + ":ecr:" + e[1] + ":" + e[0] + ":repository/"
                 + e[2], "ecr:DescribeImages"));
-        boolean rollout = operations;
+        if (s.scaling().isPresent()) {
+            allow("*", "application-autoscaling:DescribeScalingPolicies");
+        }
+
+        boolean rollout = rollback;
         for (Change c : changes) {
             if (c.isNoOp()) {
                 continue;
             }
             boolean delete = c.action() == Change.Action.DELETE;
             ResourceType type = c.id().type();
+            if (!context.cloudMapDiscovery() && type.capability() == dev.cutover.spi.Capability.DISCOVERY) {
+                continue; // another provider's (Consul's) namespace and registrations
+            }
             switch (type) {
-                case CLUSTER -> allow(cluster, delete ? "ecs:DeleteCluster" : "ecs:CreateCluster", "ecs:TagResource");
+                case CLUSTER -> {
+                    allow(a.cluster, delete ? new String[] {"ecs:DeleteCluster"} : new String[] {"ecs:CreateCluster", "ecs:TagResource"});
+                }
                 case NAMESPACE -> {
                     allow("*", "servicediscovery:GetOperation");
                     if (delete) {
-                        allow(cmNamespaces, "servicediscovery:DeleteNamespace");
+                        allow(settings.arn("servicediscovery", "namespace/*"), "servicediscovery:DeleteNamespace");
                         allow("*", "route53:DeleteHostedZone");
                     } else {
+                        // what Cloud Map does on the caller's behalf (Cloud Map developer guide, "AWS Cloud Map API
+                        // permissions reference": CreatePrivateDnsNamespace)
                         allow("*", "servicediscovery:CreatePrivateDnsNamespace", "route53:CreateHostedZone",
-                                "route53:GetHostedZone", "route53:ListHostedZonesByName", "route53:AssociateVPCWithHostedZone",
-                                "ec2:DescribeVpcs", "ec2:DescribeVpcAttribute");
+                                "route53:GetHostedZone", "route53:ListHostedZonesByName", "ec2:DescribeVpcs", "ec2:DescribeRegions");
                     }
                 }
-                case MESH -> allow(mesh == null ? settings.arn("appmesh", "mesh/" + c.id().name()) : mesh,
-                        delete ? "appmesh:DeleteMesh" : "appmesh:CreateMesh", "appmesh:DescribeMesh", "appmesh:TagResource");
+                case MESH -> {
+                    String mesh = settings.arn("appmesh", "mesh/" + c.id().name());
+                    allow(mesh, delete ? new String[] {"appmesh:DeleteMesh"} : new String[] {"appmesh:CreateMesh", "appmesh:TagResource"});
+                }
                 case ROUTE -> {
-                    if (mesh != null) {
-                        allow(mesh, delete ? new String[] {"appmesh:DeleteRoute", "appmesh:DeleteVirtualService",
-                                "appmesh:DeleteVirtualRouter"} : routeWrites());
+                    if (layout.lbMode()) {
+                        // the rollout's rule writes (below)
+                    } else if (a.mesh == null) {
+                        allow(a.services, "ecs:UpdateService");
+                    } else if (delete) {
+                        allow(a.route, "appmesh:DeleteRoute");
+                        allow(a.virtualService, "appmesh:DeleteVirtualService");
+                        allow(a.router, "appmesh:DeleteVirtualRouter");
                     } else {
-                        allow(services, "ecs:UpdateService");
-                        allow(deployments, "ecs:StopServiceDeployment");
+                        routeWrites(a, c.action() == Change.Action.CREATE);
                     }
                 }
                 case DISCOVERY -> {
                     if (delete) {
-                        allow(cmServices, "servicediscovery:DeleteService");
+                        allow(List.of(cmServices), tagged, "servicediscovery:DeleteService");
                     } else {
-                        allow(cmNamespaces, "servicediscovery:CreateService");
-                        allow(cmServices, "servicediscovery:UpdateService", "servicediscovery:TagResource");
-                        allow("*", "servicediscovery:GetOperation");
+                        if (c.action() != Change.Action.UPDATE) {
+                            allow(List.of("*"), inNamespace, "servicediscovery:CreateService");
+                            allow(List.of(cmServices), taggedCreate, "servicediscovery:TagResource");
+                        }
+                        if (c.action() == Change.Action.UPDATE) {
+                            allow(List.of(cmServices), tagged, "servicediscovery:UpdateService");
+                            allow("*", "servicediscovery:GetOperation");
+                        }
                     }
                 }
                 case SCALING -> allow("*", delete ? new String[] {"application-autoscaling:DeregisterScalableTarget"}
                         : new String[] {"application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy"});
                 case SERVICE -> {
-                    allow(services, "ecs:UpdateService");
+                    if (c.action() != Change.Action.CREATE) { // a created one is the rollout's CreateService
+                        allow(a.services, "ecs:UpdateService");
+                    }
                     if (delete) {
-                        retire(services, mesh);
+                        retire(a, tagged);
                     }
                 }
                 case REVISION -> {
                     if (delete) {
-                        retire(services, mesh);
+                        retire(a, tagged);
                     } else {
                         rollout = true;
                     }
@@ -183,38 +288,76 @@ public final class Permissions {
         if (!rollout) {
             return;
         }
-        if (!operations) {
+        // a rollout: start the new revision, watch its health, shift traffic, retire; or roll back and retire the new one
+        allow("*", "ecs:ListTaskDefinitions");
+        if (!rollback) {
             allow("*", "ecs:RegisterTaskDefinition");
+            allow(a.taskDefs, "ecs:TagResource");
         }
-        allow("*", "ecs:DeregisterTaskDefinition");
-        allow(taskDefs, "ecs:TagResource");
-        allow(services, "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource");
-        allow(cluster + "\n" + services + "\n" + tasks, "ecs:ListTasks", "ecs:DescribeTasks");
-        if (cloudMapDiscovery) {
-            allow(cmNamespaces, "servicediscovery:CreateService");
-            allow(cmServices, "servicediscovery:DeleteService", "servicediscovery:TagResource");
-        } else if (mesh == null) {
-            // Service Connect's namespace, created by the first start when no Cloud Map bootstrap made it
+        // load balancer mode keeps a failed first revision: its group took the new production rule's 100% at once,
+        // and a rollback with no previous revision keeps what serves (nothing is retired)
+        boolean keepsFailedFirst = layout.lbMode() && firstRevision;
+        if (!keepsFailedFirst) {
+            allow(a.services, "ecs:UpdateService");
+        }
+        if (layout.perRevision() || creates(changes, ResourceType.REVISION)) {
+            allow(a.services, "ecs:CreateService", "ecs:TagResource");
+        }
+        if (!layout.perRevision() && creates(changes, ResourceType.REVISION)) {
+            // a failed first deployment is removed, so that the next plan creates again
+            allow(a.services, "ecs:DeleteService");
+            allow("*", "application-autoscaling:DeregisterScalableTarget");
+        }
+        allow(List.of("*"), inCluster, "ecs:ListTasks");
+        allow(List.of(a.tasks), inCluster, "ecs:DescribeTasks");
+        if (!context.cloudMapDiscovery() && !layout.perRevision() && namespaceArn == null) {
+            // Service Connect's namespace, created by the first start when no Cloud Map bootstrap made it (Cloud Map
+            // developer guide, "AWS Cloud Map API permissions reference": CreatePrivateDnsNamespace)
             allow("*", "servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:GetOperation", "route53:CreateHostedZone",
-                    "route53:GetHostedZone", "route53:ListHostedZonesByName", "route53:AssociateVPCWithHostedZone",
-                    "ec2:DescribeVpcs", "ec2:DescribeVpcAttribute");
+                    "route53:GetHostedZone", "route53:ListHostedZonesByName", "ec2:DescribeVpcs", "ec2:DescribeRegions");
         }
-        if (mesh != null) {
-            allow(mesh, routeWrites());
-            allow(mesh, "appmesh:DescribeVirtualNode", "appmesh:CreateVirtualNode", "appmesh:DeleteVirtualNode",
-                    "appmesh:TagResource", "appmesh:ListVirtualNodes");
-            allow(cluster, "ecs:ListServices"); // resume sweeps what a crash left half created
+        if (layout.perRevision()) {
+            allow(List.of("*"), inCluster, "ecs:ListServices"); // resume sweeps what a crash left half created
+        }
+        if (layout.perRevision() && !keepsFailedFirst) {
+            allow(a.services, "ecs:DeleteService");
+            allow("*", "application-autoscaling:DeregisterScalableTarget"); // retiring a revision removes its scalable target if any
+            if (!firstRevision) {
+                // retiring the old revision deregisters the family's task definitions past AwsProvider.Builder#revisionRetention
+                allow("*", "ecs:DeregisterTaskDefinition");
+            }
+        }
+        if (layout.lbMode()) {
+            // the service's production rule exists unless the plan creates its route (its observed weights)
+            loadBalancer(release, context.listenerFound(), rollback || !creates(changes, ResourceType.ROUTE), rollback, !keepsFailedFirst);
+        } else if (a.mesh != null) {
+            routeWrites(a, creates(changes, ResourceType.ROUTE));
+            allow(a.nodes, "appmesh:DescribeVirtualNode", "appmesh:CreateVirtualNode", "appmesh:DeleteVirtualNode");
+            allow(a.nodes, "appmesh:TagResource");
+            allow(List.of("*"), inNamespace, "servicediscovery:CreateService");
+            allow(List.of(cmServices), taggedCreate, "servicediscovery:TagResource");
+            allow(List.of(cmServices), tagged, "servicediscovery:DeleteService");
+            allow(a.mesh, "appmesh:ListVirtualNodes");
         } else {
-            allow(services, "ecs:ListServiceDeployments");
-            allow(deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions", "ecs:StopServiceDeployment");
+            allow(a.services, "ecs:ListServiceDeployments");
+            if (!firstRevision) {
+                // ECS deploys the new revision into the existing service: watched, and stopped to roll back
+                allow(a.deployments, "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions");
+                if (!rollback) {
+                    allow(a.deployments, "ecs:StopServiceDeployment");
+                }
+            }
         }
-        if (!operations && (s.preDeploy().isPresent() || s.smokeTest().isPresent())) {
-            allow(taskDefs + "\n" + cluster, "ecs:RunTask");
-            allow(tasks, "ecs:DescribeTasks", "ecs:StopTask");
+        if (!rollback && (s.preDeploy().isPresent() || s.smokeTest().isPresent())) {
+            allow(List.of(a.taskDefs), inCluster, "ecs:RunTask");
+            allow(List.of(a.tasks), inCluster, "ecs:StopTask");
         }
         if (s.scaling().isPresent()) {
             allow("*", "application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy",
                     "application-autoscaling:DeregisterScalableTarget");
+        }
+        if (rollback) {
+            return; // no task definition is registered: no role is passed
         }
         List<String> roles = new ArrayList<>();
         String taskRole = TaskDefs.taskRole(s, settings);
@@ -225,46 +368,65 @@ public final class Permissions {
         if (executionRole != null && !executionRole.equals(taskRole)) {
             roles.add(executionRole);
         }
-        if (operations) {
-            retire(services, mesh); // and no task definition is registered: no role is passed
-            return;
-        }
         if (!roles.isEmpty()) {
-            allow(String.join("\n", roles), "iam:PassRole");
+            allow(roles, "iam:PassRole");
         }
     }
 
     /**
-     * LOAD_BALANCER mode. ELBv2's Describe actions take no resource-level permissions (Service
-     * Authorization Reference, Elastic Load Balancing V2: Describe* resource types "*"); the writes
-     * are limited to the environment's load balancer, its listeners and rules
-     * ({@code loadbalancer/app/<name>/*}, {@code listener/app/<name>/*}, {@code listener-rule/app/<name>/*})
-     * and the family's target groups ({@code targetgroup/<prefix>-*}/*, {@link Names#targetGroupPrefix}).
+     * LOAD_BALANCER mode's rollout (Elastic Load Balancing V2 in the Service Authorization Reference):
+     * the load balancer and its listener created by the first start ({@code create(true)}, only while
+     * planning found none: {@code loadbalancer/app/<name>/*}, {@code listener/app/<name>/*}, tagged on
+     * create with {@code elasticloadbalancing:AddTags}); {@code CreateRule} on the listener when the
+     * service has no production rule yet or the rollout previews (its rule is deleted at 100%); the
+     * service's rules modified, and its target groups created and deleted, only when tagged with the
+     * service ({@code aws:RequestTag}/{@code aws:ResourceTag} {@code cutover:environment} and
+     * {@code cutover:service}); target groups and their health read ({@code *}). {@code retires}: false
+     * for a first revision, which a rollback keeps (it took the new rule's 100% at once).
      */
-    private void loadBalancer(Release release, String family) {
+    private void loadBalancer(Release release, boolean listenerFound, boolean productionRule, boolean rollback, boolean retires) {
         dev.cutover.LoadBalancer lb = release.environment().loadBalancer().orElse(null);
         if (lb == null) {
             return;
         }
+        String env = release.environment().name();
+        String service = release.service().name();
         String name = lb.name().startsWith("arn:") ? lb.name().substring(lb.name().indexOf("loadbalancer/app/")
                 + "loadbalancer/app/".length()).split("/")[0] : lb.name();
         String lbArn = settings.arn("elasticloadbalancing", "loadbalancer/app/" + name + "/*");
         String listeners = settings.arn("elasticloadbalancing", "listener/app/" + name + "/*");
         String rules = settings.arn("elasticloadbalancing", "listener-rule/app/" + name + "/*");
-        String groups = settings.arn("elasticloadbalancing", "targetgroup/" + Names.targetGroupPrefix(family) + "-*/*");
-        allow("*", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners",
-                "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups",
-                "elasticloadbalancing:DescribeTargetHealth");
-        if (lb.create() && !operations) {
-            allow(lbArn, "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateListener",
+        String groups = settings.arn("elasticloadbalancing", "targetgroup/"
+                + Names.targetGroupPrefix(Names.family(env, service)) + "-*/*");
+        Map<String, Map<String, List<String>>> taggedCreate = condition("StringEquals",
+                "aws:RequestTag/cutover:environment", env, "aws:RequestTag/cutover:service", service);
+        Map<String, Map<String, List<String>>> tagged = condition("StringEquals",
+                "aws:ResourceTag/cutover:environment", env, "aws:ResourceTag/cutover:service", service);
+        allow("*", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth");
+        if (lb.create() && !listenerFound && !rollback) {
+            allow(lbArn, "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateListener");
+            allow(List.of(lbArn, listeners), condition("StringEquals", "aws:RequestTag/cutover:environment", env),
                     "elasticloadbalancing:AddTags");
-            allow(listeners, "elasticloadbalancing:AddTags");
         }
-        allow(listeners, "elasticloadbalancing:CreateRule");
-        allow(rules, "elasticloadbalancing:CreateRule", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:DeleteRule",
-                "elasticloadbalancing:AddTags");
-        allow(groups, "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup",
-                "elasticloadbalancing:AddTags");
+        // the rollout previews as LoadBalancerTraffic.describe says: a 0% step first, or one inserted before a canary or linear
+        List<dev.cutover.Step> steps = release.strategy().trafficSteps();
+        boolean previews = !rollback && lb.preview().isPresent()
+                && (steps.get(0).weight() == 0 || steps.get(0).weight() > 0 && steps.size() > 1);
+        if (!productionRule || previews) {
+            allow(listeners, "elasticloadbalancing:CreateRule");
+            allow(List.of(rules), taggedCreate, "elasticloadbalancing:AddTags");
+        }
+        if (productionRule) {
+            allow(List.of(rules), tagged, "elasticloadbalancing:ModifyRule"); // the new group joins at weight 0, weights move
+        }
+        if (previews) {
+            allow(List.of(rules), tagged, "elasticloadbalancing:DeleteRule"); // the preview rule goes at 100%
+        }
+        // also a rollback: the restored revision's group went with its retirement and is created again
+        allow(List.of(groups), taggedCreate, "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:AddTags");
+        if (retires) {
+            allow(List.of(groups), tagged, "elasticloadbalancing:DeleteTargetGroup");
+        }
     }
 
     /**
@@ -272,47 +434,59 @@ public final class Permissions {
      * (Secrets Manager appends six random characters to a secret's name in its ARN, so
      * {@code <name>-*} would also match a secret named {@code <name>-admin}).
      */
-    private void secrets(java.util.Collection<String> references) {
+    private void secrets(Collection<String> references) {
         if (references.isEmpty()) {
             return;
         }
-        java.util.TreeSet<String> secretArns = new java.util.TreeSet<>();
+        TreeSet<String> secretArns = new TreeSet<>();
         for (String ref : references) {
             if (ref.startsWith("arn:")) {
-                secretArns.add(String.join(":", java.util.Arrays.copyOf(ref.split(":", -1), 7)));
+                secretArns.add(String.join(":", Arrays.copyOf(ref.split(":", -1), 7)));
             } else {
                 String name = ref.contains(":") ? ref.substring(0, ref.indexOf(':')) : ref;
                 secretArns.add(settings.arn("secretsmanager", "secret:" + name + "-??????"));
             }
         }
-        allow(String.join("\n", secretArns), "secretsmanager:DescribeSecret");
+        allow(secretArns, "secretsmanager:DescribeSecret");
     }
 
     /** Retiring the App Mesh revisions a migration to Service Connect leaves, or restoring their route on a rollback. */
     private void migration(Layout from, Release release) {
-        String family = Names.family(release.environment().name(), release.service().name());
-        String services = settings.arn("ecs", "service/" + from.cluster() + "/" + Names.perRevisionPattern(family));
-        String mesh = settings.arn("appmesh", "mesh/" + from.mesh()) + "\n" + settings.arn("appmesh", "mesh/" + from.mesh() + "/*");
-        allow(services, "ecs:DescribeServices", "ecs:UpdateService", "ecs:DeleteService");
-        allow(settings.arn("ecs", "cluster/" + from.cluster()) + "\n" + services + "\n"
-                + settings.arn("ecs", "task/" + from.cluster() + "/*"), "ecs:ListTasks", "ecs:DescribeTasks");
-        allow(mesh, "appmesh:DescribeRoute", "appmesh:UpdateRoute", "appmesh:DeleteRoute", "appmesh:DeleteVirtualService",
-                "appmesh:DeleteVirtualRouter", "appmesh:DeleteVirtualNode");
-        retire(services, mesh);
+        Arns a = new Arns(from, release);
+        allow(a.services, "ecs:DescribeServices", "ecs:UpdateService", "ecs:DeleteService");
+        allow(List.of("*"), condition("ArnEquals", "ecs:cluster", a.cluster), "ecs:ListTasks");
+        allow(List.of(a.tasks), condition("ArnEquals", "ecs:cluster", a.cluster), "ecs:DescribeTasks");
+        allow(a.route, "appmesh:DescribeRoute", "appmesh:UpdateRoute", "appmesh:DeleteRoute");
+        allow(a.virtualService, "appmesh:DeleteVirtualService");
+        allow(a.router, "appmesh:DeleteVirtualRouter");
+        allow(a.nodes, "appmesh:DeleteVirtualNode");
     }
 
-    private void retire(String services, String mesh) {
-        allow(services, "ecs:UpdateService", "ecs:DeleteService");
-        allow(settings.arn("servicediscovery", "service/*"), "servicediscovery:DeleteService");
+    private void retire(Arns a, Map<String, Map<String, List<String>>> tagged) {
+        allow(a.services, "ecs:UpdateService", "ecs:DeleteService");
         allow("*", "ecs:DeregisterTaskDefinition", "application-autoscaling:DeregisterScalableTarget");
-        if (mesh != null) {
-            allow(mesh, "appmesh:DeleteVirtualNode");
+        if (a.mesh != null) {
+            allow(a.nodes, "appmesh:DeleteVirtualNode");
+            allow(List.of(settings.arn("servicediscovery", "service/*")), tagged, "servicediscovery:DeleteService");
         }
     }
 
-    private static String[] routeWrites() {
-        return new String[] {"appmesh:DescribeVirtualRouter", "appmesh:CreateVirtualRouter", "appmesh:DescribeVirtualService",
-            "appmesh:CreateVirtualService", "appmesh:CreateRoute", "appmesh:UpdateRoute", "appmesh:DescribeRoute"};
+    /** Moving traffic on the route (it is looked up with its router and virtual service); creating them when the plan creates the route. */
+    private void routeWrites(Arns a, boolean create) {
+        allow(a.router, "appmesh:DescribeVirtualRouter");
+        allow(a.virtualService, "appmesh:DescribeVirtualService");
+        allow(a.route, "appmesh:DescribeRoute");
+        if (!create) {
+            allow(a.route, "appmesh:UpdateRoute"); // a created route starts at 100% on the new revision
+        } else {
+            allow(a.router, "appmesh:CreateVirtualRouter");
+            allow(a.virtualService, "appmesh:CreateVirtualService");
+            allow(a.route, "appmesh:CreateRoute");
+        }
+    }
+
+    private static boolean creates(List<Change> changes, ResourceType type) {
+        return changes.stream().anyMatch(c -> c.id().type() == type && c.action() == Change.Action.CREATE);
     }
 
     /** The statements as an IAM policy document. */
@@ -321,15 +495,33 @@ public final class Permissions {
         for (int i = 0; i < statements.size(); i++) {
             PolicyStatement st = statements.get(i);
             sb.append(i == 0 ? "\n" : ",\n").append("    {\"Effect\": \"Allow\", \"Action\": ").append(list(st.actions()))
-                    .append(", \"Resource\": ").append(list(st.resources())).append('}');
+                    .append(", \"Resource\": ").append(list(st.resources()));
+            if (!st.conditions().isEmpty()) {
+                sb.append(", \"Condition\": {");
+                int j = 0;
+                for (var op : st.conditions().entrySet()) {
+                    sb.append(j++ == 0 ? "" : ", ").append(quote(op.getKey())).append(": {");
+                    int k = 0;
+                    for (var key : op.getValue().entrySet()) {
+                        sb.append(k++ == 0 ? "" : ", ").append(quote(key.getKey())).append(": ").append(list(key.getValue()));
+                    }
+                    sb.append('}');
+                }
+                sb.append('}');
+            }
+            sb.append('}');
         }
         return sb.append("\n  ]\n}").toString();
+    }
+
+    private static String quote(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     private static String list(List<String> items) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < items.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append('"').append(items.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            sb.append(i == 0 ? "" : ", ").append(quote(items.get(i)));
         }
         return sb.append(']').toString();
     }
