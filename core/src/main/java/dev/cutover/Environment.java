@@ -1,5 +1,5 @@
 // Over 400 lines: one immutable DSL value with its public builder, per-service overrides, the
-// traffic mode settings (mesh, load balancer) and the validation that reports every problem at once.
+// traffic mode settings (mesh, load balancer), Route 53 names and the validation that reports every problem at once.
 package dev.cutover;
 
 import dev.cutover.internal.Names;
@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  * Environment prod = Environment.named("prod")
  *     .region("us-east-1").cluster("main").mesh("internal").namespace("internal.local")
  *     .override("orders", o -> o.instances(6))
+ *     .hostedZone("example.internal").dnsName("orders", "orders.example.internal")
  *     .requireImageDigest().promotedFrom("stage").requireApproval()
  *     .build();
  * }</pre>
@@ -41,6 +42,8 @@ public final class Environment {
     private final Logs logs;
     private final Network network;
     private final LoadBalancer loadBalancer;
+    private final String hostedZone;
+    private final Map<String, String> dnsNames;
 
     private Environment(Builder b) {
         this.name = b.name;
@@ -59,6 +62,8 @@ public final class Environment {
         this.logs = b.logs;
         this.network = b.network;
         this.loadBalancer = b.loadBalancer;
+        this.hostedZone = b.hostedZone;
+        this.dnsNames = Collections.unmodifiableMap(new TreeMap<>(b.dnsNames));
     }
 
     /** Starts an environment description; the name must be 1–63 lowercase letters, digits and hyphens. */
@@ -81,6 +86,8 @@ public final class Environment {
         b.logs = logs;
         b.network = network;
         b.loadBalancer = loadBalancer;
+        b.hostedZone = hostedZone;
+        b.dnsNames.putAll(dnsNames);
         return b;
     }
 
@@ -115,6 +122,33 @@ public final class Environment {
     /** The Application Load Balancer of {@link TrafficMode#LOAD_BALANCER} mode, when set. */
     public Optional<LoadBalancer> loadBalancer() {
         return Optional.ofNullable(loadBalancer);
+    }
+
+    /**
+     * The Route 53 hosted zone of the services' stable DNS names, by name ({@code example.internal}) or id
+     * ({@code Z0123456789ABCDEFGHIJ}), when set.
+     */
+    public Optional<String> hostedZone() {
+        return Optional.ofNullable(hostedZone);
+    }
+
+    /**
+     * The stable DNS names by service: created once (an alias record to the load balancer in
+     * {@link TrafficMode#LOAD_BALANCER} mode, else a CNAME to the service's Cloud Map name), shown in
+     * the plan, never changed by a rollout.
+     */
+    public Map<String, String> dnsNames() {
+        return dnsNames;
+    }
+
+    /** The stable DNS name of {@code service} here, when it has one. */
+    public Optional<String> dnsName(String service) {
+        return Optional.ofNullable(dnsNames.get(service));
+    }
+
+    /** Whether {@link #hostedZone()} is a Route 53 hosted zone id rather than a name. */
+    public static boolean isHostedZoneId(String zone) {
+        return zone.matches("Z[A-Z0-9]{1,31}");
     }
 
     /**
@@ -217,6 +251,48 @@ public final class Environment {
         if (e.logs != null) {
             LogsCheck.validate(e.logs, at + ".logs", p);
         }
+        validateDns(e, at, p);
+    }
+
+    /** Route 53 names: a zone to put them in, names inside it, one service per name, a mode that can point them. */
+    private static void validateDns(Environment e, String at, Problems p) {
+        boolean zoneById = e.hostedZone != null && isHostedZoneId(e.hostedZone);
+        if (e.hostedZone != null && !zoneById) {
+            p.check(Names.isDnsName(e.hostedZone), at + ".hostedZone", e.hostedZone, "must be a hosted zone's name (lowercase DNS "
+                    + "labels, no trailing dot, e.g. example.internal) or its id (Z followed by capital letters and digits)");
+        }
+        if (e.dnsNames.isEmpty()) {
+            return;
+        }
+        if (e.hostedZone == null) {
+            p.add(at + ".hostedZone", null, "is required for DNS names: set .hostedZone(\"example.internal\") (the zone's name) or "
+                    + ".hostedZone(\"Z...\") (its id)");
+        }
+        if (e.trafficMode == TrafficMode.CONSUL) {
+            p.add(at + ".dnsNames", e.dnsNames.keySet(), "Route 53 names point at a load balancer (LOAD_BALANCER mode) or at Cloud Map "
+                    + "(App Mesh, Service Connect); CONSUL mode has neither");
+        }
+        Map<String, String> byName = new TreeMap<>();
+        e.dnsNames.forEach((service, dns) -> {
+            String path = Problems.entry(at + ".dnsNames", service);
+            String problem = Names.checkName(service);
+            if (problem != null) {
+                p.add(path, service, problem);
+            }
+            if (!p.check(Names.isDnsName(dns), path, dns, "must be a DNS name: lowercase labels of letters, digits and hyphens, "
+                    + "each at most 63 characters, at most 253 in all, no trailing dot")) {
+                return;
+            }
+            String other = byName.putIfAbsent(dns, service);
+            p.check(other == null, path, dns, "is also the DNS name of service '" + other + "'; give each service its own");
+            if (e.hostedZone != null && !zoneById && Names.isDnsName(e.hostedZone)) {
+                p.check(dns.equals(e.hostedZone) || dns.endsWith("." + e.hostedZone), path, dns, "must lie in hosted zone "
+                        + e.hostedZone + " (be it or end with ." + e.hostedZone + ")");
+                p.check(!dns.equals(e.hostedZone) || e.trafficMode == TrafficMode.LOAD_BALANCER, path, dns, "is the zone apex, where "
+                        + "Route 53 allows no CNAME (outside LOAD_BALANCER mode the name is a CNAME to the Cloud Map name); use a "
+                        + "name below the apex");
+            }
+        });
     }
 
     @Override
@@ -226,13 +302,14 @@ public final class Environment {
                 && trafficMode == e.trafficMode && overrides.equals(e.overrides) && requireImageDigest == e.requireImageDigest
                 && Objects.equals(promotedFrom, e.promotedFrom) && requireApproval == e.requireApproval
                 && approvalTimeout.equals(e.approvalTimeout) && Objects.equals(logs, e.logs)
-                && network.equals(e.network) && Objects.equals(loadBalancer, e.loadBalancer);
+                && network.equals(e.network) && Objects.equals(loadBalancer, e.loadBalancer)
+                && Objects.equals(hostedZone, e.hostedZone) && dnsNames.equals(e.dnsNames);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, region, cluster, mesh, namespace, trafficMode, overrides, requireImageDigest, promotedFrom,
-                requireApproval, approvalTimeout, logs, network, loadBalancer);
+                requireApproval, approvalTimeout, logs, network, loadBalancer, hostedZone, dnsNames);
     }
 
     @Override
@@ -248,6 +325,9 @@ public final class Environment {
             sb.append(", loadBalancer=").append(loadBalancer);
         }
         sb.append(", namespace=").append(namespace);
+        if (!dnsNames.isEmpty()) {
+            sb.append(", dns=").append(dnsNames).append(" in ").append(hostedZone);
+        }
         if (!network.isEmpty()) {
             sb.append(", network=").append(network);
         }
@@ -285,6 +365,8 @@ public final class Environment {
         private Logs logs;
         private Network network = Network.inherit();
         private LoadBalancer loadBalancer;
+        private String hostedZone;
+        private final Map<String, String> dnsNames = new TreeMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -354,6 +436,27 @@ public final class Environment {
             LoadBalancer.Builder b = this.loadBalancer == null ? LoadBalancer.builder() : this.loadBalancer.toBuilder();
             Problems.nonNull(loadBalancer, "environment.loadBalancer", "pass a lambda, e.g. lb -> lb.name(\"orders-alb\")").accept(b);
             return loadBalancer(b.buildUnchecked());
+        }
+
+        /**
+         * The Route 53 hosted zone the services' DNS names go in: its name ({@code example.internal}) or
+         * its id ({@code Z0123456789ABCDEFGHIJ}). It must exist; Cutover adds records, never zones.
+         */
+        public Builder hostedZone(String nameOrId) {
+            this.hostedZone = Problems.nonNull(nameOrId, "environment.hostedZone", "give the hosted zone's name or id, e.g. \"example.internal\"");
+            return this;
+        }
+
+        /**
+         * A stable DNS name for {@code service} in the {@link #hostedZone(String) hosted zone}: in LOAD_BALANCER
+         * mode an alias A record to the load balancer, else a CNAME to the service's Cloud Map name
+         * ({@code <discovery name>.<namespace>}). Created in bootstrap; a rollout never changes it.
+         */
+        public Builder dnsName(String service, String dnsName) {
+            Problems.nonNull(service, "environment.dnsNames", "name the service, e.g. .dnsName(\"orders\", \"orders.example.internal\")");
+            dnsNames.put(service, Problems.nonNull(dnsName, Problems.entry("environment.dnsNames", service),
+                    "give a DNS name, e.g. \"orders.example.internal\""));
+            return this;
         }
 
         /** Shorthand for {@code trafficMode(TrafficMode.SERVICE_CONNECT)}: App Mesh's successor. */

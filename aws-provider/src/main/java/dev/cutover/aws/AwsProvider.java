@@ -102,6 +102,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
     private final CloudMapDiscovery discovery;
     private final SecretsManagerSecrets secrets;
     private final AutoScalingCapability scaling;
+    private final dev.cutover.aws.internal.Route53Names names;
     private final dev.cutover.aws.internal.CloudWatchSource cloudWatch;
 
     private AwsProvider(Builder b) {
@@ -124,6 +125,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         this.discovery = caps.discovery();
         this.secrets = caps.secrets();
         this.scaling = caps.scaling();
+        this.names = caps.names();
         this.cloudWatch = b.cloudWatch == null ? null : new dev.cutover.aws.internal.CloudWatchSource(runtime, b.cloudWatch);
     }
 
@@ -235,6 +237,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         List<PolicyStatement> out = new ArrayList<>(Permissions.of(settings, layout, plan.release(), plan.changes(),
                 runtime.layouts().migratingFrom(env, plan.release().service().name()).orElse(null), policyContext(layout)));
         out.addAll(cloudWatchPermissions(plan.release())); // the rollout's metric gates, also when it is resumed
+        out.addAll(names.permissions(plan.release(), true));
         return out;
     }
 
@@ -251,8 +254,10 @@ public final class AwsProvider implements Provider, AutoCloseable {
         runtime.layouts().learn(release);
         String env = release.environment().name();
         var layout = runtime.layouts().of(env);
-        return Permissions.rollback(settings, layout, release, changes,
-                runtime.layouts().migratingFrom(env, release.service().name()).orElse(null), policyContext(layout));
+        List<PolicyStatement> out = new ArrayList<>(Permissions.rollback(settings, layout, release, changes,
+                runtime.layouts().migratingFrom(env, release.service().name()).orElse(null), policyContext(layout)));
+        out.addAll(names.permissions(release, false)); // planning reads the DNS name; a rollback never changes it
+        return out;
     }
 
     /**

@@ -298,7 +298,20 @@ final class IamAudit implements ExecutionInterceptor {
                     alarms.forEach(a -> out.add(new Request(action, arn("cloudwatch", region, "alarm:" + a), Map.of())));
                 }
             }
-            default -> out.add(new Request(action, "*", Map.of())); // Application Auto Scaling, Route 53, EC2: no resource-level scoping used
+            case "route53" -> {
+                // Service Authorization Reference, Amazon Route 53: record and zone actions on hostedzone/<id>, GetChange on
+                // change/<id>, ListHostedZonesByName on *
+                String zone = r.getValueForField("HostedZoneId", String.class).orElse(operation.equals("GetHostedZone")
+                        ? r.getValueForField("Id", String.class).orElse(null) : null);
+                if (operation.equals("GetChange")) {
+                    out.add(new Request(action, "arn:aws:route53:::change/" + str(r, "Id").replace("/change/", ""), Map.of()));
+                } else if (zone != null) {
+                    out.add(new Request(action, "arn:aws:route53:::hostedzone/" + zone.replace("/hostedzone/", ""), Map.of()));
+                } else {
+                    out.add(new Request(action, "*", Map.of()));
+                }
+            }
+            default -> out.add(new Request(action, "*", Map.of())); // Application Auto Scaling, EC2: no resource-level scoping used
         }
         return out;
     }

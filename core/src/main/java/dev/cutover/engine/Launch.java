@@ -98,7 +98,8 @@ final class Launch {
     }
 
     static boolean isPre(ResourceType t) {
-        return t == ResourceType.CLUSTER || t == ResourceType.NAMESPACE || t == ResourceType.MESH || t == ResourceType.CONFIG;
+        return t == ResourceType.CLUSTER || t == ResourceType.NAMESPACE || t == ResourceType.MESH || t == ResourceType.DNS
+                || t == ResourceType.CONFIG;
     }
 
     void applyChange(Change c) {

@@ -173,6 +173,7 @@ public final class Diff {
     private static String reasonForCreate(ResourceType type) {
         return switch (type) {
             case CLUSTER, NAMESPACE, MESH -> "environment bootstrap";
+            case DNS -> "stable DNS name of the service (environment bootstrap; rollouts leave it alone)";
             case CONFIG -> "configuration entries of the service";
             case REVISION -> "first revision of the service";
             case SERVICE -> "task count of the service";

@@ -260,6 +260,10 @@ public final class ReleaseCodec {
             m.put("network", network(e.network()));
         }
         e.loadBalancer().ifPresent(lb -> m.put("loadBalancer", new LinkedHashMap<>(lb.toMap())));
+        e.hostedZone().ifPresent(z -> m.put("hostedZone", z));
+        if (!e.dnsNames().isEmpty()) {
+            m.put("dnsNames", new LinkedHashMap<>(e.dnsNames()));
+        }
         return m;
     }
 
@@ -299,6 +303,12 @@ public final class ReleaseCodec {
         }
         if (m.get("logs") != null) {
             b.logs(toLogs(obj(m, "logs")));
+        }
+        if (m.get("hostedZone") != null) {
+            b.hostedZone(str(m, "hostedZone"));
+        }
+        if (m.get("dnsNames") != null) {
+            obj(m, "dnsNames").forEach((service, dns) -> b.dnsName(service, String.valueOf(dns)));
         }
         if (Boolean.TRUE.equals(m.get("requireImageDigest"))) {
             b.requireImageDigest();

@@ -20,6 +20,8 @@ import java.util.Map;
  *   <li>{@code cluster}: {@code name}, {@code region}</li>
  *   <li>{@code namespace}: {@code name} (DNS name)</li>
  *   <li>{@code mesh}: {@code name}</li>
+ *   <li>{@code dns}: {@code name} (the DNS name), {@code zone} (the hosted zone as declared, name or id), {@code target}
+ *       ({@link #dnsTarget(Environment, Service)}: {@code alias load balancer <name>} or {@code cname <discovery>.<namespace>})</li>
  *   <li>{@code config}: one attribute per config key</li>
  *   <li>{@code revision}: {@code image}, {@code cpu}, {@code memoryMiB}, {@code port}, {@code launchType},
  *       {@code healthCheck} ({@link #healthCheck(HealthCheck)}), {@code env.<NAME>}, {@code secret.<NAME>}
@@ -53,6 +55,8 @@ public final class DesiredState {
         if (env.trafficMode() == TrafficMode.APP_MESH && env.mesh().isPresent()) {
             out.add(Resource.of(ResourceId.of(e, ResourceType.MESH, env.mesh().get()), attrs("name", env.mesh().get())));
         }
+        env.dnsName(s.name()).ifPresent(dns -> out.add(Resource.of(ResourceId.of(e, ResourceType.DNS, s.name()),
+                attrs("name", dns, "zone", env.hostedZone().orElse(""), "target", dnsTarget(env, s)))));
         if (!s.config().isEmpty()) {
             Map<String, Attribute> config = new LinkedHashMap<>();
             s.config().forEach((k, v) -> config.put(k, Attribute.of(v)));
@@ -77,13 +81,25 @@ public final class DesiredState {
         String e = env.name();
         String s = release.service().name();
         List<ResourceId> ids = new ArrayList<>(of(release).stream().map(Resource::id).toList());
-        for (ResourceType t : List.of(ResourceType.CONFIG, ResourceType.SCALING)) {
+        List<ResourceType> optional = env.hostedZone().isPresent() ? List.of(ResourceType.DNS, ResourceType.CONFIG, ResourceType.SCALING)
+                : List.of(ResourceType.CONFIG, ResourceType.SCALING);
+        for (ResourceType t : optional) {
             ResourceId id = ResourceId.of(e, t, s);
             if (!ids.contains(id)) {
                 ids.add(id);
             }
         }
         return ids;
+    }
+
+    /**
+     * What a service's DNS name points at: {@code alias load balancer <name or ARN>} in LOAD_BALANCER mode,
+     * else {@code cname <discovery name>.<namespace>} (its Cloud Map name).
+     */
+    public static String dnsTarget(Environment env, Service s) {
+        return env.trafficMode() == TrafficMode.LOAD_BALANCER && env.loadBalancer().isPresent()
+                ? "alias load balancer " + env.loadBalancer().get().name()
+                : "cname " + s.discoveryName() + "." + env.namespace();
     }
 
     /** The canonical attributes of a service's revision. */

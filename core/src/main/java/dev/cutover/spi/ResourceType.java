@@ -11,6 +11,11 @@ public enum ResourceType {
     NAMESPACE(Capability.DISCOVERY, true),
     /** The environment's service mesh (App Mesh mesh). */
     MESH(Capability.TRAFFIC, true),
+    /**
+     * A service's stable DNS name in a hosted zone (a Route 53 alias record to the load balancer, or a CNAME to
+     * its discovery name): created with the environment's bootstrap, before the rollout, never changed by one.
+     */
+    DNS(Capability.DISCOVERY, false),
     /** A service's configuration entries (Consul KV). */
     CONFIG(Capability.CONFIG, false),
     /** The immutable spec of the revision serving traffic (ECS task definition); a change replaces it by a rollout. */

@@ -47,6 +47,9 @@ public final class ApiFamilies {
         // CloudWatch service quotas: GetMetricData 50 transactions per second, DescribeAlarms 9 per second
         LIMITS.put("cloudwatch.GetMetricData", new RateLimit(50, 50));
         LIMITS.put("cloudwatch.read", new RateLimit(9, 9));
+        // Route 53 Developer Guide, "Throttling for Amazon Route 53 API requests": every request of an account
+        // takes a token of one bucket of 50, refilled at 10 per second
+        LIMITS.put("route53.account", new RateLimit(50, 10));
     }
 
     private ApiFamilies() {
@@ -76,6 +79,8 @@ public final class ApiFamilies {
                 return service + (isRead(operation) ? ".read" : ".write");
             case "secretsmanager":
                 return "secretsmanager.DescribeSecret";
+            case "route53":
+                return "route53.account";
             case "cloudwatch":
                 return operation.equals("GetMetricData") ? "cloudwatch.GetMetricData" : "cloudwatch.read";
             default:

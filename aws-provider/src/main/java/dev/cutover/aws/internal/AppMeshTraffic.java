@@ -50,6 +50,7 @@ public final class AppMeshTraffic implements Traffic {
     private final AwsRuntime rt;
     private final LoadBalancerTraffic lb;
     private EcsCompute compute;
+    private Route53Names names;
 
     public AppMeshTraffic(AwsRuntime rt) {
         this.rt = rt;
@@ -68,6 +69,10 @@ public final class AppMeshTraffic implements Traffic {
 
     void compute(EcsCompute compute) {
         this.compute = compute;
+    }
+
+    void names(Route53Names names) {
+        this.names = names;
     }
 
     @Override
@@ -176,6 +181,10 @@ public final class AppMeshTraffic implements Traffic {
      */
     @Override
     public String describe(dev.cutover.Release release) {
+        return how(release) + names.describe(release);
+    }
+
+    private String how(dev.cutover.Release release) {
         String env = release.environment().name();
         Layout layout = rt.layouts().of(env);
         if (layout.lbMode()) {
@@ -202,6 +211,12 @@ public final class AppMeshTraffic implements Traffic {
      */
     @Override
     public List<dev.cutover.Problem> check(dev.cutover.Release release) {
+        List<dev.cutover.Problem> out = new ArrayList<>(modeProblems(release));
+        out.addAll(names.check(release));
+        return out;
+    }
+
+    private List<dev.cutover.Problem> modeProblems(dev.cutover.Release release) {
         if (rt.layouts().of(release.environment().name()).lbMode()) {
             return lb.check(release);
         }

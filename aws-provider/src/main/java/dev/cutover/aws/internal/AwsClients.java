@@ -95,6 +95,15 @@ public final class AwsClients implements AutoCloseable {
             return client("cloudWatch", CloudWatchClient::builder);
         }
 
+        /** Route 53 (a global service: signed for {@code aws-global} whatever this Region), for the services' stable DNS names. */
+        public software.amazon.awssdk.services.route53.Route53Client route53() {
+            if (clients.closed) {
+                throw new IllegalStateException("the AWS provider is closed");
+            }
+            return (software.amazon.awssdk.services.route53.Route53Client) built.computeIfAbsent("route53",
+                    n -> clients.configure(software.amazon.awssdk.services.route53.Route53Client.builder(), Region.AWS_GLOBAL).build());
+        }
+
         /** The names of the clients built so far ({@code ecs}, {@code cloudMap}, ...). */
         Set<String> built() {
             return Set.copyOf(built.keySet());

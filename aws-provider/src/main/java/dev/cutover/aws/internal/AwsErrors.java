@@ -19,7 +19,10 @@ public final class AwsErrors {
     private static final Set<String> TRANSIENT = Set.of("ServerException", "ServiceUnavailableException",
             "ServiceUnavailable", "InternalFailure", "InternalServerError", "InternalServerErrorException",
             "InternalServiceError", "InternalServiceErrorException", "RequestTimeout", "RequestTimeoutException",
-            "ConcurrentModificationException", "ConcurrentUpdateException");
+            "ConcurrentModificationException", "ConcurrentUpdateException",
+            // Route 53 (botocore route53 model, PriorRequestNotComplete: "wait, in intervals of increasing duration, before you try
+            // the request again")
+            "PriorRequestNotComplete");
 
     private AwsErrors() {
     }

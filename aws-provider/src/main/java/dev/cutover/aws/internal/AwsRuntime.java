@@ -125,6 +125,11 @@ public final class AwsRuntime {
         return calls.call("elasticloadbalancing", operation, call);
     }
 
+    /** A Route 53 call (global; one account-level bucket). */
+    public <T> T route53(String operation, Supplier<T> call) {
+        return calls.call("route53", operation, call);
+    }
+
     public <T> T autoScaling(String operation, Supplier<T> call) {
         return calls.call("application-autoscaling", operation, call);
     }

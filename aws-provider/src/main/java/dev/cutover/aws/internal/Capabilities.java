@@ -5,7 +5,7 @@ package dev.cutover.aws.internal;
  * revision in App Mesh mode, traffic asks compute for ECS services in Service Connect mode).
  */
 public record Capabilities(EcsCompute compute, AppMeshTraffic traffic, CloudMapDiscovery discovery,
-        SecretsManagerSecrets secrets, AutoScalingCapability scaling) {
+        SecretsManagerSecrets secrets, AutoScalingCapability scaling, Route53Names names) {
 
     public static Capabilities wire(AwsRuntime rt) {
         AppMeshTraffic traffic = new AppMeshTraffic(rt);
@@ -14,7 +14,10 @@ public record Capabilities(EcsCompute compute, AppMeshTraffic traffic, CloudMapD
         AutoScalingCapability scaling = new AutoScalingCapability(rt);
         EcsCompute compute = new EcsCompute(rt, traffic, discovery, secrets, scaling);
         traffic.compute(compute);
+        Route53Names names = new Route53Names(rt, traffic.loadBalancer());
+        traffic.names(names);
+        discovery.names(names);
         scaling.compute(compute);
-        return new Capabilities(compute, traffic, discovery, secrets, scaling);
+        return new Capabilities(compute, traffic, discovery, secrets, scaling, names);
     }
 }

@@ -42,9 +42,15 @@ public final class CloudMapDiscovery implements Discovery {
 
     private final AwsRuntime rt;
     private final Map<String, String> namespaceIds = new ConcurrentHashMap<>();
+    private Route53Names names;
 
     public CloudMapDiscovery(AwsRuntime rt) {
         this.rt = rt;
+    }
+
+    /** Where the services' stable DNS names ({@code dns} resources) are observed and written. */
+    void names(Route53Names names) {
+        this.names = names;
     }
 
     @Override
@@ -53,7 +59,9 @@ public final class CloudMapDiscovery implements Discovery {
         List<Resource> out = new ArrayList<>();
         Map<String, Map<String, ServiceSummary>> servicesByNamespace = new HashMap<>();
         for (ResourceId id : ids) {
-            if (id.type() == ResourceType.NAMESPACE) {
+            if (id.type() == ResourceType.DNS) {
+                names.observe(id).ifPresent(out::add);
+            } else if (id.type() == ResourceType.NAMESPACE) {
                 namespace(rt.layouts().of(id.environment()), id.name()).ifPresent(ns -> out.add(new Resource(id, EcsCompute.attrs("name", ns.name()), ns.arn())));
             } else if (id.type() == ResourceType.DISCOVERY) {
                 Layout layout = rt.layouts().of(id.environment());
@@ -93,6 +101,10 @@ public final class CloudMapDiscovery implements Discovery {
             } else if (namespace(env, id.name()).isEmpty()) {
                 createNamespace(env, id.name());
             }
+            return;
+        }
+        if (id.type() == ResourceType.DNS) {
+            names.apply(change);
             return;
         }
         if (id.type() != ResourceType.DISCOVERY) {

@@ -58,6 +58,7 @@ public final class Layouts {
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
     private final Map<String, dev.cutover.LoadBalancer> loadBalancers = new ConcurrentHashMap<>();
     private final Map<String, Network> networks = new ConcurrentHashMap<>();
+    private final Map<String, Environment> environments = new ConcurrentHashMap<>();
     private final String defaultRegion;
     private final Network defaultNetwork;
 
@@ -77,6 +78,7 @@ public final class Layouts {
         Layout next = new Layout(e.name(), e.cluster(), e.namespace(), e.mesh().orElse(null), e.trafficMode(),
                 e.region() == null ? defaultRegion : e.region(), e.network().orElse(defaultNetwork));
         e.loadBalancer().ifPresent(lb -> loadBalancers.put(e.name(), lb));
+        environments.put(e.name(), e);
         Layout before = known.put(e.name(), next);
         if (before != null && before.meshMode() && !next.meshMode()) {
             previousMesh.put(e.name(), before); // a switch to Service Connect: the mesh revisions are migrated
@@ -166,6 +168,11 @@ public final class Layouts {
     /** The load balancer of an environment in LOAD_BALANCER mode, if this provider saw it declared. */
     public java.util.Optional<dev.cutover.LoadBalancer> loadBalancer(String environment) {
         return java.util.Optional.ofNullable(loadBalancers.get(environment));
+    }
+
+    /** The environment as last declared to this provider (its hosted zone and DNS names), if it saw one. */
+    public java.util.Optional<Environment> environment(String environment) {
+        return java.util.Optional.ofNullable(environments.get(environment));
     }
 
     /** The network of a service's tasks: its override's over its environment's over the provider's defaults. */

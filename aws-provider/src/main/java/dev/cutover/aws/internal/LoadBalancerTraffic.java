@@ -115,7 +115,19 @@ public final class LoadBalancerTraffic {
         return listeners.containsKey(environment);
     }
 
-    private Optional<String> findLoadBalancer(Layout layout, LoadBalancer lb) {
+    /**
+     * The environment's load balancer as ELBv2 describes it (its DNS name and canonical hosted zone, for a Route 53
+     * alias), created first when the environment asks for it ({@code create(true)}); empty when it does not exist.
+     */
+    Optional<software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer> described(Layout layout, boolean create) {
+        LoadBalancer lb = loadBalancer(layout);
+        if (create && lb.create()) {
+            listener(layout);
+        }
+        return describe(layout, lb);
+    }
+
+    private Optional<software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer> describe(Layout layout, LoadBalancer lb) {
         boolean byArn = lb.name().startsWith("arn:");
         return AwsRuntime.unlessNotFound(() -> rt.elb("DescribeLoadBalancers", () -> elb(layout).describeLoadBalancers(b -> {
             if (byArn) {
@@ -123,7 +135,11 @@ public final class LoadBalancerTraffic {
             } else {
                 b.names(lb.name());
             }
-        })).loadBalancers(), LB_NOT_FOUND).filter(l -> !l.isEmpty()).map(l -> l.get(0).loadBalancerArn());
+        })).loadBalancers(), LB_NOT_FOUND).filter(l -> !l.isEmpty()).map(l -> l.get(0));
+    }
+
+    private Optional<String> findLoadBalancer(Layout layout, LoadBalancer lb) {
+        return describe(layout, lb).map(software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer::loadBalancerArn);
     }
 
     // ------------------------------------------------------------------ target groups
