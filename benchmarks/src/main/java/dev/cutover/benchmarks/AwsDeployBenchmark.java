@@ -1,5 +1,6 @@
 package dev.cutover.benchmarks;
 
+import dev.cutover.Cutover;
 import dev.cutover.Deployment;
 import dev.cutover.DeploymentStatus;
 import dev.cutover.Plan;
@@ -72,6 +73,17 @@ public class AwsDeployBenchmark {
         return r;
     }
 
+    /** Four deployers (separate providers and Cutover instances) releasing 25 services each at once: within 1.15x. */
+    @Benchmark
+    public Result fourDeployers() {
+        Result r = runCutover(4);
+        System.out.println(r);
+        if (r.failed() > 0 || r.seconds() > 1.15 * r.boundSeconds()) {
+            throw new IllegalStateException("four deployers missed the target: " + r);
+        }
+        return r;
+    }
+
     @Benchmark
     public Result naiveSdkLoop() {
         Result r = runNaive(runCutoverSingle());
@@ -93,44 +105,82 @@ public class AwsDeployBenchmark {
     }
 
     static Result runCutover() {
+        return runCutover(1);
+    }
+
+    /**
+     * The 100 deployments from {@code deployers} Cutover instances, each with its own AWS provider,
+     * SDK clients and guarded executor (so its own client-side token buckets), releasing an equal
+     * share at once against the one local cloud, whose buckets are per account and Region as AWS's:
+     * what separate deployer processes do. Each applies its plans from {@code APPLY_THREADS / deployers}
+     * threads.
+     */
+    static Result runCutover(int deployers) {
         double single = runCutoverSingle();
         double bound = (SERVICES - 20) / 1.0 + single;
         try (AwsBenchWorld w = new AwsBenchWorld(SPEED)) {
             w.seed(AwsBenchWorld.releases(SERVICES, "1.0.0"));
+            List<Cutover> processes = new ArrayList<>();
+            processes.add(w.cutover);
+            for (int i = 1; i < deployers; i++) {
+                processes.add(w.freshProcess().cutover());
+            }
+            List<Release> next = AwsBenchWorld.releases(SERVICES, "2.0.0");
+            int share = SERVICES / deployers;
             long throttledBefore = w.cloud.faults().throttledCalls("ecs");
             Instant start = w.now();
-            List<Plan> plans = w.cutover.plan(AwsBenchWorld.releases(SERVICES, "2.0.0"));
-            double planned = Duration.between(start, w.now()).toMillis() / 1000.0;
-            // a deployer applies the plans from a few threads (each apply re-checks what its plan observed)
+            List<java.util.concurrent.Future<List<Deployment>>> launched = new ArrayList<>();
+            java.util.concurrent.ExecutorService launchers = java.util.concurrent.Executors.newFixedThreadPool(deployers);
+            for (int i = 0; i < deployers; i++) {
+                Cutover cutover = processes.get(i);
+                List<Release> mine = next.subList(i * share, i == deployers - 1 ? SERVICES : (i + 1) * share);
+                launched.add(launchers.submit(() -> planAndApply(cutover, mine, Math.max(1, APPLY_THREADS / deployers))));
+            }
             List<Deployment> running = new ArrayList<>();
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(APPLY_THREADS);
             try {
-                List<java.util.concurrent.Future<Deployment>> applied = new ArrayList<>();
-                for (Plan p : plans) {
-                    applied.add(pool.submit(() -> w.cutover.apply(p)));
-                }
-                for (var f : applied) {
-                    running.add(f.get());
+                for (var f : launched) {
+                    running.addAll(f.get());
                 }
             } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
                 throw new IllegalStateException(e);
             } finally {
-                pool.shutdown();
+                launchers.shutdown();
             }
             int failed = 0;
             for (Deployment d : running) {
                 if (d.await() != DeploymentStatus.SUCCEEDED) {
                     failed++;
+                    System.out.println("  failed: " + d.statusReason());
                 }
             }
             double seconds = Duration.between(start, w.now()).toMillis() / 1000.0;
             if (Boolean.getBoolean("aws.bench.debug")) {
-                System.out.println("planned after " + planned + " s; calls: " + w.aws.apiCalls());
+                System.out.println("calls: " + w.aws.apiCalls());
                 for (Deployment d : running.subList(running.size() - 3, running.size())) {
                     d.events().forEach(e -> System.out.println("  " + Duration.between(start, e.at()).toMillis() / 1000.0 + " " + e));
                 }
             }
-            return new Result("cutover", seconds, bound, w.cloud.faults().throttledCalls("ecs") - throttledBefore, failed);
+            return new Result(deployers == 1 ? "cutover" : deployers + " deployers", seconds, bound,
+                    w.cloud.faults().throttledCalls("ecs") - throttledBefore, failed);
+        }
+    }
+
+    /** One deployer: plans its releases at once and applies the plans from a few threads (each apply re-checks). */
+    private static List<Deployment> planAndApply(Cutover cutover, List<Release> releases, int threads) throws Exception {
+        List<Plan> plans = cutover.plan(releases);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Deployment>> applied = new ArrayList<>();
+            for (Plan p : plans) {
+                applied.add(pool.submit(() -> cutover.apply(p)));
+            }
+            List<Deployment> out = new ArrayList<>();
+            for (var f : applied) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdown();
         }
     }
 
@@ -209,7 +259,16 @@ public class AwsDeployBenchmark {
     public static void main(String[] args) {
         double single = runCutoverSingle();
         System.out.printf("single deployment alone: %.1f s simulated%n", single);
-        System.out.println(runCutover());
-        System.out.println(runNaive(single));
+        System.out.println("load average " + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        List<String> sides = args.length == 0 ? List.of("cutover", "four", "naive") : List.of(args);
+        if (sides.contains("cutover")) {
+            System.out.println(runCutover(1));
+        }
+        if (sides.contains("four")) {
+            System.out.println(runCutover(4));
+        }
+        if (sides.contains("naive")) {
+            System.out.println(runNaive(single));
+        }
     }
 }
