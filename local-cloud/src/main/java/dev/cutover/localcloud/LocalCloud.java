@@ -92,6 +92,16 @@ public final class LocalCloud implements AutoCloseable {
             public void deregister(String arn, String id, int port) {
                 elbs.get(Scoped.Scope.ofArn(arn)).deregisterTask(arn, id, port);
             }
+
+            @Override
+            public java.util.Optional<java.util.Map<String, Integer>> ruleForward(String ruleArn) {
+                return elbs.get(Scoped.Scope.ofArn(ruleArn)).ruleForward(ruleArn);
+            }
+
+            @Override
+            public void setRuleForward(String ruleArn, java.util.Map<String, Integer> weights) {
+                elbs.get(Scoped.Scope.ofArn(ruleArn)).setRuleForward(ruleArn, weights);
+            }
         });
         this.simulation = now -> {
             ecs.tick(now);

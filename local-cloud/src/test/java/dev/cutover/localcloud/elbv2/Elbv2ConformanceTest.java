@@ -280,4 +280,85 @@ class Elbv2ConformanceTest {
     RevisionStats stats(String service) {
         return cloud.traffic().stats("prod", service, Duration.ofMinutes(5)).get(0);
     }
+
+    Map<String, Integer> forwardOf(String ruleArn, String blue, String green) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (TargetGroupTuple t : elb.describeRules(r -> r.ruleArns(ruleArn)).rules().get(0).actions().get(0).forwardConfig()
+                .targetGroups()) {
+            out.put(t.targetGroupArn().equals(blue) ? "blue" : t.targetGroupArn().equals(green) ? "green" : t.targetGroupArn(), t.weight());
+        }
+        return out;
+    }
+
+    void nativeService(String td, String primary, String alternate, String production, String test) {
+        ecs.createService(r -> r.cluster("prod").serviceName("orders").taskDefinition(td).desiredCount(2).launchType("FARGATE")
+                .networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("subnet-1").securityGroups("sg-1")))
+                .deploymentConfiguration(c -> c.strategy("CANARY").bakeTimeInMinutes(1)
+                        .canaryConfiguration(k -> k.canaryPercent(10.0).canaryBakeTimeInMinutes(3)))
+                .loadBalancers(l -> l.targetGroupArn(primary).containerName("app").containerPort(8080)
+                        .advancedConfiguration(a -> a.alternateTargetGroupArn(alternate).productionListenerRule(production)
+                                .testListenerRule(test).roleArn("arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers"))));
+    }
+
+    @Test
+    void ecsNativeCanaryWithAdvancedConfigurationShiftsTheProductionRuleBetweenTheTwoTargetGroups() {
+        ecs.createCluster(r -> r.clusterName("prod"));
+        String blue = targetGroup("orders-blue");
+        String green = targetGroup("orders-green");
+        String main = elb.createRule(r -> r.listenerArn(listener).priority(20).conditions(path("/orders*"))
+                .actions(forward(Map.of(blue, 100, green, 0)))).rules().get(0).ruleArn();
+        String test = elb.createRule(r -> r.listenerArn(listener).priority(10).conditions(path("/orders*"), header("x-test", "1"))
+                .actions(forward(Map.of(blue, 100, green, 0)))).rules().get(0).ruleArn();
+        String other = elb.createRule(r -> r.listenerArn(listener).priority(30).conditions(path("/other*"))
+                .actions(forward(Map.of(green, 1)))).rules().get(0).ruleArn();
+        String td1 = register("orders", "repo/orders:1");
+        // ECS: BLUE_GREEN/LINEAR/CANARY with a load balancer needs advancedConfiguration, whose parts must all hold
+        assertThatThrownBy(() -> ecs.createService(r -> r.cluster("prod").serviceName("orders").taskDefinition(td1).desiredCount(2)
+                .launchType("FARGATE").networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("subnet-1")))
+                .deploymentConfiguration(c -> c.strategy("CANARY"))
+                .loadBalancers(l -> l.targetGroupArn(blue).containerName("app").containerPort(8080))))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("requires loadBalancers[].advancedConfiguration");
+        assertThatThrownBy(() -> ecs.createService(r -> r.cluster("prod").serviceName("orders").taskDefinition(td1).desiredCount(2)
+                .launchType("FARGATE").networkConfiguration(n -> n.awsvpcConfiguration(a -> a.subnets("subnet-1")))
+                .loadBalancers(l -> l.targetGroupArn(blue).containerName("app").containerPort(8080)
+                        .advancedConfiguration(a -> a.alternateTargetGroupArn(blue).productionListenerRule(other)))))
+                .isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("alternateTargetGroupArn must differ from targetGroupArn")
+                .hasMessageContaining("does not forward to the target group " + blue)
+                .hasMessageContaining("roleArn must be the ARN of an IAM role");
+
+        nativeService(td1, blue, green, main, test);
+        cloud.clock().advance(Duration.ofMinutes(2));
+        assertThat(states(blue)).containsExactly("healthy", "healthy"); // the first deployment is a rolling one, on the primary
+        assertThat(states(green)).isEmpty();
+
+        ecs.updateService(r -> r.cluster("prod").service("orders").taskDefinition(register("orders", "repo/orders:2")));
+        cloud.clock().advance(Duration.ofMinutes(2));
+        // the green registered in the alternate target group; 10% of production and all test traffic go to it
+        assertThat(states(green)).containsExactly("healthy", "healthy");
+        assertThat(forwardOf(main, blue, green)).isEqualTo(Map.of("blue", 90, "green", 10));
+        assertThat(forwardOf(test, blue, green)).isEqualTo(Map.of("blue", 0, "green", 100));
+        cloud.clock().advance(Duration.ofMinutes(3)); // canary bake: then everything
+        assertThat(forwardOf(main, blue, green)).isEqualTo(Map.of("blue", 0, "green", 100));
+        cloud.clock().advance(Duration.ofMinutes(2)); // bake time: the blue goes, the target groups swap roles
+        var lbs = ecs.describeServices(r -> r.cluster("prod").services("orders")).services().get(0).loadBalancers();
+        assertThat(lbs.get(0).targetGroupArn()).isEqualTo(green);
+        assertThat(lbs.get(0).advancedConfiguration().alternateTargetGroupArn()).isEqualTo(blue);
+        assertThat(forwardOf(main, blue, green)).isEqualTo(Map.of("blue", 0, "green", 100));
+        cloud.clock().advance(Duration.ofMinutes(6));
+        assertThat(states(blue)).isEmpty();
+
+        // the next deployment's green is in the former blue group; a rollback puts production back on the primary
+        ecs.updateService(r -> r.cluster("prod").service("orders").taskDefinition(register("orders", "repo/orders:3")));
+        cloud.clock().advance(Duration.ofMinutes(2));
+        assertThat(forwardOf(main, blue, green)).isEqualTo(Map.of("blue", 10, "green", 90));
+        String arn = ecs.listServiceDeployments(r -> r.cluster("prod").service("orders")).serviceDeployments().get(0)
+                .serviceDeploymentArn();
+        ecs.stopServiceDeployment(r -> r.serviceDeploymentArn(arn).stopType("ROLLBACK"));
+        cloud.clock().advance(Duration.ofSeconds(30));
+        assertThat(forwardOf(main, blue, green)).isEqualTo(Map.of("blue", 0, "green", 100));
+        assertThat(forwardOf(test, blue, green)).isEqualTo(Map.of("blue", 0, "green", 100));
+        assertThat(ecs.describeServices(r -> r.cluster("prod").services("orders")).services().get(0).loadBalancers().get(0)
+                .targetGroupArn()).isEqualTo(green);
+    }
 }

@@ -454,6 +454,7 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         s.serviceConnectConfiguration = checkServiceConnect(r.optObject("serviceConnectConfiguration"));
         s.deploymentController = r.optObject("deploymentController");
         s.loadBalancers = checkLoadBalancers(td, r.optArray("loadBalancers"));
+        checkNativeLoadBalancers(s.loadBalancers, s.deploymentConfiguration);
         s.healthCheckGracePeriodSeconds = r.optInt("healthCheckGracePeriodSeconds");
         s.platformVersion = r.optString("platformVersion");
         s.createdAt = now;
@@ -549,8 +550,84 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
             if (!mapped) {
                 throw EcsRequest.invalid("The container " + container + " did not have a container port " + port + " defined.");
             }
+            checkAdvanced(td, tg, lb.path("advancedConfiguration"));
         }
         return lbs;
+    }
+
+    /**
+     * {@code loadBalancers[].advancedConfiguration} (botocore {@code ecs} model, shapes LoadBalancer and
+     * AdvancedConfiguration; ECS developer guide, "Application Load Balancer resources for blue/green, linear,
+     * and canary deployments" and "Amazon ECS infrastructure IAM role for load balancers"): the alternate target
+     * group exists, differs from the primary one, is used by a load balancer and has the primary's target type;
+     * the production listener rule exists and forwards to the primary target group; a test listener rule, when
+     * given, exists; {@code roleArn} is an IAM role ARN (the role ECS assumes to change the listener rules).
+     */
+    private void checkAdvanced(TaskDef td, String primary, JsonNode ac) {
+        if (ac.isMissingNode() || ac.isNull()) {
+            return;
+        }
+        TargetGroups groups = targetGroups;
+        String alternate = ac.path("alternateTargetGroupArn").asText(null);
+        String production = ac.path("productionListenerRule").asText(null);
+        String role = ac.path("roleArn").asText(null);
+        List<String> problems = new ArrayList<>();
+        if (alternate == null) {
+            problems.add("advancedConfiguration.alternateTargetGroupArn must be specified");
+        } else if (alternate.equals(primary)) {
+            problems.add("advancedConfiguration.alternateTargetGroupArn must differ from targetGroupArn " + primary);
+        } else {
+            java.util.Optional<TargetGroups.Info> info = groups.describe(alternate);
+            if (info.isEmpty()) {
+                problems.add("The alternate target group " + alternate + " does not exist");
+            } else if (!info.get().attachedToLoadBalancer()) {
+                problems.add("The alternate target group " + alternate + " does not have an associated load balancer");
+            } else if (td.networkMode.equals("awsvpc") && !info.get().targetType().equals("ip")) {
+                problems.add("The alternate target group " + alternate + " has target type " + info.get().targetType()
+                        + ", which is incompatible with the awsvpc network mode");
+            }
+        }
+        if (production == null) {
+            problems.add("advancedConfiguration.productionListenerRule must be specified for an Application Load Balancer");
+        } else {
+            java.util.Optional<java.util.Map<String, Integer>> forward = groups.ruleForward(production);
+            if (forward.isEmpty()) {
+                problems.add("The production listener rule " + production + " does not exist");
+            } else if (!forward.get().containsKey(primary)) {
+                problems.add("The production listener rule " + production + " does not forward to the target group " + primary);
+            }
+        }
+        String test = ac.path("testListenerRule").asText(null);
+        if (test != null && groups.ruleForward(test).isEmpty()) {
+            problems.add("The test listener rule " + test + " does not exist");
+        }
+        if (role == null || !role.matches("arn:aws[a-z-]*:iam::\\d{12}:role/.+")) {
+            problems.add("advancedConfiguration.roleArn must be the ARN of an IAM role Amazon ECS can assume to manage the load"
+                    + " balancer, was " + role);
+        }
+        if (!problems.isEmpty()) {
+            throw EcsRequest.invalid(String.join("; ", problems) + ".");
+        }
+    }
+
+    /**
+     * A service with load balancers whose strategy is BLUE_GREEN, LINEAR or CANARY needs each entry's
+     * {@code advancedConfiguration}: ECS shifts traffic by moving the production listener rule's weights between the
+     * primary and the alternate target group (developer guide, "Application Load Balancer resources for blue/green,
+     * linear, and canary deployments": "you need to create two target groups").
+     */
+    private static void checkNativeLoadBalancers(ArrayNode lbs, ObjectNode deploymentConfiguration) {
+        String strategy = deploymentConfiguration == null ? "ROLLING" : deploymentConfiguration.path("strategy").asText("ROLLING");
+        if (lbs == null || strategy.equals("ROLLING")) {
+            return;
+        }
+        for (JsonNode lb : lbs) {
+            if (!lb.has("advancedConfiguration")) {
+                throw EcsRequest.invalid("The " + strategy + " deployment strategy with a load balancer requires"
+                        + " loadBalancers[].advancedConfiguration (alternateTargetGroupArn, productionListenerRule, roleArn) for"
+                        + " target group " + lb.path("targetGroupArn").asText() + ".");
+            }
+        }
     }
 
     private static ObjectNode checkServiceConnect(ObjectNode sc) {
@@ -592,6 +669,7 @@ public final class EcsEmulator implements JsonProtocolService, TrafficSource {
         } else if (td != s.taskDef && s.loadBalancers != null) {
             checkLoadBalancers(td, s.loadBalancers); // the new revision must still carry the container and port
         }
+        checkNativeLoadBalancers(s.loadBalancers, config);
         if (r.has("healthCheckGracePeriodSeconds")) {
             s.healthCheckGracePeriodSeconds = r.optInt("healthCheckGracePeriodSeconds");
         }

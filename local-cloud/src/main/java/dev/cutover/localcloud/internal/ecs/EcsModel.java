@@ -163,6 +163,8 @@ final class EcsModel {
         ServiceDeployment serviceDeployment;
         Service service;
         boolean rollback;
+        /** Whether its tasks register in the alternate target groups ({@code advancedConfiguration}): the green of a native deployment. */
+        boolean alternate;
         final List<Task> tasks = new ArrayList<>();
     }
 

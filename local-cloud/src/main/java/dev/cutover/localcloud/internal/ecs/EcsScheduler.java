@@ -133,7 +133,10 @@ final class EcsScheduler {
             java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
             if (t.live() && t.lastStatus.equals("RUNNING") && t.deployment != null && t.deployment.service.loadBalancers != null) {
                 for (JsonNode lb : t.deployment.service.loadBalancers) {
-                    wanted.add(lb.path("targetGroupArn").asText() + "|" + lb.path("containerPort").asInt());
+                    String tg = t.deployment.alternate && lb.has("advancedConfiguration")
+                            ? lb.path("advancedConfiguration").path("alternateTargetGroupArn").asText()
+                            : lb.path("targetGroupArn").asText();
+                    wanted.add(tg + "|" + lb.path("containerPort").asInt());
                 }
             }
             for (java.util.Iterator<String> it = t.targetGroups.iterator(); it.hasNext(); ) {
@@ -430,6 +433,7 @@ final class EcsScheduler {
         d.serviceDeployment = sd;
         if (!sd.strategy.equals("ROLLING")) {
             d.weight = 0;
+            d.alternate = hasAdvancedLoadBalancers(s); // the green registers in the alternate target groups
             List<Deployment> blues = sources.stream().filter(o -> live(o) > 0).toList();
             for (Deployment o : sources) {
                 o.weight = blues.contains(o) ? 100.0 / blues.size() : 0;
@@ -638,6 +642,7 @@ final class EcsScheduler {
     }
 
     private void complete(Service s, Deployment primary, Instant now) {
+        swapTargetGroups(s, primary);
         primary.rolloutState = "COMPLETED";
         primary.rolloutStateReason = "ECS deployment " + primary.id + " completed.";
         primary.updatedAt = now;
@@ -673,6 +678,7 @@ final class EcsScheduler {
         switch (sd.lifecycleStage) {
             case "SCALE_UP" -> {
                 if (healthy(green) >= desired) {
+                    routeTestTraffic(s, true);
                     stage(sd, "PRODUCTION_TRAFFIC_SHIFT", now);
                     sd.shifted = firstStep(sd);
                     shift(s, green, sd.shifted);
@@ -737,7 +743,82 @@ final class EcsScheduler {
         sd.updatedAt = now;
     }
 
-    private static void shift(Service s, Deployment green, double percent) {
+    private static boolean hasAdvancedLoadBalancers(Service s) {
+        if (s.loadBalancers == null) {
+            return false;
+        }
+        for (JsonNode lb : s.loadBalancers) {
+            if (lb.has("advancedConfiguration")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Moves the production listener rule of each load balancer entry with {@code advancedConfiguration}:
+     * {@code percent} to the alternate target group (the green's), the rest to the primary one, as ECS does
+     * for BLUE_GREEN, LINEAR and CANARY with an Application Load Balancer (ELB weights are whole numbers: a
+     * shift above 0 gets at least 1).
+     */
+    private void shiftRules(Service s, double percent) {
+        if (!hasAdvancedLoadBalancers(s) || ecs.targetGroups == null) {
+            return;
+        }
+        int green = percent <= 0 ? 0 : (int) Math.max(1, Math.min(100, Math.round(percent)));
+        for (JsonNode lb : s.loadBalancers) {
+            JsonNode ac = lb.path("advancedConfiguration");
+            if (ac.has("productionListenerRule")) {
+                java.util.Map<String, Integer> w = new java.util.LinkedHashMap<>();
+                w.put(lb.path("targetGroupArn").asText(), 100 - green);
+                w.put(ac.path("alternateTargetGroupArn").asText(), green);
+                ecs.targetGroups.setRuleForward(ac.path("productionListenerRule").asText(), w);
+            }
+        }
+    }
+
+    /** The test listener rule (when set) forwards to the green's alternate target group while a deployment runs, else to the primary. */
+    private void routeTestTraffic(Service s, boolean toGreen) {
+        if (!hasAdvancedLoadBalancers(s) || ecs.targetGroups == null) {
+            return;
+        }
+        for (JsonNode lb : s.loadBalancers) {
+            JsonNode ac = lb.path("advancedConfiguration");
+            if (ac.has("testListenerRule")) {
+                java.util.Map<String, Integer> w = new java.util.LinkedHashMap<>();
+                w.put(lb.path("targetGroupArn").asText(), toGreen ? 0 : 100);
+                w.put(ac.path("alternateTargetGroupArn").asText(), toGreen ? 100 : 0);
+                ecs.targetGroups.setRuleForward(ac.path("testListenerRule").asText(), w);
+            }
+        }
+    }
+
+    /**
+     * After a native deployment with load balancers completes, the green's target groups are the primary ones
+     * and the blue's the alternates (ECS swaps them in the service's {@code loadBalancers}); the rules forward
+     * everything to the new primary.
+     */
+    private void swapTargetGroups(Service s, Deployment green) {
+        if (!green.alternate) {
+            return;
+        }
+        green.alternate = false;
+        com.fasterxml.jackson.databind.node.ArrayNode swapped = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        for (JsonNode lb : s.loadBalancers) {
+            ObjectNode n = (ObjectNode) lb.deepCopy();
+            if (lb.has("advancedConfiguration")) {
+                n.put("targetGroupArn", lb.path("advancedConfiguration").path("alternateTargetGroupArn").asText());
+                ((ObjectNode) n.path("advancedConfiguration")).put("alternateTargetGroupArn", lb.path("targetGroupArn").asText());
+            }
+            swapped.add(n);
+        }
+        s.loadBalancers = swapped;
+        shiftRules(s, 0);
+        routeTestTraffic(s, false);
+    }
+
+    private void shift(Service s, Deployment green, double percent) {
+        shiftRules(s, percent);
         green.weight = percent;
         List<Deployment> blues = s.deployments.stream().filter(d -> d != green && live(d) > 0).toList();
         for (Deployment d : s.deployments) {
@@ -749,6 +830,9 @@ final class EcsScheduler {
 
     private void rollbackNative(Service s, ServiceDeployment sd, String reason, String finalStatus, Instant now) {
         Deployment green = sd.target;
+        shiftRules(s, 0); // production traffic back on the primary (blue) target groups
+        routeTestTraffic(s, false);
+        green.alternate = false;
         green.rolloutState = "FAILED";
         green.rolloutStateReason = reason;
         green.status = "ACTIVE";

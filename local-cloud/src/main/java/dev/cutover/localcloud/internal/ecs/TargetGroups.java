@@ -22,4 +22,13 @@ public interface TargetGroups {
 
     /** Deregisters a task (it drains for the group's deregistration delay). */
     void deregister(String targetGroupArn, String id, int port);
+
+    /** The target groups and weights a listener rule forwards to, when the rule exists (empty map: no forward). */
+    default Optional<java.util.Map<String, Integer>> ruleForward(String ruleArn) {
+        return Optional.empty();
+    }
+
+    /** Sets a listener rule's forward action to these target groups and weights (ECS shifting traffic for a deployment). */
+    default void setRuleForward(String ruleArn, java.util.Map<String, Integer> weights) {
+    }
 }

@@ -1249,6 +1249,28 @@ public final class Elbv2Emulator implements QueryProtocolService, TrafficSplitte
             "eu-central-1", "Z215JYRZR1TBD5", "ap-southeast-1", "Z1LMS91P8CMLE5", "ap-southeast-2", "Z1GM3OXH4ZPM65",
             "ap-northeast-1", "Z14GRHDCWA56QT");
 
+    /** The target groups and weights of a listener rule's forward action, when the rule exists. */
+    public Optional<Map<String, Integer>> ruleForward(String ruleArn) {
+        synchronized (lock) {
+            try {
+                return Optional.of(forwardTargets(rule(ruleArn).actions));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Replaces a listener rule's actions by one weighted forward (what ECS does to shift a blue/green, linear or canary deployment). */
+    public void setRuleForward(String ruleArn, Map<String, Integer> weights) {
+        synchronized (lock) {
+            ArrayNode actions = AwsJson.array();
+            ObjectNode forward = actions.addObject().put("Type", "forward").put("Order", 1);
+            ArrayNode groups = forward.putObject("ForwardConfig").putArray("TargetGroups");
+            weights.forEach((tg, w) -> groups.addObject().put("TargetGroupArn", tg).put("Weight", w));
+            rule(ruleArn).actions = normalizeActions(actions);
+        }
+    }
+
     /** Whether {@code zoneId} is a listed Region's Application Load Balancer zone. */
     public static boolean isCanonicalHostedZoneId(String zoneId) {
         return ALB_ZONES.containsValue(zoneId);
