@@ -28,10 +28,19 @@ public final class TokenBucket {
     static final Duration DECREASE_SPACING = Duration.ofMillis(500);
     /** The lowest rate, as a share of the documented one. */
     static final double MIN_SHARE = 0.02;
+    /**
+     * The lowest rate in calls per second whatever the share says (never above the documented rate):
+     * one call every 20 s. Without it a family with a low documented rate (Datadog's query API: 1,600
+     * an hour, 2% of it one call every 112 s) waits minutes per attempt after a few throttles, on top
+     * of the server's Retry-After, and a rollout waiting on it notices a metric outage late. Low enough
+     * that four processes at their floor take a fifth of ECS's 1-a-second RegisterTaskDefinition.
+     */
+    static final double MIN_FILL_RATE = 0.05;
 
     private final Clock clock;
     private final double maxBurst;
     private final double maxRate;
+    private final double minRate;
     private double rate;
     private double capacity;
     private double tokens;
@@ -48,6 +57,7 @@ public final class TokenBucket {
         this.clock = clock;
         this.maxBurst = burst;
         this.maxRate = perSecond;
+        this.minRate = Math.min(perSecond, Math.max(perSecond * MIN_SHARE, MIN_FILL_RATE));
         this.rate = perSecond;
         this.capacity = burst;
         this.tokens = burst;
@@ -98,7 +108,7 @@ public final class TokenBucket {
         refill(now);
         double sentAt = measuredRate > 0 ? Math.min(measuredRate, rate) : rate;
         rateBeforeCut = sentAt;
-        rate = Math.max(maxRate * MIN_SHARE, sentAt * BETA);
+        rate = Math.max(minRate, sentAt * BETA);
         capacity = Math.max(1, Math.min(maxBurst, rate));
         tokens = Math.min(tokens, capacity);
         cutNanos = now;
@@ -116,7 +126,7 @@ public final class TokenBucket {
         double k = RECOVERY.toNanos() / 1e9;
         double c = rateBeforeCut * (1 - BETA) / (k * k * k);
         double next = c * Math.pow(t - k, 3) + rateBeforeCut;
-        rate = Math.max(maxRate * MIN_SHARE, Math.min(maxRate, next));
+        rate = Math.max(minRate, Math.min(maxRate, next));
         capacity = Math.max(1, Math.min(maxBurst, rate));
         if (rate >= maxRate) {
             adapted = false; // back at the documented rate: the whole burst again

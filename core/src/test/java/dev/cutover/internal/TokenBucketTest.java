@@ -34,6 +34,24 @@ class TokenBucketTest {
     }
 
     @Test
+    void theRateNeverFallsBelowOneCallEveryTwentySecondsNorTwoPercentOfTheDocumentedRate() {
+        TokenBucket datadog = new TokenBucket(time.clock(), 50, 1600 / 3600.0); // 2% would be one call every 112 s
+        TokenBucket ecs = new TokenBucket(time.clock(), 100, 40);
+        TokenBucket rare = new TokenBucket(time.clock(), 1, 0.01);
+        for (int i = 0; i < 40; i++) {
+            datadog.onThrottled();
+            ecs.onThrottled();
+            rare.onThrottled();
+            time.advance(Duration.ofSeconds(1));
+        }
+        assertThat(datadog.rate()).isEqualTo(TokenBucket.MIN_FILL_RATE);
+        assertThat(ecs.rate()).isEqualTo(40 * TokenBucket.MIN_SHARE);
+        assertThat(rare.rate()).as("never above the documented rate").isEqualTo(0.01);
+        datadog.reserve();
+        assertThat(datadog.reserve()).as("one token every 20 s at the floor").isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
     void fourClientsOfOneSharedBucketSettleOnTheirShares() {
         AwsBucket shared = new AwsBucket(20, 1); // AWS's, per account and Region
         TokenBucket[] clients = new TokenBucket[4];
