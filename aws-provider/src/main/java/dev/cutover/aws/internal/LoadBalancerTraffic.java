@@ -168,14 +168,17 @@ public final class LoadBalancerTraffic {
 
     /**
      * Puts a new revision's group in the service's production rule at weight 0 (the first revision's
-     * group: the rule is created forwarding to it): ECS refuses a service whose target group no load
-     * balancer uses ("does not have an associated load balancer"), and the targets of a group no rule
-     * uses stay {@code unused}, never healthy.
+     * group too: the rule is created forwarding to it at weight 0): ECS refuses a service whose target
+     * group no load balancer uses ("does not have an associated load balancer"), and the targets of a
+     * group no rule uses stay {@code unused}, never healthy. A first revision takes 100% only with the
+     * rollout's first shift, once it is healthy, as in App Mesh mode before the first route: until then
+     * {@link #weights} reads no serving revision, so a failed first deployment is retired (its ECS service,
+     * target group and the rule) and the next plan creates it again.
      */
     private void attach(Layout layout, String service, String arn) {
         ServiceRules rules = rules(layout, service);
         if (rules.production().isEmpty()) {
-            createProductionRule(layout, service, rules, Map.of(arn, 100));
+            createProductionRule(layout, service, rules, Map.of(arn, 0));
             return;
         }
         Map<String, Integer> w = forwards(rules.production().get());

@@ -294,12 +294,7 @@ public final class Permissions {
             allow("*", "ecs:RegisterTaskDefinition");
             allow(a.taskDefs, "ecs:TagResource");
         }
-        // load balancer mode keeps a failed first revision: its group took the new production rule's 100% at once,
-        // and a rollback with no previous revision keeps what serves (nothing is retired)
-        boolean keepsFailedFirst = layout.lbMode() && firstRevision;
-        if (!keepsFailedFirst) {
-            allow(a.services, "ecs:UpdateService");
-        }
+        allow(a.services, "ecs:UpdateService");
         if (layout.perRevision() || creates(changes, ResourceType.REVISION)) {
             allow(a.services, "ecs:CreateService", "ecs:TagResource");
         }
@@ -318,8 +313,8 @@ public final class Permissions {
         }
         if (layout.perRevision()) {
             allow(List.of("*"), inCluster, "ecs:ListServices"); // resume sweeps what a crash left half created
-        }
-        if (layout.perRevision() && !keepsFailedFirst) {
+            // retiring: an old revision after promotion, a new one in a rollback, and a failed first revision (no
+            // revision ever held traffic: in load balancer mode its group waits at weight 0 until it is healthy)
             allow(a.services, "ecs:DeleteService");
             allow("*", "application-autoscaling:DeregisterScalableTarget"); // retiring a revision removes its scalable target if any
             if (!firstRevision) {
@@ -329,7 +324,7 @@ public final class Permissions {
         }
         if (layout.lbMode()) {
             // the service's production rule exists unless the plan creates its route (its observed weights)
-            loadBalancer(release, context.listenerFound(), rollback || !creates(changes, ResourceType.ROUTE), rollback, !keepsFailedFirst);
+            loadBalancer(release, context.listenerFound(), rollback || !creates(changes, ResourceType.ROUTE), rollback);
         } else if (a.mesh != null) {
             routeWrites(a, creates(changes, ResourceType.ROUTE));
             allow(a.nodes, "appmesh:DescribeVirtualNode", "appmesh:CreateVirtualNode", "appmesh:DeleteVirtualNode");
@@ -381,10 +376,11 @@ public final class Permissions {
      * service has no production rule yet or the rollout previews (its rule is deleted at 100%); the
      * service's rules modified, and its target groups created and deleted, only when tagged with the
      * service ({@code aws:RequestTag}/{@code aws:ResourceTag} {@code cutover:environment} and
-     * {@code cutover:service}); target groups and their health read ({@code *}). {@code retires}: false
-     * for a first revision, which a rollback keeps (it took the new rule's 100% at once).
+     * {@code cutover:service}); target groups and their health read ({@code *}). A first revision's group
+     * waits in its new rule at weight 0 until it is healthy ({@code ModifyRule} moves it to 100%); when
+     * it fails, its retirement deletes the rule ({@code DeleteRule}) and the group.
      */
-    private void loadBalancer(Release release, boolean listenerFound, boolean productionRule, boolean rollback, boolean retires) {
+    private void loadBalancer(Release release, boolean listenerFound, boolean productionRule, boolean rollback) {
         dev.cutover.LoadBalancer lb = release.environment().loadBalancer().orElse(null);
         if (lb == null) {
             return;
@@ -416,17 +412,15 @@ public final class Permissions {
             allow(listeners, "elasticloadbalancing:CreateRule");
             allow(List.of(rules), taggedCreate, "elasticloadbalancing:AddTags");
         }
-        if (productionRule) {
-            allow(List.of(rules), tagged, "elasticloadbalancing:ModifyRule"); // the new group joins at weight 0, weights move
-        }
-        if (previews) {
-            allow(List.of(rules), tagged, "elasticloadbalancing:DeleteRule"); // the preview rule goes at 100%
+        // the new group joins at weight 0 (a first revision's group: in its new rule), the weights move
+        allow(List.of(rules), tagged, "elasticloadbalancing:ModifyRule");
+        if (previews || !productionRule) {
+            // the preview rule goes at 100%; a failed first revision's retirement deletes the rule it was alone in
+            allow(List.of(rules), tagged, "elasticloadbalancing:DeleteRule");
         }
         // also a rollback: the restored revision's group went with its retirement and is created again
         allow(List.of(groups), taggedCreate, "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:AddTags");
-        if (retires) {
-            allow(List.of(groups), tagged, "elasticloadbalancing:DeleteTargetGroup");
-        }
+        allow(List.of(groups), tagged, "elasticloadbalancing:DeleteTargetGroup");
     }
 
     /**
