@@ -16,12 +16,23 @@ import java.util.TreeMap;
  * requests ({@code x-cutover-preview: 1}) to the new revision through a rule of higher priority,
  * and analyses them before any production weight.
  *
+ * <p>With {@link Builder#nativeDeployments(boolean) nativeDeployments(true)} ECS moves the weights
+ * instead: each service runs as one ECS service with two target groups (primary and alternate) and
+ * {@code loadBalancers[].advancedConfiguration}, and the release's strategy becomes ECS's native
+ * CANARY, LINEAR or BLUE_GREEN deployment, as in Service Connect mode (same plan text, same plan-time
+ * refusals); ECS changes the listener rules through the {@link Builder#infrastructureRole(String)
+ * infrastructure role}, and a preview header becomes the condition of ECS's test listener rule.
+ *
  * <pre>{@code
  * Environment prod = Environment.named("prod").region("us-east-1")
  *     .loadBalancer(lb -> lb.name("orders-alb").create(true).listenerPort(80)
  *         .path("orders", "/orders*").preview("x-cutover-preview", "1"))
  *     .build();
  * Environment stage = Environment.named("stage").region("us-east-1").loadBalancer("shared-alb").build(); // exists already
+ * Environment live = Environment.named("live").region("us-east-1")
+ *     .loadBalancer(lb -> lb.name("orders-alb").nativeDeployments(true)
+ *         .infrastructureRole("arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers"))
+ *     .build(); // ECS's native canary, linear and blue/green deployments
  * }</pre>
  */
 public final class LoadBalancer {
@@ -34,6 +45,8 @@ public final class LoadBalancer {
     private final String previewValue;
     private final Map<String, String> paths;
     private final Map<String, String> hosts;
+    private final boolean nativeDeployments;
+    private final String infrastructureRole;
 
     private LoadBalancer(Builder b) {
         this.name = b.name;
@@ -44,6 +57,8 @@ public final class LoadBalancer {
         this.previewValue = b.previewValue;
         this.paths = Collections.unmodifiableMap(new TreeMap<>(b.paths));
         this.hosts = Collections.unmodifiableMap(new TreeMap<>(b.hosts));
+        this.nativeDeployments = b.nativeDeployments;
+        this.infrastructureRole = b.infrastructureRole;
     }
 
     /** Starts a description; {@code name(...)} is required. */
@@ -66,6 +81,8 @@ public final class LoadBalancer {
         b.previewValue = previewValue;
         b.paths.putAll(paths);
         b.hosts.putAll(hosts);
+        b.nativeDeployments = nativeDeployments;
+        b.infrastructureRole = infrastructureRole;
         return b;
     }
 
@@ -107,6 +124,22 @@ public final class LoadBalancer {
         return Optional.ofNullable(hosts.get(service));
     }
 
+    /**
+     * Whether ECS's native deployments move the traffic (CANARY, LINEAR, BLUE_GREEN with an alternate
+     * target group and production/test listener rules) instead of Cutover's steps (default false).
+     */
+    public boolean nativeDeployments() {
+        return nativeDeployments;
+    }
+
+    /**
+     * The ARN of the Amazon ECS infrastructure IAM role for load balancers, which ECS assumes to move
+     * the listener rules' weights in a native deployment; set with {@link #nativeDeployments()}.
+     */
+    public Optional<String> infrastructureRole() {
+        return Optional.ofNullable(infrastructureRole);
+    }
+
     /** The settings as flat keys (a journal's layout), read back by {@link #fromMap(Map)}. */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -121,6 +154,12 @@ public final class LoadBalancer {
         }
         paths.forEach((s, p) -> m.put("lb.path." + s, p));
         hosts.forEach((s, h) -> m.put("lb.host." + s, h));
+        if (nativeDeployments) {
+            m.put("lb.native", "true");
+        }
+        if (infrastructureRole != null) {
+            m.put("lb.infrastructureRole", infrastructureRole);
+        }
         return m;
     }
 
@@ -137,6 +176,10 @@ public final class LoadBalancer {
         if (m.get("lb.preview") != null) {
             String p = m.get("lb.preview");
             b.preview(p.substring(0, p.indexOf(':')), p.substring(p.indexOf(':') + 1));
+        }
+        b.nativeDeployments(Boolean.parseBoolean(m.get("lb.native")));
+        if (m.get("lb.infrastructureRole") != null) {
+            b.infrastructureRole(m.get("lb.infrastructureRole"));
         }
         m.forEach((k, v) -> {
             if (k.startsWith("lb.path.")) {
@@ -176,21 +219,36 @@ public final class LoadBalancer {
                 Problems.entry(at + ".paths", s), path, "must start with '/' and be at most 128 characters, e.g. /orders*"));
         lb.hosts.forEach((s, host) -> p.check(host.matches("[A-Za-z0-9*?.-]{1,128}"), Problems.entry(at + ".hosts", s), host,
                 "must be a host name (letters, digits, hyphens, dots, wildcards * and ?), at most 128 characters"));
+        // ECS API Reference, AdvancedConfiguration.roleArn: the role ECS assumes to call Elastic Load Balancing for a
+        // BLUE_GREEN, LINEAR or CANARY deployment (ECS developer guide, "Amazon ECS infrastructure IAM role for load balancers")
+        if (lb.nativeDeployments && lb.infrastructureRole == null) {
+            p.add(at + ".infrastructureRole", null, "is required with nativeDeployments(true): ECS changes the listener rules "
+                    + "with it; give the ARN of the Amazon ECS infrastructure role for load balancers, e.g. .infrastructureRole("
+                    + "\"arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers\")");
+        }
+        if (lb.infrastructureRole != null) {
+            p.check(Service.ROLE_ARN.matcher(lb.infrastructureRole).matches(), at + ".infrastructureRole", lb.infrastructureRole,
+                    "must be an IAM role ARN: arn:aws:iam::<12-digit account>:role/<name>");
+            p.check(lb.nativeDeployments, at + ".infrastructureRole", lb.infrastructureRole, "is only used by ECS's native "
+                    + "deployments; add .nativeDeployments(true), or leave the role out for Cutover's own steps");
+        }
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof LoadBalancer l && name.equals(l.name) && create == l.create && listenerPort == l.listenerPort
                 && Objects.equals(certificate, l.certificate) && Objects.equals(previewHeader, l.previewHeader)
-                && Objects.equals(previewValue, l.previewValue) && paths.equals(l.paths) && hosts.equals(l.hosts);
+                && Objects.equals(previewValue, l.previewValue) && paths.equals(l.paths) && hosts.equals(l.hosts)
+                && nativeDeployments == l.nativeDeployments && Objects.equals(infrastructureRole, l.infrastructureRole);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, create, listenerPort, certificate, previewHeader, previewValue, paths, hosts);
+        return Objects.hash(name, create, listenerPort, certificate, previewHeader, previewValue, paths, hosts, nativeDeployments,
+                infrastructureRole);
     }
 
-    /** {@code orders-alb:80 (create) preview x-cutover-preview: 1}. */
+    /** {@code orders-alb:80 (create) preview x-cutover-preview: 1 native}. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(name).append(':').append(listenerPort);
@@ -202,6 +260,9 @@ public final class LoadBalancer {
         }
         paths.forEach((s, pth) -> sb.append(' ').append(s).append('=').append(pth));
         hosts.forEach((s, h) -> sb.append(' ').append(s).append("=host:").append(h));
+        if (nativeDeployments) {
+            sb.append(" native");
+        }
         return sb.toString();
     }
 
@@ -215,6 +276,8 @@ public final class LoadBalancer {
         private String previewValue;
         private final Map<String, String> paths = new TreeMap<>();
         private final Map<String, String> hosts = new TreeMap<>();
+        private boolean nativeDeployments;
+        private String infrastructureRole;
 
         private Builder() {
         }
@@ -266,6 +329,29 @@ public final class LoadBalancer {
         public Builder host(String service, String host) {
             Problems.nonNull(service, "environment.loadBalancer.hosts", "name the service");
             hosts.put(service, Problems.nonNull(host, Problems.entry("environment.loadBalancer.hosts", service), "give a host, e.g. orders.example.com"));
+            return this;
+        }
+
+        /**
+         * Lets ECS move the traffic with its native deployments (default false: Cutover's steps move the
+         * listener rule's weights between one target group per revision). Each service then runs as one
+         * ECS service with a primary and an alternate target group, a production listener rule and, with
+         * a {@link #preview(String, String) preview header}, a test listener rule; the strategy maps to
+         * ECS's CANARY, LINEAR or BLUE_GREEN as in Service Connect mode. Needs {@link #infrastructureRole(String)}.
+         */
+        public Builder nativeDeployments(boolean nativeDeployments) {
+            this.nativeDeployments = nativeDeployments;
+            return this;
+        }
+
+        /**
+         * The ARN of the Amazon ECS infrastructure IAM role for load balancers ({@code loadBalancers[].advancedConfiguration.roleArn}),
+         * which ECS assumes to move the listener rules in a native deployment; the deployer needs
+         * {@code iam:PassRole} on it (the plan's policy lists it). Required with {@link #nativeDeployments(boolean)}.
+         */
+        public Builder infrastructureRole(String roleArn) {
+            this.infrastructureRole = Problems.nonNull(roleArn, "environment.loadBalancer.infrastructureRole",
+                    "give an IAM role ARN, or leave it out");
             return this;
         }
 

@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
 public final class Service {
 
     private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");
-    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws(-cn|-us-gov)?:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+    /** An IAM role ARN (task, execution and infrastructure roles). */
+    static final Pattern ROLE_ARN = Pattern.compile("arn:aws(-cn|-us-gov)?:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     static final int MAX_CONFIG_VALUE_BYTES = 512 * 1024;
 
     private final String name;

@@ -9,7 +9,8 @@ public enum TrafficMode {
     /**
      * An Application Load Balancer: a listener rule per service forwarding to one target group per
      * revision by weight (Cutover's own canary, linear and blue/green steps), with an optional
-     * header-routed preview; see {@link LoadBalancer}.
+     * header-routed preview; or, with {@link LoadBalancer#nativeDeployments()}, ECS's native CANARY,
+     * LINEAR and BLUE_GREEN deployments between a primary and an alternate target group; see {@link LoadBalancer}.
      */
     LOAD_BALANCER,
     /** Consul service mesh: weights in a {@code service-splitter} config entry. */

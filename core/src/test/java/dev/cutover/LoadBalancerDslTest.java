@@ -47,4 +47,37 @@ class LoadBalancerDslTest {
         assertThat(e.toBuilder().build()).isEqualTo(e);
         assertThat(e.toString()).contains("traffic=LOAD_BALANCER", "loadBalancer=orders-alb:8080 (create)");
     }
+
+    private static final String ROLE = "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers";
+
+    @Test
+    void nativeDeploymentsAreAskedForOnTheLoadBalancerWithTheInfrastructureRole() {
+        Environment e = Environment.named("prod").region("us-east-1")
+                .loadBalancer(lb -> lb.name("orders-alb").nativeDeployments(true).infrastructureRole(ROLE)).build();
+        LoadBalancer lb = e.loadBalancer().orElseThrow();
+        assertThat(lb.nativeDeployments()).isTrue();
+        assertThat(lb.infrastructureRole()).contains(ROLE);
+        assertThat(LoadBalancer.existing("orders-alb").nativeDeployments()).as("Cutover's own steps by default").isFalse();
+        assertThat(LoadBalancer.fromMap(lb.toMap())).contains(lb);
+        assertThat(lb.toBuilder().build()).isEqualTo(lb);
+        assertThat(lb).isNotEqualTo(lb.toBuilder().nativeDeployments(false).infrastructureRole(ROLE).buildUnchecked());
+        assertThat(e.toString()).contains("loadBalancer=orders-alb:80 native");
+    }
+
+    @Test
+    void nativeDeploymentsWithoutARoleOrABadRoleAreRefusedWithEveryProblemAtOnce() {
+        assertThatThrownBy(() -> Environment.named("prod").region("us-east-1")
+                .loadBalancer(lb -> lb.name("-bad-").nativeDeployments(true)).build())
+                .isInstanceOfSatisfying(ValidationException.class, ex -> {
+                    assertThat(ex.problems()).extracting(Problem::path).containsExactlyInAnyOrder("environment.loadBalancer.name",
+                            "environment.loadBalancer.infrastructureRole");
+                    assertThat(ex.getMessage()).contains("ecsInfrastructureRoleForLoadBalancers");
+                });
+        assertThatThrownBy(() -> LoadBalancer.builder().name("orders-alb").infrastructureRole("ecsInfrastructureRole").build())
+                .isInstanceOfSatisfying(ValidationException.class, ex -> assertThat(ex.problems())
+                        .extracting(Problem::message).anyMatch(m -> m.contains("must be an IAM role ARN"))
+                        .anyMatch(m -> m.contains("nativeDeployments(true)")));
+        assertThatThrownBy(() -> LoadBalancer.builder().name("orders-alb").infrastructureRole(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("environment.loadBalancer.infrastructureRole");
+    }
 }

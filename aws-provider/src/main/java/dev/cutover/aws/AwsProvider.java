@@ -267,7 +267,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
      */
     private Permissions.Context policyContext(dev.cutover.aws.internal.Layouts.Layout layout) {
         Optional<String> namespace = discovery.knownNamespaceArn(layout);
-        if (namespace.isEmpty() && !runtime.servesDiscovery() && !layout.perRevision()) {
+        if (namespace.isEmpty() && !runtime.servesDiscovery() && !layout.perRevision() && !layout.lbNative()) {
             namespace = discovery.lookUpNamespaceArn(layout);
         }
         return new Permissions.Context(namespace.orElse(null), runtime.servesDiscovery(),

@@ -56,6 +56,9 @@ class AwsIamExactTest {
     private static final Environment LOAD_BALANCER = Environment.named("stage").region("us-east-1").cluster("main")
             .network(n -> n.vpc("vpc-0a1b2c3d").subnets("subnet-0a1b2c3d", "subnet-4e5f6a7b").securityGroups("sg-0a1b2c3d"))
             .loadBalancer(lb -> lb.name("orders-alb").create(true)).build();
+    /** LOAD_BALANCER mode with ECS's native deployments and a test listener rule (the preview header). */
+    private static final Environment NATIVE_LB = LOAD_BALANCER.toBuilder().loadBalancer(lb -> lb.nativeDeployments(true)
+            .infrastructureRole(AwsLoadBalancerNativeTest.ROLE).preview("x-cutover-preview", "1")).build();
     /** LOAD_BALANCER mode with a header-routed preview before the production weights. */
     private static final Environment PREVIEWED = LOAD_BALANCER.toBuilder().loadBalancer(lb -> lb.preview("x-cutover-preview", "1")).build();
 
@@ -241,6 +244,16 @@ class AwsIamExactTest {
     @Test
     void firstDeploymentCreatesTheLoadBalancer() {
         exact(paths(LOAD_BALANCER, null, Release.of(orders("1.0.0")).to(LOAD_BALANCER).build()));
+    }
+
+    @Test
+    void nativeLoadBalancerCanary() {
+        exact(paths(NATIVE_LB, orders("1.0.0"), canaryOf(orders("2.0.0"), NATIVE_LB)));
+    }
+
+    @Test
+    void firstDeploymentWithNativeDeploymentsCreatesTheLoadBalancerGroupsAndRules() {
+        exact(paths(NATIVE_LB, null, Release.of(orders("1.0.0")).to(NATIVE_LB).build()));
     }
 
     @Test

@@ -53,8 +53,7 @@ class AwsLoadBalancerEndToEndTest {
     }
 
     private Deployer deployer() {
-        world.cloud.traffic().defaultRate(20);
-        return world.deployer(p -> { }, (time, c) -> c.metrics(world.datadog(time)));
+        return world.analysedDeployer();
     }
 
     private static Strategy canary10to100() {
@@ -75,9 +74,7 @@ class AwsLoadBalancerEndToEndTest {
 
     /** The production rule's forward: target group name to weight. */
     private Map<String, Integer> productionRule(String service) {
-        try (ElasticLoadBalancingV2Client elb = ElasticLoadBalancingV2Client.builder().endpointOverride(world.cloud.endpoint())
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1).credentialsProvider(AwsFixture.CREDENTIALS)
-                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build()) {
+        try (ElasticLoadBalancingV2Client elb = world.elb()) {
             String lb = elb.describeLoadBalancers(b -> b.names("orders-alb")).loadBalancers().get(0).loadBalancerArn();
             String listener = elb.describeListeners(b -> b.loadBalancerArn(lb)).listeners().get(0).listenerArn();
             Rule rule = elb.describeRules(b -> b.listenerArn(listener)).rules().stream()

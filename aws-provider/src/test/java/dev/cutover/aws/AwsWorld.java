@@ -97,6 +97,20 @@ final class AwsWorld implements AutoCloseable {
         return deployer(p -> { }, c -> { });
     }
 
+    /** A deployer whose analyses read the local cloud's Datadog, each route of the simulated traffic at 20 requests a second. */
+    Deployer analysedDeployer() {
+        cloud.traffic().defaultRate(20);
+        return deployer(p -> { }, (time, c) -> c.metrics(datadog(time)));
+    }
+
+    /** A real ELBv2 client of the local cloud (us-east-1), to look at what a test did; close it. */
+    software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client elb() {
+        return software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client.builder()
+                .endpointOverride(cloud.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(AwsFixture.CREDENTIALS)
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()).build();
+    }
+
     /** Plans and applies {@code release} with {@code d} and waits for the outcome. */
     static dev.cutover.DeploymentStatus deploy(Deployer d, dev.cutover.Release release) {
         dev.cutover.Deployment dep = d.cutover().apply(d.plan(release));

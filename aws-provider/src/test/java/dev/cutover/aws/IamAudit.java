@@ -339,11 +339,14 @@ final class IamAudit implements ExecutionInterceptor {
             }
             case "DescribeServices" -> strs(r, "services").forEach(s -> out.add(new Request(action,
                     arn("ecs", region, "service/" + clusterName + "/" + s), inCluster)));
-            case "UpdateService", "DeleteService", "ListServiceDeployments" -> out.add(new Request(action,
-                    arn("ecs", region, "service/" + clusterName + "/" + str(r, "service")), inCluster));
+            case "UpdateService", "DeleteService", "ListServiceDeployments" -> {
+                out.add(new Request(action, arn("ecs", region, "service/" + clusterName + "/" + str(r, "service")), inCluster));
+                infrastructureRoles(r, out);
+            }
             case "CreateService" -> {
                 String service = arn("ecs", region, "service/" + clusterName + "/" + str(r, "serviceName"));
                 out.add(new Request(action, service, inCluster));
+                infrastructureRoles(r, out);
                 Map<String, String> tags = tags((SdkPojo) r, "tags", "key", "value");
                 if (!tags.isEmpty()) {
                     out.add(new Request("ecs:TagResource", service, requestTags(tags)));
@@ -367,6 +370,19 @@ final class IamAudit implements ExecutionInterceptor {
             // RegisterTaskDefinition, DeregisterTaskDefinition, DescribeTaskDefinition, ListTaskDefinitions: no resource-level permissions
             default -> out.add(new Request(action, "*", Map.of()));
         }
+    }
+
+    /**
+     * Passing the Amazon ECS infrastructure role for load balancers in {@code loadBalancers[].advancedConfiguration.roleArn}
+     * (CreateService, UpdateService) needs iam:PassRole on it (ECS developer guide, "Amazon ECS infrastructure IAM role for
+     * load balancers"; IAM user guide, "Grant a user permissions to pass a role to an AWS service").
+     */
+    private static void infrastructureRoles(SdkRequest r, List<Request> out) {
+        r.getValueForField("loadBalancers", List.class).ifPresent(lbs -> ((List<?>) lbs).stream()
+                .map(lb -> (software.amazon.awssdk.services.ecs.model.LoadBalancer) lb)
+                .filter(lb -> lb.advancedConfiguration() != null && lb.advancedConfiguration().roleArn() != null)
+                .map(lb -> lb.advancedConfiguration().roleArn()).distinct()
+                .forEach(role -> out.add(new Request("iam:PassRole", role, Map.of()))));
     }
 
     private static void appMesh(String action, String operation, SdkRequest r, String region, List<Request> out) {

@@ -82,7 +82,7 @@ public final class AppMeshTraffic implements Traffic {
         Map<String, List<ResourceId>> serviceConnectRoutes = new LinkedHashMap<>();
         Map<String, List<ResourceId>> lbRoutes = new LinkedHashMap<>();
         for (ResourceId id : ids) {
-            if (id.type() == ResourceType.ROUTE && rt.layouts().of(id.environment()).lbMode()) {
+            if (id.type() == ResourceType.ROUTE && rt.layouts().of(id.environment()).lbSteps()) {
                 lbRoutes.computeIfAbsent(id.environment(), k -> new ArrayList<>()).add(id);
                 continue;
             }
@@ -187,8 +187,11 @@ public final class AppMeshTraffic implements Traffic {
     private String how(dev.cutover.Release release) {
         String env = release.environment().name();
         Layout layout = rt.layouts().of(env);
-        if (layout.lbMode()) {
+        if (layout.lbSteps()) {
             return lb.describe(release);
+        }
+        if (layout.lbNative()) {
+            return lb.describeNative(release) + "; " + nativeDescription(release.strategy());
         }
         String how = layout.meshMode() ? "App Mesh route weights (mesh " + layout.mesh() + "), Cutover's steps: "
                 + steps(release.strategy()) : nativeDescription(release.strategy());
@@ -217,27 +220,43 @@ public final class AppMeshTraffic implements Traffic {
     }
 
     private List<dev.cutover.Problem> modeProblems(dev.cutover.Release release) {
-        if (rt.layouts().of(release.environment().name()).lbMode()) {
+        Layout layout = rt.layouts().of(release.environment().name());
+        if (layout.lbSteps()) {
             return lb.check(release);
         }
-        if (rt.layouts().of(release.environment().name()).meshMode()) {
+        if (layout.lbNative()) { // the load balancer's own checks, then what ECS's native deployment cannot express
+            List<dev.cutover.Problem> problems = new ArrayList<>(lb.check(release));
+            problems.addAll(nativeProblems(release, "LOAD_BALANCER mode with nativeDeployments(true)",
+                    " or .nativeDeployments(false) on the load balancer for Cutover's own steps"));
+            return problems;
+        }
+        if (layout.meshMode()) {
             return List.of();
         }
+        return nativeProblems(release, "Service Connect mode",
+                " or an App Mesh environment (.mesh(\"<mesh>\") on the environment) for Cutover's own steps");
+    }
+
+    /**
+     * What ECS's native deployment cannot express of the release's strategy, refused at plan time in
+     * {@code mode} (Service Connect, or LOAD_BALANCER with native deployments); {@code instead} names
+     * where Cutover's own steps run.
+     */
+    private static List<dev.cutover.Problem> nativeProblems(dev.cutover.Release release, String mode, String instead) {
         List<dev.cutover.Problem> problems = new ArrayList<>();
-        String instead = " or an App Mesh environment (.mesh(\"<mesh>\") on the environment) for Cutover's own steps";
         if (release.strategy() instanceof dev.cutover.Canary c) {
             List<String> extra = c.steps().subList(1, c.steps().size()).stream().filter(w -> w < 100).map(w -> w + "%").toList();
             if (!extra.isEmpty()) {
                 int first = c.steps().get(0);
-                problems.add(new dev.cutover.Problem("strategy.steps", c.steps().toString(), "Service Connect mode runs ECS's "
+                problems.add(new dev.cutover.Problem("strategy.steps", c.steps().toString(), mode + " runs ECS's "
                         + "native CANARY deployment: one canary step, then 100%; the steps " + String.join(", ", extra)
                         + " cannot be carried out. Use canary().steps(" + first + ", 100).bake(" + javaDuration(c.bake())
                         + ") (ECS native CANARY at " + first + "%), linear().stepPercent(...) (ECS native LINEAR),"
                         + instead));
             }
         } else if (release.strategy() instanceof dev.cutover.Linear l && l.stepPercent() < 3) {
-            problems.add(new dev.cutover.Problem("strategy.stepPercent", String.valueOf(l.stepPercent()), "Service Connect "
-                    + "mode runs ECS's native LINEAR deployment, whose smallest step is 3%; use linear().stepPercent(3),"
+            problems.add(new dev.cutover.Problem("strategy.stepPercent", String.valueOf(l.stepPercent()), mode
+                    + " runs ECS's native LINEAR deployment, whose smallest step is 3%; use linear().stepPercent(3),"
                     + instead));
         }
         return problems;
@@ -332,7 +351,7 @@ public final class AppMeshTraffic implements Traffic {
     @Override
     public Map<String, Integer> weights(String environment, String service) {
         Layout layout = rt.layouts().of(environment);
-        if (layout.lbMode()) {
+        if (layout.lbSteps()) {
             return lb.weights(environment, service);
         }
         if (layout.meshMode()) {
@@ -367,16 +386,20 @@ public final class AppMeshTraffic implements Traffic {
         return m;
     }
 
-    /** LOAD_BALANCER mode with a preview header on the environment's load balancer. */
+    /**
+     * LOAD_BALANCER mode (Cutover's steps) with a preview header on the environment's load balancer. With
+     * native deployments ECS routes the header's requests itself: its test listener rule forwards to the
+     * new revision's target group once it is healthy, before any production weight.
+     */
     @Override
     public boolean previews(dev.cutover.Release release) {
-        return rt.layouts().of(release.environment().name()).lbMode()
+        return rt.layouts().of(release.environment().name()).lbSteps()
                 && release.environment().loadBalancer().flatMap(dev.cutover.LoadBalancer::preview).isPresent();
     }
 
     @Override
     public void preview(String environment, String service, String revisionId) {
-        if (rt.layouts().of(environment).lbMode()) {
+        if (rt.layouts().of(environment).lbSteps()) {
             lb.preview(environment, service, revisionId);
         }
     }
@@ -394,7 +417,7 @@ public final class AppMeshTraffic implements Traffic {
         }
         Layout layout = rt.layouts().of(environment);
         Optional<Layout> from = rt.layouts().migratingFrom(environment, service);
-        if (layout.lbMode()) {
+        if (layout.lbSteps()) {
             lb.setWeights(environment, service, weights);
         } else if (layout.meshMode()) {
             setMeshWeights(layout, service, weights);
@@ -649,7 +672,8 @@ public final class AppMeshTraffic implements Traffic {
                     layout.environment(), service, newest, DesiredState.weights(weights));
             return;
         }
-        throw new ProviderException("aws", "setWeights", false, "Service Connect mode cannot split traffic "
+        throw new ProviderException("aws", "setWeights", false, (layout.lbNative() ? "LOAD_BALANCER mode with native "
+                + "deployments" : "Service Connect mode") + " cannot split traffic "
                 + DesiredState.weights(weights) + " outside an ECS native deployment; use an App Mesh environment (.mesh(...)) "
                 + "for arbitrary steps");
     }

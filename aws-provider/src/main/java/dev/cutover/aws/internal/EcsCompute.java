@@ -310,21 +310,23 @@ public final class EcsCompute implements Compute {
             String name = Names.perRevision(ref.id());
             Service existing = describeServices(layout, List.of(name)).get(name);
             if (existing == null) {
-                createService(layout, release, name, td, desiredCount, registry, targetGroup, false, idempotencyKey);
+                createService(layout, release, name, td, desiredCount, registry, targetGroup == null ? null
+                        : revisionLoadBalancer(targetGroup, release.service().port()), false, idempotencyKey);
             } else if (existing.desiredCount() != desiredCount) {
                 scale(ref, desiredCount);
             }
         } else {
             String name = Names.family(env, service);
             Service existing = describeServices(layout, List.of(name)).get(name);
-            String registry = registryForServiceConnect(layout, service, release.service().discoveryName(),
+            String registry = layout.lbNative() ? null : registryForServiceConnect(layout, service, release.service().discoveryName(),
                     release.service().port());
             if (existing == null) {
-                createService(layout, release, name, td, desiredCount, registry, null, true, idempotencyKey);
+                createService(layout, release, name, td, desiredCount, registry, layout.lbNative() ? nativeLoadBalancer(layout, service,
+                        release.service().port(), release.service().healthCheck()) : null, true, idempotencyKey);
             } else if (!td.taskDefinitionArn().equals(existing.taskDefinition())) {
                 DeploymentConfiguration dc = nativeDeployment(release.strategy());
-                LOG.info("{}: Service Connect mode, ECS native {} deployment of {} (ECS moves the traffic)", release.key(),
-                        dc.strategyAsString(), ref.id());
+                LOG.info("{}: {} mode, ECS native {} deployment of {} (ECS moves the traffic)", release.key(),
+                        layout.lbNative() ? "load balancer" : "Service Connect", dc.strategyAsString(), ref.id());
                 rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b.cluster(layout.cluster()).service(name)
                         .taskDefinition(td.taskDefinitionArn()).desiredCount(desiredCount).deploymentConfiguration(dc)));
             } else if (existing.desiredCount() != desiredCount) {
@@ -421,12 +423,42 @@ public final class EcsCompute implements Compute {
         return (int) Math.min(1440, Math.max(0, d.toMinutes()));
     }
 
+    /**
+     * Creates a service's ECS service; {@code ecsNative}: the one ECS service of Service Connect mode (or of
+     * LOAD_BALANCER mode with native deployments, {@code lb} with its advanced configuration), else a revision's.
+     */
     private void createService(Layout layout, Release release, String name, TaskDefinition td, int desiredCount,
-            String registryArn, String targetGroup, boolean serviceConnect, String idempotencyKey) {
+            String registryArn, software.amazon.awssdk.services.ecs.model.LoadBalancer lb, boolean ecsNative, String idempotencyKey) {
         dev.cutover.Service s = release.service();
-        createService(layout, s.name(), name, td, desiredCount, registryArn, targetGroup,
-                serviceConnect ? nativeDeployment(release.strategy()) : meshDeployment(),
-                serviceConnect ? s.discoveryName() : null, s.port(), idempotencyKey);
+        createService(layout, s.name(), name, td, desiredCount, registryArn, lb,
+                ecsNative ? nativeDeployment(release.strategy()) : meshDeployment(),
+                ecsNative && !layout.lbNative() ? s.discoveryName() : null, s.port(), idempotencyKey);
+    }
+
+    /** A revision's ECS service registers its tasks in the revision's target group (LOAD_BALANCER mode, Cutover's steps). */
+    private static software.amazon.awssdk.services.ecs.model.LoadBalancer revisionLoadBalancer(String targetGroup, int port) {
+        return software.amazon.awssdk.services.ecs.model.LoadBalancer.builder().targetGroupArn(targetGroup)
+                .containerName(Names.CONTAINER).containerPort(port).build();
+    }
+
+    /**
+     * LOAD_BALANCER mode with native deployments: the service's tasks register in the primary target group
+     * and a deployment's new revision in the alternate one, while ECS moves the production listener rule's
+     * weights (and points the test listener rule at the new revision) with the infrastructure role
+     * ({@code loadBalancers[].advancedConfiguration}, ECS API Reference, AdvancedConfiguration; ECS developer
+     * guide, "Application Load Balancer resources for blue/green, linear, and canary deployments").
+     */
+    private software.amazon.awssdk.services.ecs.model.LoadBalancer nativeLoadBalancer(Layout layout, String service, int port,
+            dev.cutover.HealthCheck hc) {
+        LoadBalancerTraffic.NativeGroups g = traffic.loadBalancer().ensureNative(layout, service, port, hc);
+        String role = traffic.loadBalancer().loadBalancer(layout).infrastructureRole().orElseThrow(() -> new ProviderException("aws",
+                "CreateService", false, "environment " + layout.environment() + " asks for native deployments without an "
+                        + "infrastructure role; set .infrastructureRole(\"arn:aws:iam::...\") on its load balancer"));
+        return software.amazon.awssdk.services.ecs.model.LoadBalancer.builder().targetGroupArn(g.primary())
+                .containerName(Names.CONTAINER).containerPort(port)
+                .advancedConfiguration(a -> a.alternateTargetGroupArn(g.alternate()).productionListenerRule(g.productionRule())
+                        .testListenerRule(g.testRule()).roleArn(role))
+                .build();
     }
 
     /** The deployment configuration of a per-revision ECS service (mesh mode): a plain rolling one with the circuit breaker. */
@@ -436,7 +468,7 @@ public final class EcsCompute implements Compute {
     }
 
     private void createService(Layout layout, String service, String name, TaskDefinition td, int desiredCount,
-            String registryArn, String targetGroup, DeploymentConfiguration deployment, String serviceConnectDiscoveryName, int port,
+            String registryArn, software.amazon.awssdk.services.ecs.model.LoadBalancer lb, DeploymentConfiguration deployment, String serviceConnectDiscoveryName, int port,
             String idempotencyKey) {
         boolean fargate = td.requiresCompatibilities().contains(software.amazon.awssdk.services.ecs.model.Compatibility.FARGATE);
         CreateServiceRequest.Builder b = CreateServiceRequest.builder()
@@ -453,8 +485,8 @@ public final class EcsCompute implements Compute {
         if (registryArn != null) {
             b.serviceRegistries(ServiceRegistry.builder().registryArn(registryArn).build());
         }
-        if (targetGroup != null) { // LOAD_BALANCER mode: ECS registers the revision's tasks in its target group
-            b.loadBalancers(l -> l.targetGroupArn(targetGroup).containerName(Names.CONTAINER).containerPort(port));
+        if (lb != null) { // LOAD_BALANCER mode: ECS registers the tasks in the target group
+            b.loadBalancers(lb);
         }
         if (serviceConnectDiscoveryName != null) {
             b.serviceConnectConfiguration(ServiceConnectConfiguration.builder().enabled(true).namespace(layout.namespace())
@@ -551,15 +583,18 @@ public final class EcsCompute implements Compute {
             String name = Names.perRevision(ref.id());
             Service existing = describeServices(layout, List.of(name)).get(name);
             if (existing == null) {
-                createService(layout, revision.service(), name, td, desiredCount, registry, targetGroup, meshDeployment(), null,
-                        port, null);
+                createService(layout, revision.service(), name, td, desiredCount, registry, targetGroup == null ? null
+                        : revisionLoadBalancer(targetGroup, port), meshDeployment(), null, port, null);
             } else if (existing.desiredCount() != desiredCount) {
                 scale(ref, desiredCount);
             }
         } else {
             String name = Names.family(env, revision.service());
             Service existing = describeServices(layout, List.of(name)).get(name);
-            if (existing == null) {
+            if (existing == null && layout.lbNative()) {
+                createService(layout, revision.service(), name, td, desiredCount, null, nativeLoadBalancer(layout, revision.service(),
+                        port, healthCheckOf(td)), nativeDeployment(dev.cutover.Strategies.allAtOnce()), null, port, null);
+            } else if (existing == null) {
                 String discoveryName = rt.layouts().discoveryName(env, revision.service());
                 String registry = registryForServiceConnect(layout, revision.service(), discoveryName, port);
                 createService(layout, revision.service(), name, td, desiredCount, registry, null,
@@ -849,7 +884,7 @@ public final class EcsCompute implements Compute {
                     .max(Comparator.comparing(t -> t.stoppedAt() == null ? java.time.Instant.EPOCH : t.stoppedAt()))
                     .map(EcsCompute::stopReason).orElse("");
         }
-        if (layout.lbMode()) {
+        if (layout.lbSteps()) {
             // the load balancer's view: only targets its health checks pass receive requests (DescribeTargetHealth)
             int tasksHealthy = healthy;
             healthy = traffic.loadBalancer().healthyTargets(layout, revision).map(t -> Math.min(t, tasksHealthy)).orElse(0);
@@ -951,7 +986,7 @@ public final class EcsCompute implements Compute {
     public void retire(RevisionRef revision) {
         Layout layout = layoutOf(revision);
         boolean meshEra = !rt.layouts().of(revision.environment()).meshMode() && layout.meshMode();
-        if (layout.lbMode()) {
+        if (layout.lbSteps()) {
             String name = Names.perRevision(revision.id());
             AwsRuntime.unlessNotFound(() -> rt.ecs("UpdateService", () -> rt.clients(layout).ecs().updateService(b -> b
                     .cluster(layout.cluster()).service(name).desiredCount(0))), SERVICE_GONE);

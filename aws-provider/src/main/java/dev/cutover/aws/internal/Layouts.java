@@ -29,26 +29,41 @@ public final class Layouts {
      * @param mode        how traffic moves
      * @param region      the AWS Region the environment lives in (its clients, ARNs and policies)
      * @param network     the environment's network over the provider's defaults
+     * @param nativeLb    LOAD_BALANCER mode with ECS's native deployments ({@code LoadBalancer.nativeDeployments()})
      */
     public record Layout(String environment, String cluster, String namespace, String mesh, TrafficMode mode, String region,
-            Network network) {
+            Network network, boolean nativeLb) {
 
         Layout with(String cluster, String namespace, String mesh, TrafficMode mode) {
-            return new Layout(environment, cluster, namespace, mesh, mode, region, network);
+            return new Layout(environment, cluster, namespace, mesh, mode, region, network, nativeLb);
         }
 
         public boolean meshMode() {
             return mode == TrafficMode.APP_MESH && mesh != null;
         }
 
-        /** Whether traffic goes through an Application Load Balancer (one target group per revision). */
+        /** Whether traffic goes through an Application Load Balancer (Cutover's steps or ECS's native deployments). */
         public boolean lbMode() {
             return mode == TrafficMode.LOAD_BALANCER;
         }
 
-        /** Whether each revision runs as its own ECS service {@code <family>_<n>} (App Mesh and load balancer modes). */
+        /** LOAD_BALANCER mode with Cutover's steps: one target group per revision. */
+        public boolean lbSteps() {
+            return lbMode() && !nativeLb;
+        }
+
+        /** LOAD_BALANCER mode with ECS's native deployments: one ECS service with a primary and an alternate target group. */
+        public boolean lbNative() {
+            return lbMode() && nativeLb;
+        }
+
+        /**
+         * Whether each revision runs as its own ECS service {@code <family>_<n>} (App Mesh mode and load
+         * balancer mode with Cutover's steps); else one ECS service per service whose native deployments
+         * move the traffic (Service Connect, load balancer with native deployments).
+         */
         public boolean perRevision() {
-            return meshMode() || lbMode();
+            return meshMode() || lbSteps();
         }
     }
 
@@ -76,7 +91,9 @@ public final class Layouts {
     /** Records a declared environment (wins over what ids suggest). */
     public void learn(Environment e) {
         Layout next = new Layout(e.name(), e.cluster(), e.namespace(), e.mesh().orElse(null), e.trafficMode(),
-                e.region() == null ? defaultRegion : e.region(), e.network().orElse(defaultNetwork));
+                e.region() == null ? defaultRegion : e.region(), e.network().orElse(defaultNetwork),
+                e.trafficMode() == TrafficMode.LOAD_BALANCER && e.loadBalancer().map(dev.cutover.LoadBalancer::nativeDeployments)
+                        .orElse(false));
         e.loadBalancer().ifPresent(lb -> loadBalancers.put(e.name(), lb));
         environments.put(e.name(), e);
         Layout before = known.put(e.name(), next);
@@ -162,7 +179,7 @@ public final class Layouts {
     public Layout of(String environment) {
         Layout l = known.get(environment);
         return l != null ? l : new Layout(environment, environment, environment + ".local", null, TrafficMode.SERVICE_CONNECT,
-                defaultRegion, defaultNetwork);
+                defaultRegion, defaultNetwork, false);
     }
 
     /** The load balancer of an environment in LOAD_BALANCER mode, if this provider saw it declared. */

@@ -152,18 +152,73 @@ public final class LoadBalancerTraffic {
      */
     String ensureTargetGroup(Layout layout, RevisionRef revision, int port, HealthCheck hc) {
         listener(layout); // bootstrap: the load balancer and its listener come first
+        String arn = createTargetGroup(layout, Names.targetGroup(revision.id()), revision.service(), port, hc,
+                tag("cutover:revision", revision.id()));
+        attach(layout, revision.service(), arn);
+        return arn;
+    }
+
+    /**
+     * CreateTargetGroup (which answers an existing group of the same name and settings with it): HTTP on the
+     * container port, target type ip, the service's health check, tagged with the environment and service.
+     */
+    private String createTargetGroup(Layout layout, String name, String service, int port, HealthCheck hc, Tag... more) {
         String vpc = layout.network().vpc().orElse(rt.settings().vpcId());
         int interval = clamp((int) hc.interval().toSeconds(), 5, 300);
         int timeout = Math.min(clamp((int) hc.timeout().toSeconds(), 2, 120), interval - 1);
         int threshold = clamp(hc.retries(), 2, 10);
-        String name = Names.targetGroup(revision.id());
-        String arn = rt.elb("CreateTargetGroup", () -> elb(layout).createTargetGroup(b -> b.name(name).protocol("HTTP").port(port)
+        List<Tag> tags = new ArrayList<>(List.of(tag("cutover:environment", layout.environment()), tag("cutover:service", service)));
+        tags.addAll(List.of(more));
+        return rt.elb("CreateTargetGroup", () -> elb(layout).createTargetGroup(b -> b.name(name).protocol("HTTP").port(port)
                 .vpcId(vpc).targetType("ip").healthCheckPath(hc.path()).healthCheckIntervalSeconds(interval)
                 .healthCheckTimeoutSeconds(timeout).healthyThresholdCount(threshold).unhealthyThresholdCount(threshold)
-                .tags(tag("cutover:environment", layout.environment()), tag("cutover:service", revision.service()),
-                        tag("cutover:revision", revision.id())))).targetGroups().get(0).targetGroupArn();
-        attach(layout, revision.service(), arn);
-        return arn;
+                .tags(tags))).targetGroups().get(0).targetGroupArn();
+    }
+
+    /**
+     * What ECS's native deployment of a service needs behind the load balancer
+     * ({@code loadBalancers[].advancedConfiguration}).
+     *
+     * @param primary        the target group the service's tasks register in
+     * @param alternate      the target group a deployment's new revision registers in
+     * @param productionRule the listener rule whose forward weights ECS moves
+     * @param testRule       the listener rule of the preview header, which ECS points at the new revision; null without one
+     */
+    record NativeGroups(String primary, String alternate, String productionRule, String testRule) {
+    }
+
+    /**
+     * LOAD_BALANCER mode with native deployments, before the service's ECS service is created: the load
+     * balancer and listener (bootstrap), the two target groups ({@link Names#nativeTargetGroups}), the
+     * production rule forwarding all to the primary and nothing to the alternate (both groups must be used
+     * by the load balancer), and with a preview header the test rule just above it. A production rule that
+     * exists already keeps its forward: the group holding its traffic is the primary (ECS swaps the roles
+     * at each deployment, so after a completed one the second group serves).
+     */
+    NativeGroups ensureNative(Layout layout, String service, int port, HealthCheck hc) {
+        listener(layout);
+        List<String> names = Names.nativeTargetGroups(Names.family(layout.environment(), service));
+        String a = createTargetGroup(layout, names.get(0), service, port, hc);
+        String b = createTargetGroup(layout, names.get(1), service, port, hc);
+        ServiceRules rules = rules(layout, service);
+        Map<String, Integer> current = rules.production().map(LoadBalancerTraffic::forwards).orElse(Map.of());
+        boolean swapped = current.getOrDefault(b, 0) > current.getOrDefault(a, 0);
+        String primary = swapped ? b : a;
+        String alternate = swapped ? a : b;
+        Map<String, Integer> forward = new LinkedHashMap<>();
+        forward.put(primary, 100);
+        forward.put(alternate, 0);
+        int priority = rules.production().map(r -> Integer.parseInt(r.priority())).orElse(freePriority(rules.taken()));
+        String production = rules.production().map(Rule::ruleArn)
+                .orElseGet(() -> createProductionRule(layout, service, rules, forward));
+        String test = null;
+        if (loadBalancer(layout).preview().isPresent()) {
+            test = rules.preview().map(Rule::ruleArn).orElseGet(() -> createPreviewRule(layout, service, rules, priority, forward,
+                    "test"));
+        }
+        LOG.info("{}/{}: ECS native deployments between target groups {} (primary) and {} (alternate)", layout.environment(),
+                service, primary.split("/")[1], alternate.split("/")[1]);
+        return new NativeGroups(primary, alternate, production, test);
     }
 
     /**
@@ -188,14 +243,16 @@ public final class LoadBalancerTraffic {
         }
     }
 
-    private void createProductionRule(Layout layout, String service, ServiceRules rules, Map<String, Integer> forward) {
+    private String createProductionRule(Layout layout, String service, ServiceRules rules, Map<String, Integer> forward) {
         int priority = freePriority(rules.taken());
         String listener = listener(layout);
         List<RuleCondition> conditions = conditions(layout, service);
-        rt.elb("CreateRule", () -> elb(layout).createRule(b -> b.listenerArn(listener).priority(priority).conditions(conditions)
-                .actions(forward(forward)).tags(tag("cutover:environment", layout.environment()), tag("cutover:service", service),
-                        tag("cutover:rule", "production"))));
+        String arn = rt.elb("CreateRule", () -> elb(layout).createRule(b -> b.listenerArn(listener).priority(priority)
+                .conditions(conditions).actions(forward(forward)).tags(tag("cutover:environment", layout.environment()),
+                        tag("cutover:service", service), tag("cutover:rule", "production")))).rules().get(0).ruleArn();
+        rules.taken().add(priority);
         LOG.info("{}/{}: listener rule at priority {}", layout.environment(), service, priority);
+        return arn;
     }
 
     private static int clamp(int v, int min, int max) {
@@ -485,14 +542,26 @@ public final class LoadBalancerTraffic {
             return;
         }
         int production = rules.production().map(r -> Integer.parseInt(r.priority())).orElse(freePriority(rules.taken()));
+        createPreviewRule(layout, service, rules, production, Map.of(arn, 1), "preview");
+        LOG.info("{}/{}: the preview rule sends {} requests to {}", environment, service, loadBalancer(layout).preview().get(),
+                revisionId);
+    }
+
+    /**
+     * Creates the rule of the preview header ({@code kind}: Cutover's {@code preview} rule, or ECS's {@code test}
+     * listener rule) just above the production rule at {@code production} (else at the lowest free priority).
+     */
+    private String createPreviewRule(Layout layout, String service, ServiceRules rules, int production, Map<String, Integer> forward,
+            String kind) {
         int priority = production - 1 >= 1 && !rules.taken().contains(production - 1) ? production - 1 : lowestFree(rules.taken());
         String listener = listener(layout);
         List<RuleCondition> conditions = previewConditions(layout, service);
-        rt.elb("CreateRule", () -> elb(layout).createRule(b -> b.listenerArn(listener).priority(priority).conditions(conditions)
-                .actions(forward(Map.of(arn, 1))).tags(tag("cutover:environment", environment), tag("cutover:service", service),
-                        tag("cutover:rule", "preview"))));
-        LOG.info("{}/{}: preview rule at priority {} sends {} requests to {}", environment, service, priority,
-                loadBalancer(layout).preview().get(), revisionId);
+        String arn = rt.elb("CreateRule", () -> elb(layout).createRule(b -> b.listenerArn(listener).priority(priority)
+                .conditions(conditions).actions(forward(forward)).tags(tag("cutover:environment", layout.environment()),
+                        tag("cutover:service", service), tag("cutover:rule", kind)))).rules().get(0).ruleArn();
+        rules.taken().add(priority);
+        LOG.info("{}/{}: {} rule at priority {}", layout.environment(), service, kind, priority);
+        return arn;
     }
 
     private void modify(Layout layout, Rule rule, Map<String, Integer> forward) {
@@ -537,17 +606,10 @@ public final class LoadBalancerTraffic {
         Layout layout = rt.layouts().of(release.environment().name());
         LoadBalancer lb = loadBalancer(layout);
         String service = release.service().name();
-        StringBuilder sb = new StringBuilder("load balancer ").append(lb.name());
-        if (lb.create()) {
-            sb.append(" (created in bootstrap if missing, with its listener)");
-        }
-        sb.append(", listener :").append(lb.listenerPort()).append(", rule ");
-        lb.host(service).ifPresent(h -> sb.append("host ").append(h).append(' '));
-        lb.path(service).ifPresent(p -> sb.append("path ").append(p).append(' '));
-        HealthCheck hc = release.service().healthCheck();
+        StringBuilder sb = ruleText(layout, release);
         sb.append("forwards to one target group per revision (").append(Names.targetGroupPrefix(Names.family(layout.environment(),
-                service))).append("-<n>, target type ip, port ").append(release.service().port()).append(", health check GET ")
-                .append(hc.path()).append(" every ").append(clamp((int) hc.interval().toSeconds(), 5, 300)).append("s); weights: ");
+                service))).append("-<n>, ");
+        groupText(sb, release).append("); weights: ");
         List<Integer> steps = new ArrayList<>();
         if (lb.preview().isPresent() && (release.strategy().trafficSteps().get(0).weight() > 0
                 && release.strategy().trafficSteps().size() > 1 || release.strategy().trafficSteps().get(0).weight() == 0)) {
@@ -556,6 +618,45 @@ public final class LoadBalancerTraffic {
         }
         release.strategy().trafficSteps().forEach(s -> steps.add(s.weight()));
         sb.append(steps.stream().map(w -> w + "%").reduce((a, b) -> a + " → " + b).orElse("100%")).append(" (Cutover's steps)");
+        return sb.toString();
+    }
+
+    /** {@code load balancer <name> (created ...), listener :<port>, rule path /orders* } */
+    private StringBuilder ruleText(Layout layout, Release release) {
+        LoadBalancer lb = loadBalancer(layout);
+        String service = release.service().name();
+        StringBuilder sb = new StringBuilder("load balancer ").append(lb.name());
+        if (lb.create()) {
+            sb.append(" (created in bootstrap if missing, with its listener)");
+        }
+        sb.append(", listener :").append(lb.listenerPort()).append(", rule ");
+        lb.host(service).ifPresent(h -> sb.append("host ").append(h).append(' '));
+        lb.path(service).ifPresent(p -> sb.append("path ").append(p).append(' '));
+        return sb;
+    }
+
+    /** {@code target type ip, port 8080, health check GET /health every 10s} */
+    private static StringBuilder groupText(StringBuilder sb, Release release) {
+        HealthCheck hc = release.service().healthCheck();
+        return sb.append("target type ip, port ").append(release.service().port()).append(", health check GET ").append(hc.path())
+                .append(" every ").append(clamp((int) hc.interval().toSeconds(), 5, 300)).append('s');
+    }
+
+    /**
+     * The plan's words for LOAD_BALANCER mode with native deployments: the production rule and its two
+     * target groups, the test rule of the preview header, the infrastructure role ECS moves them with.
+     */
+    String describeNative(Release release) {
+        Layout layout = rt.layouts().of(release.environment().name());
+        LoadBalancer lb = loadBalancer(layout);
+        List<String> groups = Names.nativeTargetGroups(Names.family(layout.environment(), release.service().name()));
+        StringBuilder sb = ruleText(layout, release).append("(production listener rule) forwards to target groups ")
+                .append(groups.get(0)).append(" and ").append(groups.get(1)).append(" (primary and alternate, ECS swaps their "
+                        + "roles at each deployment; ");
+        groupText(sb, release).append(')');
+        lb.preview().ifPresent(h -> sb.append(", test listener rule on header ").append(h.getKey()).append(": ").append(h.getValue())
+                .append(" (ECS sends it to the new revision once its tasks are healthy, before any production weight)"));
+        sb.append(", ECS moves the rules' weights with infrastructure role ").append(lb.infrastructureRole().orElse("(none)"));
         return sb.toString();
     }
 
@@ -587,6 +688,9 @@ public final class LoadBalancerTraffic {
         if (lb.get().create() && layout.network().subnets().size() < 2) {
             out.add(new Problem("environment.network.subnets", String.valueOf(layout.network().subnets()), "an Application Load "
                     + "Balancer needs subnets in at least two Availability Zones (CreateLoadBalancer); give two or more subnets"));
+        }
+        if (layout.lbNative() && out.isEmpty()) {
+            findListener(layout); // read only: whether the first start creates the load balancer (the plan's policy)
         }
         return out;
     }

@@ -96,6 +96,16 @@ public final class Names {
         return targetGroupPrefix(familyOf(revisionId)) + "-" + revisionNumber(revisionId);
     }
 
+    /**
+     * LOAD_BALANCER mode with native deployments: the service's two target groups {@code <prefix>-a}
+     * and {@code <prefix>-b} (primary and alternate when the ECS service is created; ECS swaps their
+     * roles at each deployment). Letters, so they never read as a revision's {@code <prefix>-<n>}.
+     */
+    public static java.util.List<String> nativeTargetGroups(String family) {
+        String prefix = targetGroupPrefix(family);
+        return java.util.List.of(prefix + "-a", prefix + "-b");
+    }
+
     /** The part of a family's target group names before {@code -<n>}. */
     public static String targetGroupPrefix(String family) {
         if (family.length() <= 26) {

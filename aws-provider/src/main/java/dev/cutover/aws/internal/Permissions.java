@@ -182,7 +182,7 @@ public final class Permissions {
         allow("*", "application-autoscaling:DescribeScalableTargets");
         if (context.cloudMapDiscovery()) {
             allow("*", "servicediscovery:ListNamespaces", "servicediscovery:ListServices");
-        } else if (!layout.perRevision()) {
+        } else if (!layout.perRevision() && !layout.lbNative()) {
             allow("*", "servicediscovery:ListNamespaces"); // Service Connect's namespace (AwsProvider looks it up)
         }
         boolean firstRevision = !rollback && creates(changes, ResourceType.REVISION);
@@ -193,11 +193,14 @@ public final class Permissions {
             allow(a.mesh, "appmesh:DescribeMesh");
             allow(a.route, "appmesh:DescribeRoute");
         }
-        if (layout.lbMode()) {
+        if (layout.lbSteps()) {
             // ELBv2's Describe actions take no resource-level permissions (Service Authorization Reference,
             // Elastic Load Balancing V2: Describe* resource types "*")
             allow("*", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners",
                     "elasticloadbalancing:DescribeRules");
+        } else if (layout.lbNative()) {
+            // planning looks the load balancer and its listener up; the weights are ECS's (its service deployments)
+            allow("*", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners");
         }
         secrets(TaskDefs.secretReferences(release)); // planning resolves them (service secrets, log keys), whatever the plan changes
         // planning resolves a private ECR image's tag to its digest (EcrImages)
@@ -238,7 +241,7 @@ public final class Permissions {
                     allow(mesh, delete ? new String[] {"appmesh:DeleteMesh"} : new String[] {"appmesh:CreateMesh", "appmesh:TagResource"});
                 }
                 case ROUTE -> {
-                    if (layout.lbMode()) {
+                    if (layout.lbSteps()) {
                         // the rollout's rule writes (below)
                     } else if (a.mesh == null) {
                         allow(a.services, "ecs:UpdateService");
@@ -305,7 +308,7 @@ public final class Permissions {
         }
         allow(List.of("*"), inCluster, "ecs:ListTasks");
         allow(List.of(a.tasks), inCluster, "ecs:DescribeTasks");
-        if (!context.cloudMapDiscovery() && !layout.perRevision() && namespaceArn == null) {
+        if (!context.cloudMapDiscovery() && !layout.perRevision() && !layout.lbNative() && namespaceArn == null) {
             // Service Connect's namespace, created by the first start when no Cloud Map bootstrap made it (Cloud Map
             // developer guide, "AWS Cloud Map API permissions reference": CreatePrivateDnsNamespace)
             allow("*", "servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:GetOperation", "route53:CreateHostedZone",
@@ -322,9 +325,9 @@ public final class Permissions {
                 allow("*", "ecs:DeregisterTaskDefinition");
             }
         }
-        if (layout.lbMode()) {
+        if (layout.lbSteps()) {
             // the service's production rule exists unless the plan creates its route (its observed weights)
-            loadBalancer(release, context.listenerFound(), rollback || !creates(changes, ResourceType.ROUTE), rollback);
+            loadBalancer(release, context.listenerFound(), rollback || !creates(changes, ResourceType.ROUTE), rollback, false);
         } else if (a.mesh != null) {
             routeWrites(a, creates(changes, ResourceType.ROUTE));
             allow(a.nodes, "appmesh:DescribeVirtualNode", "appmesh:CreateVirtualNode", "appmesh:DeleteVirtualNode");
@@ -341,6 +344,9 @@ public final class Permissions {
                 if (!rollback) {
                     allow(a.deployments, "ecs:StopServiceDeployment");
                 }
+            }
+            if (layout.lbNative() && creates(changes, ResourceType.REVISION)) {
+                loadBalancer(release, context.listenerFound(), false, rollback, true);
             }
         }
         if (!rollback && (s.preDeploy().isPresent() || s.smokeTest().isPresent())) {
@@ -379,8 +385,17 @@ public final class Permissions {
      * {@code cutover:service}); target groups and their health read ({@code *}). A first revision's group
      * waits in its new rule at weight 0 until it is healthy ({@code ModifyRule} moves it to 100%); when
      * it fails, its retirement deletes the rule ({@code DeleteRule}) and the group.
+     *
+     * <p>{@code ecsNative}: LOAD_BALANCER mode with native deployments, when the plan creates the service's ECS
+     * service: besides the load balancer and listener, the two target groups created, tagged with the service;
+     * the listener's rules read, and the production rule (and the preview header's test rule) created on the
+     * listener, tagged; {@code iam:PassRole} on exactly the infrastructure role, which CreateService passes in
+     * {@code loadBalancers[].advancedConfiguration.roleArn} (ECS developer guide, "Amazon ECS infrastructure IAM
+     * role for load balancers"). ECS moves the rules' weights itself, with that role: Cutover needs no ModifyRule,
+     * and later plans deploy with UpdateService only.
      */
-    private void loadBalancer(Release release, boolean listenerFound, boolean productionRule, boolean rollback) {
+    private void loadBalancer(Release release, boolean listenerFound, boolean productionRule, boolean rollback,
+            boolean ecsNative) {
         dev.cutover.LoadBalancer lb = release.environment().loadBalancer().orElse(null);
         if (lb == null) {
             return;
@@ -398,12 +413,20 @@ public final class Permissions {
                 "aws:RequestTag/cutover:environment", env, "aws:RequestTag/cutover:service", service);
         Map<String, Map<String, List<String>>> tagged = condition("StringEquals",
                 "aws:ResourceTag/cutover:environment", env, "aws:ResourceTag/cutover:service", service);
-        allow("*", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth");
         if (lb.create() && !listenerFound && !rollback) {
             allow(lbArn, "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateListener");
             allow(List.of(lbArn, listeners), condition("StringEquals", "aws:RequestTag/cutover:environment", env),
                     "elasticloadbalancing:AddTags");
         }
+        if (ecsNative) {
+            allow("*", "elasticloadbalancing:DescribeRules");
+            allow(listeners, "elasticloadbalancing:CreateRule");
+            allow(List.of(rules), taggedCreate, "elasticloadbalancing:AddTags");
+            allow(List.of(groups), taggedCreate, "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:AddTags");
+            lb.infrastructureRole().ifPresent(role -> allow(role, "iam:PassRole"));
+            return;
+        }
+        allow("*", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth");
         // the rollout previews as LoadBalancerTraffic.describe says: a 0% step first, or one inserted before a canary or linear
         List<dev.cutover.Step> steps = release.strategy().trafficSteps();
         boolean previews = !rollback && lb.preview().isPresent()
