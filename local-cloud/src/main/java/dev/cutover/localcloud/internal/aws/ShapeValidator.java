@@ -51,8 +51,9 @@ import java.util.Optional;
  * A value of the wrong JSON type never reaches validation at AWS: the JSON protocols answer
  * {@code SerializationException} (400), REST-JSON App Mesh its {@code BadRequestException}.
  *
- * <p>Services with a table but no entry here (route53, cloudwatch: no emulator yet) are
- * not checked.
+ * <p>Services with a table but no entry here are not checked by it: route53, whose REST-XML
+ * emulator ({@code Route53Emulator}) checks its requests itself and answers Route 53's own
+ * {@code InvalidInput}/{@code InvalidChangeBatch}.
  */
 public final class ShapeValidator {
 
