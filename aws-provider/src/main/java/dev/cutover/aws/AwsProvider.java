@@ -237,7 +237,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         List<PolicyStatement> out = new ArrayList<>(Permissions.of(settings, layout, plan.release(), plan.changes(),
                 runtime.layouts().migratingFrom(env, plan.release().service().name()).orElse(null), policyContext(layout)));
         out.addAll(cloudWatchPermissions(plan.release())); // the rollout's metric gates, also when it is resumed
-        out.addAll(names.permissions(plan.release(), true));
+        out.addAll(names.permissions(plan.release(), plan.changes(), true));
         return out;
     }
 
@@ -256,7 +256,7 @@ public final class AwsProvider implements Provider, AutoCloseable {
         var layout = runtime.layouts().of(env);
         List<PolicyStatement> out = new ArrayList<>(Permissions.rollback(settings, layout, release, changes,
                 runtime.layouts().migratingFrom(env, release.service().name()).orElse(null), policyContext(layout)));
-        out.addAll(names.permissions(release, false)); // planning reads the DNS name; a rollback never changes it
+        out.addAll(names.permissions(release, List.of(), false)); // planning reads the DNS name; a rollback never changes it
         return out;
     }
 

@@ -98,6 +98,107 @@ class AwsRoute53NamesTest {
         }
     }
 
+    /** {@link #prod} without the service's name: the hosted zone stays declared (other services may have names in it). */
+    private final Environment prodWithoutName = Environment.named("prod").region("us-east-1").cluster("main")
+            .network(n -> n.vpc("vpc-0a1b2c3d").subnets("subnet-0a1b2c3d", "subnet-4e5f6a7b").securityGroups("sg-0a1b2c3d"))
+            .loadBalancer(lb -> lb.name("orders-alb").create(true))
+            .hostedZone("example.internal")
+            .build();
+
+    private static java.util.Optional<Change> dnsChangeIfAny(Plan plan) {
+        return plan.changes().stream().filter(c -> c.id().type() == ResourceType.DNS && !c.isNoOp()).findFirst();
+    }
+
+    /** A record nobody asked Cutover for, in the same zone: it must survive everything below. */
+    private ResourceRecordSet foreignRecord() {
+        ResourceRecordSet other = ResourceRecordSet.builder().name("billing.example.internal").type(RRType.CNAME).ttl(60L)
+                .resourceRecords(v -> v.value("billing.elsewhere.example.com")).build();
+        r53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(c -> c.action(ChangeAction.CREATE)
+                .resourceRecordSet(other))));
+        return record("billing.example.internal");
+    }
+
+    @Test
+    void aNameRemovedFromTheEnvironmentIsPlannedAsADeletionOfExactlyThatRecordAndDeleted() {
+        dev.cutover.journal.InMemoryJournalStore journal = new dev.cutover.journal.InMemoryJournalStore();
+        ResourceRecordSet other = foreignRecord();
+        Environment renamed = prodWithoutName.toBuilder().dnsName("orders", "api.example.internal").build();
+        try (Deployer d = world.deployer(p -> { }, c -> c.journal(journal))) {
+            assertThat(d.cutover().apply(d.plan(Release.of(orders("1.0.0")).to(prod).build())).await())
+                    .isEqualTo(DeploymentStatus.SUCCEEDED);
+            ResourceRecordSet alias = record("orders.example.internal");
+            assertThat(alias).isNotNull();
+
+            // renamed: one atomic batch writes the new name and deletes the old one Cutover wrote
+            Plan rename = d.plan(Release.of(orders("1.0.0")).to(renamed).build());
+            assertThat(dnsChangeIfAny(rename)).hasValueSatisfying(c -> assertThat(c.action()).isEqualTo(Change.Action.UPDATE));
+            assertThat(d.cutover().apply(rename).await()).isEqualTo(DeploymentStatus.SUCCEEDED);
+            assertThat(record("orders.example.internal")).as("the former name").isNull();
+            assertThat(record("api.example.internal").aliasTarget()).isEqualTo(alias.aliasTarget());
+        }
+        // a fresh process on the same journal store knows what Cutover wrote (the provider memory)
+        try (Deployer fresh = world.deployer(p -> { }, c -> c.journal(journal))) {
+            Release without = Release.of(orders("1.0.0")).to(prodWithoutName).build();
+            Plan plan = fresh.plan(without);
+            assertThat(plan.toString()).contains("- dns prod/orders", "api.example.internal", "alias load balancer orders-alb");
+            assertThat(dnsChangeIfAny(plan)).hasValueSatisfying(c -> assertThat(c.action()).isEqualTo(Change.Action.DELETE));
+            assertThat(plan.isRollout()).isFalse();
+            String policy = plan.requiredPermissions();
+            assertThat(policy).contains("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/" + zoneId,
+                    "ForAllValues:StringEquals", "route53:ChangeResourceRecordSetsActions", "\"DELETE\"",
+                    "route53:ChangeResourceRecordSetsNormalizedRecordNames", "\"api.example.internal\"",
+                    "route53:ChangeResourceRecordSetsRecordTypes", "\"A\"");
+            assertThat(policy).doesNotContain("UPSERT");
+
+            Deployment dep = fresh.cutover().apply(plan);
+            assertThat(dep.await()).as(dep.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+            assertThat(record("api.example.internal")).as("deleted").isNull();
+            assertThat(record("billing.example.internal")).as("a record Cutover did not create").isEqualTo(other);
+            assertThat(dnsChangeIfAny(fresh.plan(without))).as("re-planning").isEmpty();
+            assertThat(fresh.plan(without).isEmpty()).isTrue();
+        }
+        // world.close() checks the delete against that plan's policy: DELETE of that name and type only
+    }
+
+    @Test
+    void aRecordChangedOutsideCutoverSinceIsReportedNotDeleted() {
+        dev.cutover.journal.InMemoryJournalStore journal = new dev.cutover.journal.InMemoryJournalStore();
+        Release without = Release.of(orders("1.0.0")).to(prodWithoutName).build();
+        try (Deployer d = world.deployer(p -> { }, c -> c.journal(journal))) {
+            assertThat(d.cutover().apply(d.plan(Release.of(orders("1.0.0")).to(prod).build())).await())
+                    .isEqualTo(DeploymentStatus.SUCCEEDED);
+            ResourceRecordSet alias = record("orders.example.internal");
+
+            // changed between the plan and its apply: apply observes again and refuses the stale plan (and the provider
+            // deletes only the record it wrote: Route 53's DELETE names the values Cutover wrote)
+            Plan plan = d.plan(without);
+            assertThat(dnsChangeIfAny(plan)).hasValueSatisfying(c -> assertThat(c.action()).isEqualTo(Change.Action.DELETE));
+            ResourceRecordSet hand = ResourceRecordSet.builder().name("orders.example.internal").type(RRType.CNAME).ttl(60L)
+                    .resourceRecords(v -> v.value("elsewhere.example.com")).build();
+            r53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(
+                    c -> c.action(ChangeAction.DELETE).resourceRecordSet(alias), c -> c.action(ChangeAction.CREATE).resourceRecordSet(hand))));
+            assertThatThrownBy(() -> d.cutover().apply(plan)).isInstanceOf(dev.cutover.StalePlanException.class);
+            assertThat(record("orders.example.internal").resourceRecords()).as("the hand-made record stays")
+                    .extracting(r -> r.value()).containsExactly("elsewhere.example.com");
+
+            // planned again: the record is not Cutover's any more, so no deletion is planned
+            assertThat(dnsChangeIfAny(d.plan(without))).isEmpty();
+        }
+    }
+
+    @Test
+    void aRecordCutoverNeverCreatedIsNeverPlannedForDeletion() {
+        ResourceRecordSet hand = ResourceRecordSet.builder().name("orders.example.internal").type(RRType.CNAME).ttl(60L)
+                .resourceRecords(v -> v.value("elsewhere.example.com")).build();
+        r53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(c -> c.action(ChangeAction.CREATE)
+                .resourceRecordSet(hand))));
+        try (Deployer d = world.deployer()) {
+            Plan plan = d.plan(Release.of(orders("1.0.0")).to(prodWithoutName).build());
+            assertThat(dnsChangeIfAny(plan)).isEmpty();
+            assertThat(plan.requiredPermissions()).doesNotContain("route53:ChangeResourceRecordSets");
+        }
+    }
+
     @Test
     void serviceConnectModeWritesACnameToTheCloudMapNameAndAZoneMayBeNamedById() {
         Environment stage = Environment.named("stage").region("us-east-1").cluster("main").serviceConnect().namespace("stage.local")

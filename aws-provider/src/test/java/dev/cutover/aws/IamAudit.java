@@ -305,6 +305,16 @@ final class IamAudit implements ExecutionInterceptor {
                         ? r.getValueForField("Id", String.class).orElse(null) : null);
                 if (operation.equals("GetChange")) {
                     out.add(new Request(action, "arn:aws:route53:::change/" + str(r, "Id").replace("/change/", ""), Map.of()));
+                } else if (r instanceof software.amazon.awssdk.services.route53.model.ChangeResourceRecordSetsRequest batch) {
+                    // the record condition keys (Route 53 developer guide, "Using IAM policy conditions for fine-grained
+                    // access control"), one request per change: a ForAllValues condition must hold for each change's values
+                    for (var c : batch.changeBatch().changes()) {
+                        String name = c.resourceRecordSet().name().toLowerCase(Locale.ROOT).replaceFirst("\\.$", "");
+                        out.add(new Request(action, "arn:aws:route53:::hostedzone/" + zone.replace("/hostedzone/", ""), Map.of(
+                                "route53:ChangeResourceRecordSetsActions", c.actionAsString(),
+                                "route53:ChangeResourceRecordSetsNormalizedRecordNames", name,
+                                "route53:ChangeResourceRecordSetsRecordTypes", c.resourceRecordSet().typeAsString())));
+                    }
                 } else if (zone != null) {
                     out.add(new Request(action, "arn:aws:route53:::hostedzone/" + zone.replace("/hostedzone/", ""), Map.of()));
                 } else {

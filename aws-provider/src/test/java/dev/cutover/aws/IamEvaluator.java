@@ -18,7 +18,8 @@ import java.util.Map;
  *   <li>{@code Condition}: every operator block and every key in it must hold (AND), any value of a key
  *       may match (OR); condition key names are case-insensitive, values are not; a key missing from the
  *       request context makes its condition false (no {@code ...IfExists} operators are used).
- *       Operators: {@code StringEquals}, {@code StringLike}, {@code ArnEquals}, {@code ArnLike}.</li>
+ *       Operators: {@code StringEquals}, {@code StringLike}, {@code ArnEquals}, {@code ArnLike}, and
+ *       {@code ForAllValues:StringEquals} (the audit sends one request per value of a multivalued key).</li>
  * </ul>
  * A request carries one action, one resource ARN ({@code "*"} for actions without resource-level
  * permissions) and its context keys.
@@ -87,7 +88,9 @@ final class IamEvaluator {
 
     private static boolean holds(String operator, String expected, String actual) {
         return switch (operator) {
-            case "StringEquals" -> expected.equals(actual);
+            // the audit sends one request per value of a multivalued key (one per change of a Route 53 batch), so
+            // ForAllValues holds when it holds for each request's single value
+            case "StringEquals", "ForAllValues:StringEquals" -> expected.equals(actual);
             case "StringLike" -> glob(expected, actual);
             case "ArnEquals", "ArnLike" -> resourceMatches(expected, actual);
             default -> throw new IllegalArgumentException("the evaluator does not model the condition operator " + operator);

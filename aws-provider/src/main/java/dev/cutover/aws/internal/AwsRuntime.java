@@ -92,6 +92,11 @@ public final class AwsRuntime {
         return calls;
     }
 
+    /** The provider memory kept beside the journal (what Cutover created, for any process on the same store). */
+    dev.cutover.spi.ProviderMemory memory() {
+        return calls.memory();
+    }
+
     public Layouts layouts() {
         return layouts;
     }

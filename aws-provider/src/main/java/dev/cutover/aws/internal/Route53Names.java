@@ -38,6 +38,7 @@ public final class Route53Names {
     private static final Logger LOG = LoggerFactory.getLogger(Route53Names.class);
     private static final String[] ZONE_NOT_FOUND = {"NoSuchHostedZone"};
     static final long CNAME_TTL = 300;
+    private static final int MEMORY_BATCH = 16;
 
     /** A hosted zone: its id (without {@code /hostedzone/}) and name (no trailing dot). */
     record Zone(String id, String name) {
@@ -99,13 +100,18 @@ public final class Route53Names {
             return Optional.empty();
         }
         String declared = env.get().hostedZone().get();
-        Optional<Zone> zone = zone(layout, declared);
         Optional<String> dns = env.get().dnsName(id.name());
-        if (zone.isEmpty() || dns.isEmpty()) {
-            return Optional.empty(); // no zone: check() says so at plan time; no name: nothing to find (a removed name is not tracked)
+        if (dns.isEmpty()) {
+            return removed(layout, id);
         }
-        return record(layout, zone.get(), dns.get()).map(r -> new Resource(id, EcsCompute.attrs("name", dns.get(), "zone", declared,
-                "target", describe(layout, r)), zone.get().id()));
+        Optional<Zone> zone = zone(layout, declared);
+        if (zone.isEmpty()) {
+            return Optional.empty(); // no zone: check() says so at plan time
+        }
+        Optional<Resource> found = record(layout, zone.get(), dns.get()).map(r -> new Resource(id, EcsCompute.attrs("name", dns.get(),
+                "zone", declared, "target", describe(layout, r)), zone.get().id()));
+        // nothing at the declared name: a name Cutover wrote before (renamed) shows as what is updated
+        return found.isPresent() ? found : removed(layout, id);
     }
 
     /** The A, AAAA or CNAME record set at {@code dns}, if any (one ListResourceRecordSets from the name). */
@@ -146,30 +152,187 @@ public final class Route53Names {
     void apply(Change change) {
         ResourceId id = change.id();
         Layout layout = rt.layouts().of(id.environment());
+        if (change.action() == Change.Action.DELETE) {
+            delete(layout, id);
+            return;
+        }
         Environment env = environment(id.environment());
         String declared = env.hostedZone().orElseThrow();
         Zone zone = zone(layout, declared).orElseThrow(() -> new ProviderException("aws", "ListHostedZonesByName", false,
                 "hosted zone " + declared + " does not exist; create it in Route 53 first (Cutover adds records, never zones)"));
-        String dns = change.action() == Change.Action.DELETE ? change.beforeState().orElseThrow().value("name")
-                : change.afterState().orElseThrow().value("name");
+        String dns = change.afterState().orElseThrow().value("name");
         List<ResourceRecordSet> existing = records(layout, zone, dns);
         List<software.amazon.awssdk.services.route53.model.Change> batch = new ArrayList<>();
-        if (change.action() == Change.Action.DELETE) {
-            existing.forEach(r -> batch.add(change(ChangeAction.DELETE, r)));
-        } else {
-            ResourceRecordSet wanted = wanted(layout, env, id.name(), dns);
-            existing.stream().filter(r -> r.type() != wanted.type()).forEach(r -> batch.add(change(ChangeAction.DELETE, r)));
-            batch.add(change(ChangeAction.UPSERT, wanted));
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
-        LOG.info("{}: {} {} in hosted zone {} ({})", id, change.action() == Change.Action.DELETE ? "deleting" : "writing", dns,
-                zone.name(), zone.id());
+        ResourceRecordSet wanted = wanted(layout, env, id.name(), dns);
+        existing.stream().filter(r -> r.type() != wanted.type()).forEach(r -> batch.add(change(ChangeAction.DELETE, r)));
+        batch.add(change(ChangeAction.UPSERT, wanted));
+        written(id).filter(Written::upserted).filter(w -> !w.name().equals(dns)).ifPresent(w -> {
+            // renamed: the old name Cutover wrote goes in the same atomic batch, if it still holds what Cutover wrote
+            List<ResourceRecordSet> old = w.zoneId().equals(zone.id()) ? records(layout, zone, w.name()) : List.of();
+            if (old.size() == 1 && signature(old.get(0)).equals(signature(w.record()))) {
+                batch.add(change(ChangeAction.DELETE, w.record()));
+            } else if (!old.isEmpty() || !w.zoneId().equals(zone.id())) {
+                LOG.warn("{}: the former name {} (hosted zone {}) is left as it is: {}", id, w.name(), w.zone(),
+                        w.zoneId().equals(zone.id()) ? "it was changed outside Cutover since" : "it is in another hosted zone");
+            }
+        });
+        LOG.info("{}: writing {} in hosted zone {} ({})", id, dns, zone.name(), zone.id());
         String changeId = rt.route53("ChangeResourceRecordSets", () -> route53(layout).changeResourceRecordSets(b -> b
                 .hostedZoneId(zone.id()).changeBatch(c -> c.comment("cutover " + id).changes(batch)))).changeInfo().id()
                 .replace("/change/", "");
+        remember(id, new Written(0, zone.id(), declared, dns, wanted, change.afterState().orElseThrow().value("target"),
+                ChangeAction.UPSERT.toString()));
         awaitInSync(layout, changeId, dns);
+    }
+
+    /**
+     * Deletes the record Cutover wrote at a name the environment no longer declares: exactly the record it
+     * remembers writing (a Route 53 DELETE must name the current values, so Route 53 itself refuses one that
+     * changed since), and only while the name still holds it; a record changed outside Cutover since is an
+     * error naming both, and stays.
+     */
+    private void delete(Layout layout, ResourceId id) {
+        Optional<Written> last = written(id).filter(Written::upserted);
+        if (last.isEmpty()) {
+            LOG.info("{}: Cutover remembers no record it wrote for this name; nothing to delete", id);
+            return;
+        }
+        Written w = last.get();
+        Zone zone = new Zone(w.zoneId(), w.zoneId());
+        List<ResourceRecordSet> existing = records(layout, zone, w.name());
+        if (existing.isEmpty()) {
+            remember(id, w.deleted()); // gone already (by hand, or a crash after the DELETE): done
+            return;
+        }
+        ResourceRecordSet current = existing.get(0);
+        if (existing.size() > 1 || !signature(current).equals(signature(w.record()))) {
+            throw new ProviderException("aws", "ChangeResourceRecordSets", false, w.name() + " in hosted zone " + w.zone()
+                    + " was changed outside Cutover since Cutover wrote it (now " + describe(layout, current) + ", Cutover wrote "
+                    + w.target() + "); it is not deleted: delete it in Route 53 yourself, or declare the name again");
+        }
+        LOG.info("{}: deleting {} ({}) in hosted zone {} ({}): the environment no longer declares it", id, w.name(), w.target(),
+                w.zone(), w.zoneId());
+        String changeId = rt.route53("ChangeResourceRecordSets", () -> route53(layout).changeResourceRecordSets(b -> b
+                .hostedZoneId(w.zoneId()).changeBatch(c -> c.comment("cutover " + id + " no longer declared")
+                        .changes(change(ChangeAction.DELETE, w.record()))))).changeInfo().id().replace("/change/", "");
+        remember(id, w.deleted());
+        awaitInSync(layout, changeId, w.name());
+    }
+
+    // ------------------------------------------------------------------ what Cutover wrote (provider memory)
+
+    /**
+     * One record write Cutover made at a service's name, as kept in the provider memory under
+     * {@code route53/<environment>/<service>/<n>} (the n-th write: each key names one immutable fact).
+     */
+    record Written(int seq, String zoneId, String zone, String name, ResourceRecordSet record, String target, String action) {
+
+        boolean upserted() {
+            return ChangeAction.UPSERT.toString().equals(action);
+        }
+
+        Written deleted() {
+            return new Written(0, zoneId, zone, name, record, target, ChangeAction.DELETE.toString());
+        }
+
+        Map<String, String> facts() {
+            Map<String, String> f = new java.util.LinkedHashMap<>();
+            f.put("zoneId", zoneId);
+            f.put("zone", zone);
+            f.put("name", name);
+            f.put("type", record.typeAsString());
+            f.put("target", target);
+            f.put("action", action);
+            if (record.aliasTarget() != null) {
+                f.put("aliasZone", record.aliasTarget().hostedZoneId());
+                f.put("aliasDns", record.aliasTarget().dnsName());
+                f.put("aliasHealth", String.valueOf(Boolean.TRUE.equals(record.aliasTarget().evaluateTargetHealth())));
+            } else {
+                f.put("ttl", String.valueOf(record.ttl()));
+                f.put("values", String.join("\n", record.resourceRecords().stream().map(v -> v.value()).toList()));
+            }
+            return f;
+        }
+
+        static Optional<Written> of(int seq, Map<String, String> f) {
+            try {
+                ResourceRecordSet.Builder r = ResourceRecordSet.builder().name(f.get("name")).type(f.get("type"));
+                if (f.containsKey("aliasDns")) {
+                    r.aliasTarget(a -> a.hostedZoneId(f.get("aliasZone")).dnsName(f.get("aliasDns"))
+                            .evaluateTargetHealth(Boolean.parseBoolean(f.get("aliasHealth"))));
+                } else {
+                    r.ttl(Long.parseLong(f.get("ttl"))).resourceRecords(java.util.Arrays.stream(f.get("values").split("\n"))
+                            .map(v -> software.amazon.awssdk.services.route53.model.ResourceRecord.builder().value(v).build()).toList());
+                }
+                return Optional.of(new Written(seq, f.get("zoneId"), f.get("zone"), f.get("name"), r.build(), f.get("target"),
+                        f.get("action")));
+            } catch (RuntimeException e) {
+                return Optional.empty(); // a fact this version cannot read: unknown, so never deleted
+            }
+        }
+    }
+
+    private static String memoryPrefix(ResourceId id) {
+        return "route53/" + id.environment() + "/" + id.name() + "/";
+    }
+
+    /** The last record write Cutover made at the service's name (any process on the same journal store), if any. */
+    Optional<Written> written(ResourceId id) {
+        String prefix = memoryPrefix(id);
+        Written last = null;
+        for (int from = 1; ; from += MEMORY_BATCH) {
+            List<String> keys = new ArrayList<>();
+            for (int n = from; n < from + MEMORY_BATCH; n++) {
+                keys.add(prefix + n);
+            }
+            Map<String, Map<String, String>> known = rt.memory().recall(keys);
+            for (int n = from; n < from + MEMORY_BATCH; n++) {
+                Map<String, String> f = known.get(prefix + n);
+                if (f == null) {
+                    return Optional.ofNullable(last);
+                }
+                last = Written.of(n, f).orElse(last);
+            }
+        }
+    }
+
+    private void remember(ResourceId id, Written w) {
+        int next = written(id).map(Written::seq).orElse(0) + 1;
+        rt.memory().remember(memoryPrefix(id) + next, w.facts());
+    }
+
+    /** A record's values as Route 53 compares them for a DELETE: type, TTL and values, or the alias target. */
+    private static String signature(ResourceRecordSet r) {
+        if (r.aliasTarget() != null) {
+            return r.typeAsString() + " alias " + r.aliasTarget().hostedZoneId() + " " + trim(r.aliasTarget().dnsName())
+                    .replaceFirst("^dualstack\\.", "") + " " + Boolean.TRUE.equals(r.aliasTarget().evaluateTargetHealth());
+        }
+        return r.typeAsString() + " " + r.ttl() + " " + r.resourceRecords().stream().map(v -> trim(v.value())).sorted().toList();
+    }
+
+    /**
+     * A name the environment no longer declares: the record Cutover last wrote there, while the name still holds
+     * exactly it (then the plan deletes it); a record Cutover never wrote is not Cutover's, and one changed outside
+     * Cutover since is reported (logged at WARN on every plan) and left alone.
+     */
+    private Optional<Resource> removed(Layout layout, ResourceId id) {
+        Optional<Written> last = written(id).filter(Written::upserted);
+        if (last.isEmpty()) {
+            return Optional.empty();
+        }
+        Written w = last.get();
+        List<ResourceRecordSet> existing = records(layout, new Zone(w.zoneId(), w.zoneId()), w.name());
+        if (existing.isEmpty()) {
+            return Optional.empty();
+        }
+        ResourceRecordSet current = existing.get(0);
+        if (existing.size() > 1 || !signature(current).equals(signature(w.record()))) {
+            LOG.warn("{}: {} in hosted zone {} is no longer declared, but it was changed outside Cutover since Cutover wrote it "
+                    + "(now {}, Cutover wrote {}): not planned for deletion; delete it in Route 53 yourself, or declare the name "
+                    + "again", id, w.name(), w.zone(), describe(layout, current), w.target());
+            return Optional.empty();
+        }
+        return Optional.of(new Resource(id, EcsCompute.attrs("name", w.name(), "zone", w.zone(), "target", w.target()), w.zoneId()));
     }
 
     private static software.amazon.awssdk.services.route53.model.Change change(ChangeAction action, ResourceRecordSet r) {
@@ -235,10 +398,13 @@ public final class Route53Names {
      * its hosted zone, GetChange on changes, and ListHostedZonesByName (no resource-level permissions); without
      * {@code writes} only the reads planning makes (rollback, resume and abort never change the name).
      */
-    public List<PolicyStatement> permissions(Release release, boolean writes) {
+    public List<PolicyStatement> permissions(Release release, List<Change> changes, boolean writes) {
         Environment env = release.environment();
-        if (env.dnsName(release.service().name()).isEmpty() || env.hostedZone().isEmpty()) {
+        if (env.hostedZone().isEmpty()) {
             return List.of();
+        }
+        if (env.dnsName(release.service().name()).isEmpty()) {
+            return removedPermissions(release, changes, writes);
         }
         String declared = env.hostedZone().get();
         String zoneId = Environment.isHostedZoneId(declared) ? declared
@@ -254,6 +420,34 @@ public final class Route53Names {
             out.add(new PolicyStatement(List.of("route53:GetHostedZone", "route53:ListResourceRecordSets"), List.of(zoneArn)));
         }
         out.add(new PolicyStatement(List.of("route53:ListHostedZonesByName"), List.of("*")));
+        return out;
+    }
+
+    /**
+     * A name the environment no longer declares that Cutover wrote: planning reads the record in the zone Cutover
+     * wrote it in; a plan that deletes it may delete exactly that record — {@code ChangeResourceRecordSets} on the
+     * zone with the Route 53 condition keys (Route 53 developer guide, "Using IAM policy conditions for fine-grained
+     * access control": actions DELETE only, the normalized record name, the record type) — and read the change.
+     */
+    private List<PolicyStatement> removedPermissions(Release release, List<Change> changes, boolean writes) {
+        ResourceId id = ResourceId.of(release.environment().name(), dev.cutover.spi.ResourceType.DNS, release.service().name());
+        Optional<Written> last = written(id).filter(Written::upserted);
+        if (last.isEmpty()) {
+            return List.of();
+        }
+        Written w = last.get();
+        String partition = rt.settings().inRegion(rt.layouts().of(release.environment().name()).region()).partition();
+        String zoneArn = "arn:" + partition + ":route53:::hostedzone/" + w.zoneId();
+        List<PolicyStatement> out = new ArrayList<>();
+        out.add(new PolicyStatement(List.of("route53:ListResourceRecordSets"), List.of(zoneArn)));
+        boolean deletes = changes.stream().anyMatch(c -> c.id().equals(id) && c.action() == Change.Action.DELETE);
+        if (writes && deletes) {
+            out.add(new PolicyStatement(List.of("route53:ChangeResourceRecordSets"), List.of(zoneArn))
+                    .withCondition("ForAllValues:StringEquals", "route53:ChangeResourceRecordSetsActions", "DELETE")
+                    .withCondition("ForAllValues:StringEquals", "route53:ChangeResourceRecordSetsNormalizedRecordNames", trim(w.name()))
+                    .withCondition("ForAllValues:StringEquals", "route53:ChangeResourceRecordSetsRecordTypes", w.record().typeAsString()));
+            out.add(new PolicyStatement(List.of("route53:GetChange"), List.of("arn:" + partition + ":route53:::change/*")));
+        }
         return out;
     }
 }
