@@ -32,6 +32,12 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * to the service's Cloud Map name {@code <discovery name>.<namespace>}. Written with one atomic
  * ChangeResourceRecordSets (UPSERT, and a DELETE of a record of the other type at the name), then GetChange
  * until the change is {@code INSYNC}. The hosted zone must exist: Cutover adds records, never zones.
+ *
+ * <p>Each record written (and each one deleted) is remembered in the provider memory beside the journal
+ * ({@link Written}), so that any process on the same journal store knows which records Cutover created: a
+ * name the environment no longer declares is observed from that memory and planned for deletion while it
+ * still holds exactly what Cutover wrote; a renamed name's old record goes in the batch that writes the new
+ * one. A record Cutover did not write, or one changed outside Cutover since, is never deleted.
  */
 public final class Route53Names {
 
