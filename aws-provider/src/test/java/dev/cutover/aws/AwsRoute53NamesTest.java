@@ -150,9 +150,21 @@ class AwsRoute53NamesTest {
                     "route53:ChangeResourceRecordSetsRecordTypes", "\"A\"");
             assertThat(policy).doesNotContain("UPSERT");
 
+            java.util.List<dev.cutover.spi.Provider.PolicyStatement> own = fresh.aws().requiredPermissions(plan);
+            int mark = world.iam.mark();
             Deployment dep = fresh.cutover().apply(plan);
             assertThat(dep.await()).as(dep.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
             assertThat(record("api.example.internal")).as("deleted").isNull();
+            // that plan's own policy (not the union IamAudit checks at close) allows every call of its apply ...
+            assertThat(IamAudit.denied(own, world.iam.since(mark))).as("calls of the deletion its policy denies").isEmpty();
+            // ... and no other record change in the zone
+            String zoneArn = "arn:aws:route53:::hostedzone/" + zoneId;
+            for (String[] change : new String[][] {{"DELETE", "billing.example.internal", "CNAME"}, {"DELETE", "orders.example.internal", "A"},
+                    {"UPSERT", "api.example.internal", "A"}, {"CREATE", "api.example.internal", "A"}, {"DELETE", "api.example.internal", "CNAME"}}) {
+                assertThat(IamEvaluator.allows(own, new IamEvaluator.Request("route53:ChangeResourceRecordSets", zoneArn, java.util.Map.of(
+                        "route53:ChangeResourceRecordSetsActions", change[0], "route53:ChangeResourceRecordSetsNormalizedRecordNames", change[1],
+                        "route53:ChangeResourceRecordSetsRecordTypes", change[2])))).as(String.join(" ", change)).isFalse();
+            }
             assertThat(record("billing.example.internal")).as("a record Cutover did not create").isEqualTo(other);
             assertThat(dnsChangeIfAny(fresh.plan(without))).as("re-planning").isEmpty();
             assertThat(fresh.plan(without).isEmpty()).isTrue();
