@@ -225,7 +225,8 @@ final class ChaosWorld implements AutoCloseable {
             cloud.faults().reset();
             cloud.datadog().queryRateLimit(0, Duration.ofSeconds(1));
             settle(a, b);
-            check(plan, store, id, a.name, lockStolenAt, violations);
+            CloudInventory.Snapshot left = check(plan, store, id, a.name, lockStolenAt, violations);
+            quiet(left);
             if (!violations.isEmpty() && id != null) {
                 violations.add("journal: " + store.read(id).stream().map(e -> e.sequence() + " " + e.type()
                         + (e.get("action") == null ? "" : " " + e.get("action"))).toList()
@@ -414,7 +415,9 @@ final class ChaosWorld implements AutoCloseable {
 
     // ------------------------------------------------------------------ invariants
 
-    private void check(Plan plan, JournalStore store, String id, String first, Instant lockStolenAt, List<String> violations) {
+    /** Checks every invariant into {@code violations}; returns what the cloud still holds for the seed's service. */
+    private CloudInventory.Snapshot check(Plan plan, JournalStore store, String id, String first, Instant lockStolenAt,
+            List<String> violations) {
         String svc = plan.service();
         String family = env.name() + "-" + svc;
         var traffic = observer.aws.traffic().orElseThrow();
@@ -452,12 +455,13 @@ final class ChaosWorld implements AutoCloseable {
         if (!leftovers.isEmpty()) {
             violations.add("revisions left running besides " + serving + ": " + leftovers);
         }
-        violations.addAll(orphans(svc, serving));
+        CloudInventory.Snapshot left = inventory(svc);
+        violations.addAll(orphans(left, serving));
         if (mode == Mode.CONSUL) {
             violations.addAll(registrations(svc, serving));
         }
         if (id == null) {
-            return;
+            return left;
         }
         // 4. journal: one sequence without gaps or repeats, exactly one 'finished'
         List<JournalEntry> entries = store.read(id);
@@ -510,18 +514,34 @@ final class ChaosWorld implements AutoCloseable {
                 }
             }
         }
+        return left;
+    }
+
+    /**
+     * A seed is over once its invariants are checked: its services stop taking simulated requests
+     * (rate 0 for its ECS services and, in App Mesh mode, its router's split), so the seeds after it
+     * in this world do not pay for simulating the traffic of every seed before them. Deterministic:
+     * it happens at the same point of every run of the world's seeds.
+     */
+    private void quiet(CloudInventory.Snapshot left) {
+        left.ecsServices().forEach(name -> cloud.traffic().rate(name, 0));
+        left.virtualRouters().forEach(router -> cloud.traffic().rate("internal/" + router, 0));
+    }
+
+    /** What the cloud holds for a seed's service (ECS services, virtual nodes and routers, Cloud Map services, scalable targets). */
+    private CloudInventory.Snapshot inventory(String service) {
+        CloudInventory inventory = CloudInventory.of(cloud, env.name(), service).cluster(env.cluster()).namespace(env.namespace());
+        if (mode == Mode.APP_MESH) {
+            inventory.mesh("internal");
+        }
+        return inventory.read();
     }
 
     /**
      * Resources the cloud still holds for revisions other than the serving one, read by the faults
      * suite's {@link CloudInventory} (ECS services, virtual nodes, Cloud Map services, scalable targets).
      */
-    private List<String> orphans(String service, String serving) {
-        CloudInventory inventory = CloudInventory.of(cloud, env.name(), service).cluster(env.cluster()).namespace(env.namespace());
-        if (mode == Mode.APP_MESH) {
-            inventory.mesh("internal");
-        }
-        CloudInventory.Snapshot snapshot = inventory.read();
+    private List<String> orphans(CloudInventory.Snapshot snapshot, String serving) {
         TreeSet<String> others = new TreeSet<>(snapshot.revisionsWithResources());
         if (serving != null) {
             others.remove(serving);
