@@ -167,6 +167,25 @@ class AwsLoadBalancerNativeTest {
     }
 
     @Test
+    void aFailedFirstDeploymentRemovesTheEcsServiceAndTheNextStartReusesTheGroupsAndRules() {
+        try (Deployer d = deployer()) {
+            world.cloud.images().behave("repo/orders:1.0.0", ImageBehavior.crashesOnStart());
+            Release first = Release.of(orders("1.0.0")).to(prod).strategy(nativeCanary()).build();
+            assertThat(apply(d, first).status()).isEqualTo(DeploymentStatus.FAILED);
+            assertThat(d.aws().compute().orElseThrow().revisions("prod", "orders")).as("nothing of the broken revision runs")
+                    .isEmpty();
+            assertThat(rules()).as("the groups and the rule stay for the next start")
+                    .isEqualTo(Map.of("production", Map.of("prod-orders-a", 100, "prod-orders-b", 0)));
+
+            world.cloud.images().behave("repo/orders:1.0.0", ImageBehavior.healthy());
+            Deployment again = apply(d, first);
+            assertThat(again.status()).as(again.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+            assertThat(name(ecsLoadBalancer().targetGroupArn())).isEqualTo("prod-orders-a");
+            assertThat(d.plan(first).isEmpty()).isTrue();
+        }
+    }
+
+    @Test
     void whatEcsCannotExpressIsRefusedAtPlanTimeAsInServiceConnectModeBeforeAnyWrite() {
         try (Deployer d = deployer()) {
             Release steps = Release.of(orders("1.0.0")).to(prod).strategy(canary().steps(10, 50, 100)).build();
