@@ -289,7 +289,7 @@ class AwsIamExactTest {
 
     @Test
     void rollbackHasItsOwnPolicy() {
-        for (Environment env : List.of(MESH, SERVICE_CONNECT, LOAD_BALANCER)) {
+        for (Environment env : List.of(MESH, SERVICE_CONNECT, LOAD_BALANCER, NATIVE_LB)) {
             // a rollback retiring a revision deregisters task definitions past the retention (five by default):
             // with two revisions it has none to deregister, and with a retention of one the revision to restore
             // would already be deregistered
@@ -303,7 +303,8 @@ class AwsIamExactTest {
      * its resume in yet another process).
      */
     private Path1 rollback(Environment env, boolean crash) {
-        Path dir = journalDir.resolve(env.name() + "-" + env.trafficMode() + "-" + crash);
+        Path dir = journalDir.resolve(env.name() + "-" + env.trafficMode() + "-" + crash
+                + (env.loadBalancer().map(dev.cutover.LoadBalancer::nativeDeployments).orElse(false) ? "-native" : ""));
         try (AwsWorld world = new AwsWorld()) {
             try (Deployer first = world.deployer(p -> { }, c -> c.journal(new FileJournalStore(dir)).rollbackWindow(Duration.ofMinutes(1)))) {
                 deployed(first, Release.of(orders("1.0.0")).to(env).build());

@@ -198,8 +198,9 @@ public final class Permissions {
             // Elastic Load Balancing V2: Describe* resource types "*")
             allow("*", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners",
                     "elasticloadbalancing:DescribeRules");
-        } else if (layout.lbNative()) {
-            // planning looks the load balancer and its listener up; the weights are ECS's (its service deployments)
+        } else if (layout.lbNative() && !rollback) {
+            // planning looks the load balancer and its listener up (Traffic.check; a rollback's preview does not);
+            // the weights are ECS's (its service deployments)
             allow("*", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners");
         }
         secrets(TaskDefs.secretReferences(release)); // planning resolves them (service secrets, log keys), whatever the plan changes
