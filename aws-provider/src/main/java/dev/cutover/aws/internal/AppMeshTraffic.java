@@ -216,6 +216,10 @@ public final class AppMeshTraffic implements Traffic {
     public List<dev.cutover.Problem> check(dev.cutover.Release release) {
         List<dev.cutover.Problem> out = new ArrayList<>(modeProblems(release));
         out.addAll(names.check(release));
+        Layout layout = rt.layouts().of(release.environment().name());
+        if (out.isEmpty() && layout.lbNative()) {
+            lb.lookUpListener(layout); // no refused release reads more than its checks need
+        }
         return out;
     }
 

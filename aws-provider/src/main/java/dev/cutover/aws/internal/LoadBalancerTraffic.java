@@ -110,6 +110,14 @@ public final class LoadBalancerTraffic {
         return arn;
     }
 
+    /**
+     * Native deployments: looks the load balancer and its listener up, read only, once a release passed its
+     * plan-time checks, so that the plan's policy knows whether the first start creates them.
+     */
+    void lookUpListener(Layout layout) {
+        findListener(layout);
+    }
+
     /** Whether this provider found (or created) the environment's listener. */
     boolean listenerKnown(String environment) {
         return listeners.containsKey(environment);
@@ -688,9 +696,6 @@ public final class LoadBalancerTraffic {
         if (lb.get().create() && layout.network().subnets().size() < 2) {
             out.add(new Problem("environment.network.subnets", String.valueOf(layout.network().subnets()), "an Application Load "
                     + "Balancer needs subnets in at least two Availability Zones (CreateLoadBalancer); give two or more subnets"));
-        }
-        if (layout.lbNative() && out.isEmpty()) {
-            findListener(layout); // read only: whether the first start creates the load balancer (the plan's policy)
         }
         return out;
     }
