@@ -101,11 +101,20 @@ public interface Scheduler {
         return new VirtualScheduler(start);
     }
 
-    /** A real-time scheduler on a daemon thread pool; {@link #close()} stops its threads. */
+    /**
+     * A real-time scheduler: one timer thread keeps the due times and hands each task, once due, to
+     * a pool of up to {@link #WORKERS} daemon worker threads, which run it; {@link #close()} stops
+     * both. Tasks block (a provider call waits for its answer and for its rate limiter's token), so
+     * concurrent rollouts need more than the timer's thread: with two threads for every task, 100
+     * rollouts waited in one queue behind each other's calls (docs/benchmarks.md, "AWS provider").
+     */
     final class SystemScheduler implements Scheduler, AutoCloseable {
+        /** At most this many tasks run at once (the guarded executor's default bulkhead admits 16 calls). */
+        static final int WORKERS = 16;
         private final Clock clock;
         private final double speed;
         private final ScheduledExecutorService executor;
+        private final java.util.concurrent.ThreadPoolExecutor workers;
 
         SystemScheduler(Clock clock, double speed) {
             if (!(speed > 0) || Double.isInfinite(speed)) {
@@ -113,11 +122,18 @@ public interface Scheduler {
             }
             this.clock = clock;
             this.speed = speed;
-            this.executor = Executors.newScheduledThreadPool(2, r -> {
-                Thread t = new Thread(r, "cutover-scheduler");
+            this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cutover-timer");
                 t.setDaemon(true);
                 return t;
             });
+            this.workers = new java.util.concurrent.ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS,
+                    new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "cutover-scheduler");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            this.workers.allowCoreThreadTimeOut(true); // an idle scheduler holds no threads
         }
 
         @Override
@@ -128,8 +144,25 @@ public interface Scheduler {
         @Override
         public Cancellable schedule(Duration delay, Runnable task) {
             long nanos = (long) (Math.max(0, delay.toNanos()) / speed);
-            var f = executor.schedule(task, nanos, TimeUnit.NANOSECONDS);
-            return () -> f.cancel(false);
+            java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable guarded = () -> {
+                if (!cancelled.get()) {
+                    task.run();
+                }
+            };
+            var f = executor.schedule(() -> {
+                if (!cancelled.get()) {
+                    try {
+                        workers.submit(guarded); // as before, a task's exception ends in its Future
+                    } catch (java.util.concurrent.RejectedExecutionException closed) {
+                        // closed meanwhile: work not yet run is dropped
+                    }
+                }
+            }, nanos, TimeUnit.NANOSECONDS);
+            return () -> {
+                cancelled.set(true);
+                f.cancel(false);
+            };
         }
 
         @Override
@@ -149,6 +182,7 @@ public interface Scheduler {
         @Override
         public void close() {
             executor.shutdownNow();
+            workers.shutdownNow();
         }
     }
 }

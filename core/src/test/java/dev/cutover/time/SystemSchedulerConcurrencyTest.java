@@ -1,0 +1,63 @@
+package dev.cutover.time;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real-time scheduler runs blocking tasks side by side: a rollout's task waits for provider
+ * answers and rate-limiter tokens, so one task's wait must not hold the others back. (With the
+ * scheduler's former two threads, the third task below never started until the first two ended.)
+ */
+class SystemSchedulerConcurrencyTest {
+
+    @Test
+    void sixteenBlockingTasksRunAtOnce() throws InterruptedException {
+        int n = Scheduler.SystemScheduler.WORKERS;
+        CountDownLatch started = new CountDownLatch(n);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(n);
+        try (Scheduler.SystemScheduler s = Scheduler.following(java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC), 1)) {
+            for (int i = 0; i < n; i++) {
+                s.schedule(Duration.ZERO, () -> {
+                    started.countDown();
+                    try {
+                        release.await(); // blocks as a provider call does
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    finished.countDown();
+                });
+            }
+            // every task is running at the same moment (a latch, not a clock: no wall time is asserted)
+            boolean allStarted = started.await(10, TimeUnit.SECONDS);
+            long running = n - started.getCount();
+            release.countDown();
+            assertThat(allStarted).as("tasks running at once: %d of %d", running, n).isTrue();
+            assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aCancelledTaskDoesNotRunAndAFailingTaskDoesNotStopTheOthers() throws InterruptedException {
+        AtomicInteger ran = new AtomicInteger();
+        CountDownLatch last = new CountDownLatch(1);
+        try (Scheduler.SystemScheduler s = Scheduler.following(java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC), 1)) {
+            Scheduler.Cancellable c = s.schedule(Duration.ofHours(1), ran::incrementAndGet);
+            c.cancel();
+            for (int i = 0; i < 2 * Scheduler.SystemScheduler.WORKERS; i++) {
+                s.schedule(Duration.ZERO, () -> {
+                    throw new IllegalStateException("a failing task");
+                });
+            }
+            s.schedule(Duration.ZERO, last::countDown);
+            assertThat(last.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(ran).hasValue(0);
+        }
+    }
+}
