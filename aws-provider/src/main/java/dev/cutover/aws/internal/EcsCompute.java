@@ -964,11 +964,18 @@ public final class EcsCompute implements Compute {
             arns.addAll(page.taskArns());
             token = page.nextToken();
         } while (token != null);
-        List<Task> out = new ArrayList<>();
-        for (List<String> chunk : chunks(arns, 100)) {
-            out.addAll(rt.ecs("DescribeTasks", () -> rt.clients(layout).ecs().describeTasks(b -> b.cluster(cluster).tasks(chunk)).tasks()));
-        }
-        return out;
+        // one DescribeTasks serves the concurrent reads of many services of the cluster (TaskReads)
+        return taskReads.describe(layout.region() + "/" + cluster, arns, sent -> rt.ecs("DescribeTasks", () -> {
+            List<String> batch = sent.get();
+            return rt.clients(layout).ecs().describeTasks(b -> b.cluster(cluster).tasks(batch)).tasks();
+        }));
+    }
+
+    private final TaskReads taskReads = new TaskReads();
+
+    /** How many task reads joined a DescribeTasks another read sent (tests, benchmarks). */
+    public long joinedTaskReads() {
+        return taskReads.joinedReads();
     }
 
     private static String stopReason(Task t) {
