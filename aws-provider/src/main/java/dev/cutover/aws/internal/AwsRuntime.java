@@ -270,6 +270,46 @@ public final class AwsRuntime {
     }
 
     /**
+     * Applies {@code task} to every item, up to the observe concurrency at once (each call still
+     * goes through the guarded executor and its rate limiter), and returns the results in order; the
+     * first failure is thrown. One item, or a concurrency of 1, runs on the calling thread.
+     */
+    public <T, R> List<R> inParallel(List<T> items, java.util.function.Function<T, R> task) {
+        int threads = Math.min(observeConcurrency, items.size());
+        if (threads <= 1) {
+            return items.stream().map(task).toList();
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "cutover-aws-observe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<R>> futures = new java.util.ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> task.apply(item)));
+            }
+            List<R> out = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<R> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new ProviderException("aws", "observe", false, String.valueOf(e.getCause()), e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ProviderException("aws", "observe", false, "interrupted while observing", e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * Remembers a task definition Cutover registered (or reuses as its own, same content): in this
      * process, and as {@link RevisionFacts} in the provider memory for every later process.
      */

@@ -218,23 +218,29 @@ public final class EcsCompute implements Compute {
         return out;
     }
 
-    /** DescribeServices, ten names per call; only ACTIVE services are returned, by name. */
+    /**
+     * DescribeServices, ten names per call, the calls of a fleet up to the observe concurrency at
+     * once (a plan of 1,000 services waited for 100 answers one after another); only ACTIVE
+     * services are returned, by name.
+     */
     Map<String, Service> describeServices(Layout layout, java.util.Collection<String> names) {
         String cluster = layout.cluster();
         Map<String, Service> out = new HashMap<>();
         List<String> distinct = new ArrayList<>(new LinkedHashSet<>(names));
-        for (List<String> chunk : chunks(distinct, 10)) {
+        for (List<Service> services : rt.inParallel(chunks(distinct, 10), chunk -> {
             try {
-                List<Service> services = rt.ecs("DescribeServices", () -> rt.clients(layout).ecs()
+                return rt.ecs("DescribeServices", () -> rt.clients(layout).ecs()
                         .describeServices(b -> b.cluster(cluster).services(chunk)).services());
-                for (Service s : services) {
-                    if ("ACTIVE".equals(s.status())) {
-                        out.put(s.serviceName(), s);
-                    }
-                }
             } catch (ProviderException e) {
                 if (!AwsErrors.is(e, "ClusterNotFoundException")) {
                     throw e;
+                }
+                return List.<Service>of();
+            }
+        })) {
+            for (Service s : services) {
+                if ("ACTIVE".equals(s.status())) {
+                    out.put(s.serviceName(), s);
                 }
             }
         }
