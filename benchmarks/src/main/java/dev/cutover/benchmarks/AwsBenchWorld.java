@@ -84,13 +84,22 @@ final class AwsBenchWorld implements AutoCloseable {
 
     /** A new AWS provider on this world's cloud and time (what a new process would build). */
     AwsProvider provider() {
+        return provider(1);
+    }
+
+    /**
+     * A new AWS provider observing {@code observeConcurrency} calls at once in virtual time (the
+     * provider's default is 4; more than 1 only where no rate-limiter wait moves the one virtual
+     * timeline from several threads, e.g. a plan whose calls fit in the buckets' bursts).
+     */
+    AwsProvider provider(int observeConcurrency) {
         AwsProvider.Builder pb = AwsProvider.builder().region("us-east-1").endpointOverride(cloud.endpoint()).credentials(CREDENTIALS)
                 .accountId("123456789012").subnets("subnet-0a1b2c3d").securityGroups("sg-0a1b2c3d").vpcId("vpc-0a1b2c3d")
                 .executionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole");
         if (time == null) {
             pb.clock(clock).sleeper(d -> java.util.concurrent.TimeUnit.NANOSECONDS.sleep((long) (d.toNanos() / speed)));
         } else {
-            pb.clock(time.clock()).sleeper(time::sleep).observeConcurrency(1); // one virtual timeline
+            pb.clock(time.clock()).sleeper(time::sleep).observeConcurrency(observeConcurrency); // one virtual timeline
         }
         return pb.build();
     }
@@ -110,7 +119,12 @@ final class AwsBenchWorld implements AutoCloseable {
      * have them: nothing cached, only what the journal store holds. Closed with the world.
      */
     Process freshProcess() {
-        AwsProvider p = provider();
+        return freshProcess(1);
+    }
+
+    /** {@link #freshProcess()} with a provider observing {@code observeConcurrency} calls at once. */
+    Process freshProcess(int observeConcurrency) {
+        AwsProvider p = provider(observeConcurrency);
         Cutover c = cutover(p, journal);
         others.add(0, p);
         others.add(0, c);

@@ -47,19 +47,22 @@ import software.amazon.awssdk.services.ecs.model.Service;
 public class AwsDeployBenchmark {
 
     static final int SERVICES = 100;
-    /** Simulated seconds per wall second, on both sides. */
-    static final double SPEED = 10;
+    /**
+     * Simulated seconds per wall second, on both sides ({@code -Daws.bench.speed}, default 10). At 10x a
+     * millisecond a starved thread loses on a busy machine costs ten simulated ones; 1 is AWS's own pace.
+     */
+    static final double SPEED = Double.parseDouble(System.getProperty("aws.bench.speed", "10"));
     static final double NAIVE_SPEED = SPEED;
     /** Threads the Cutover side applies its plans from. */
     static final int APPLY_THREADS = 8;
 
     /** One side's outcome, in simulated time. */
-    record Result(String who, double seconds, double boundSeconds, long throttledAtCloud, int failed) {
+    record Result(String who, double seconds, double boundSeconds, long throttledAtCloud, int failed, CpuSplit.Result cpu) {
         @Override
         public String toString() {
             return String.format("%-8s %6.1f s simulated (%.2fx the %.1f s bound), %d calls throttled at the cloud, "
-                    + "%d of %d deployments failed", who, seconds, seconds / boundSeconds, boundSeconds, throttledAtCloud,
-                    failed, SERVICES);
+                    + "%d of %d deployments failed; %s", who, seconds, seconds / boundSeconds, boundSeconds, throttledAtCloud,
+                    failed, SERVICES, cpu);
         }
     }
 
@@ -128,6 +131,7 @@ public class AwsDeployBenchmark {
             List<Release> next = AwsBenchWorld.releases(SERVICES, "2.0.0");
             int share = SERVICES / deployers;
             long throttledBefore = w.cloud.faults().throttledCalls("ecs");
+            CpuSplit cpu = CpuSplit.start();
             Instant start = w.now();
             List<java.util.concurrent.Future<List<Deployment>>> launched = new ArrayList<>();
             java.util.concurrent.ExecutorService launchers = java.util.concurrent.Executors.newFixedThreadPool(deployers);
@@ -154,6 +158,7 @@ public class AwsDeployBenchmark {
                 }
             }
             double seconds = Duration.between(start, w.now()).toMillis() / 1000.0;
+            CpuSplit.Result used = cpu.stop();
             if (Boolean.getBoolean("aws.bench.debug")) {
                 System.out.println("calls: " + w.aws.apiCalls());
                 for (Deployment d : running.subList(running.size() - 3, running.size())) {
@@ -161,7 +166,7 @@ public class AwsDeployBenchmark {
                 }
             }
             return new Result(deployers == 1 ? "cutover" : deployers + " deployers", seconds, bound,
-                    w.cloud.faults().throttledCalls("ecs") - throttledBefore, failed);
+                    w.cloud.faults().throttledCalls("ecs") - throttledBefore, failed, used);
         }
     }
 
@@ -202,6 +207,7 @@ public class AwsDeployBenchmark {
                         .launchType("FARGATE").networkConfiguration(n -> n.awsvpcConfiguration(v -> v.subnets("subnet-0a1b2c3d"))));
             }
             cloud.faults().reset();
+            CpuSplit cpu = CpuSplit.start();
             Instant start = clock.instant();
             int failed = 0;
             List<String> deployed = new ArrayList<>();
@@ -244,7 +250,7 @@ public class AwsDeployBenchmark {
             double seconds = Duration.between(start, clock.instant()).toMillis() / 1000.0;
             long throttled = cloud.faults().throttledCalls("ecs");
             ecs.close();
-            return new Result("naive", seconds, bound, throttled, failed);
+            return new Result("naive", seconds, bound, throttled, failed, cpu.stop());
         }
     }
 

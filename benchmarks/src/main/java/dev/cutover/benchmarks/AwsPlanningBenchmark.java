@@ -66,15 +66,16 @@ public class AwsPlanningBenchmark {
     private Result last;
 
     /** One plan: its calls per operation, wall time and simulated time. */
-    record Result(String side, Map<String, Long> calls, long wallMillis, Duration simulated) {
+    record Result(String side, Map<String, Long> calls, long wallMillis, Duration simulated, long inCallsMillis, CpuSplit.Result cpu) {
         long total() {
             return calls.values().stream().mapToLong(Long::longValue).sum();
         }
 
         @Override
         public String toString() {
-            return String.format("%-8s %5d calls, %5d DescribeTaskDefinition, %6d ms wall, %5.1f s simulated: %s", side, total(),
-                    calls.getOrDefault("ecs:DescribeTaskDefinition", 0L), wallMillis, simulated.toMillis() / 1000.0, calls);
+            return String.format("%-8s %5d calls, %5d DescribeTaskDefinition, %6d ms wall (%d ms of it waiting for the local "
+                    + "cloud's answers), %5.1f s simulated; %s: %s", side, total(), calls.getOrDefault("ecs:DescribeTaskDefinition", 0L),
+                    wallMillis, inCallsMillis, simulated.toMillis() / 1000.0, cpu, calls);
         }
     }
 
@@ -92,13 +93,13 @@ public class AwsPlanningBenchmark {
 
     @Setup(Level.Iteration)
     public void freshProcess() {
-        fresh = world.freshProcess(); // nothing cached: what the journal store holds, and AWS
+        fresh = world.freshProcess(4); // nothing cached: what the journal store holds, and AWS; the default observe concurrency
     }
 
     @Benchmark
     public List<Plan> planThousandServicesFromTheJournal() {
         Holder<List<Plan>> plans = new Holder<>();
-        last = measure("journal", world, fresh.aws(), () -> plans.value = fresh.cutover().plan(releases));
+        last = measure("journal", world, fresh, () -> plans.value = fresh.cutover().plan(releases));
         return plans.value;
     }
 
@@ -123,12 +124,16 @@ public class AwsPlanningBenchmark {
     }
 
     /** Runs {@code plan} and counts what {@code aws} called meanwhile. */
-    static Result measure(String side, AwsBenchWorld world, dev.cutover.aws.AwsProvider aws, Runnable plan) {
+    static Result measure(String side, AwsBenchWorld world, AwsBenchWorld.Process process, Runnable plan) {
+        dev.cutover.aws.AwsProvider aws = process.aws();
         Map<String, Long> before = aws.apiCalls();
+        double callsBefore = inCalls(process);
         Instant simulatedStart = world.now();
+        CpuSplit cpu = CpuSplit.start();
         long t0 = System.nanoTime();
         plan.run();
         long wall = (System.nanoTime() - t0) / 1_000_000;
+        CpuSplit.Result used = cpu.stop();
         Map<String, Long> calls = new TreeMap<>();
         aws.apiCalls().forEach((k, v) -> {
             long d = v - before.getOrDefault(k, 0L);
@@ -136,13 +141,21 @@ public class AwsPlanningBenchmark {
                 calls.put(k, d);
             }
         });
-        return new Result(side, calls, wall, Duration.between(simulatedStart, world.now()));
+        return new Result(side, calls, wall, Duration.between(simulatedStart, world.now()), (long) (inCalls(process) - callsBefore),
+                used);
+    }
+
+    /** Milliseconds the process's provider calls took so far, as the guarded executor timed them (one call after another here). */
+    private static double inCalls(AwsBenchWorld.Process process) {
+        return process.cutover().meterRegistry().find("cutover.provider.calls").timers().stream()
+                .mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)).sum();
     }
 
     /** The naive loop: what a plan reads, straight through the SDK (throttling lifted: calls and wall time only). */
     static Result naive(AwsBenchWorld world, List<Release> releases) {
         world.cloud.faults().throttling(false);
         Map<String, Long> calls = new TreeMap<>();
+        CpuSplit cpu = CpuSplit.start();
         long t0 = System.nanoTime();
         try (EcsClient ecs = world.ecs()) {
             List<String> names = releases.stream().map(r -> "bench-" + r.service().name()).toList();
@@ -158,7 +171,8 @@ public class AwsPlanningBenchmark {
         } finally {
             world.cloud.faults().reset();
         }
-        return new Result("naive", calls, (System.nanoTime() - t0) / 1_000_000, Duration.ZERO);
+        long wall = (System.nanoTime() - t0) / 1_000_000;
+        return new Result("naive", calls, wall, Duration.ZERO, wall, cpu.stop());
     }
 
     private static void delete(Path dir) {
@@ -169,7 +183,12 @@ public class AwsPlanningBenchmark {
         }
     }
 
+    /**
+     * {@code [journal] [journal1] [naive] [foreign]}: the sides to run (journal, naive and foreign without arguments;
+     * journal1 is the journal side observing one call at a time).
+     */
     public static void main(String[] args) {
+        List<String> sides = args.length == 0 ? List.of("journal", "naive", "foreign") : List.of(args);
         List<Release> releases = AwsBenchWorld.releases(SERVICES, "1.0.0");
         List<Result> results = new ArrayList<>();
         Path dir;
@@ -180,16 +199,26 @@ public class AwsPlanningBenchmark {
         }
         try (AwsBenchWorld world = new AwsBenchWorld(new FileJournalStore(dir.resolve("journal")))) {
             world.seedThroughCutover(releases);
-            AwsBenchWorld.Process fresh = world.freshProcess();
-            results.add(measure("journal", world, fresh.aws(), () -> fresh.cutover().plan(releases)));
-            results.add(naive(world, releases));
+            // the provider's default observe concurrency (4), as a production process plans; the plan's calls fit in the
+            // buckets' bursts, so no rate-limiter wait moves the virtual clock
+            AwsBenchWorld.Process fresh = world.freshProcess(4);
+            results.add(measure("journal", world, fresh, () -> fresh.cutover().plan(releases)));
+            if (sides.contains("journal1")) {
+                AwsBenchWorld.Process serial = world.freshProcess(1);
+                results.add(measure("journal1", world, serial, () -> serial.cutover().plan(releases)));
+            }
+            if (sides.contains("naive")) {
+                results.add(naive(world, releases));
+            }
         } finally {
             delete(dir);
         }
-        try (AwsBenchWorld world = new AwsBenchWorld()) {
-            world.seed(releases);
-            AwsBenchWorld.Process fresh = world.freshProcess();
-            results.add(measure("foreign", world, fresh.aws(), () -> fresh.cutover().plan(releases)));
+        if (sides.contains("foreign")) {
+            try (AwsBenchWorld world = new AwsBenchWorld()) {
+                world.seed(releases);
+                AwsBenchWorld.Process fresh = world.freshProcess();
+                results.add(measure("foreign", world, fresh, () -> fresh.cutover().plan(releases)));
+            }
         }
         System.out.println("planning " + SERVICES + " running Service Connect services (load average "
                 + String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
