@@ -32,8 +32,8 @@ class AwsChaosTest {
     static final int PER_WORLD = 25;
     /** Seeds per chunk: each mode's seeds of a chunk share one world (25 App Mesh, 20 Service Connect, 5 Consul). */
     static final int SPAN = 2 * PER_WORLD;
-    /** Worlds run side by side on this many threads ({@code -Dcutover.chaos.threads}, default 2). */
-    static final int THREADS = Integer.getInteger("cutover.chaos.threads", 2);
+    /** Worlds run side by side on this many threads ({@code -Dcutover.chaos.threads}, default 3: a child-JVM seed leaves its thread waiting, so two threads kept a 2-core machine about 1.2 cores busy). */
+    static final int THREADS = Integer.getInteger("cutover.chaos.threads", 3);
     /** Whether some seeds take the deployer's lock away mid-rollout ({@code -Dcutover.chaos.lockLoss=false} to leave it out). */
     static final boolean LOCK_LOSS = Boolean.parseBoolean(System.getProperty("cutover.chaos.lockLoss", "true"));
     /** One seed in this many whose deployer is killed runs it in a child JVM killed with SIGKILL (0: none). */
