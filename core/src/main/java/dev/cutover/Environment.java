@@ -31,6 +31,8 @@ public final class Environment {
     private final String region;
     private final String cluster;
     private final String mesh;
+    private final String meshPreviewHeader;
+    private final String meshPreviewValue;
     private final String namespace;
     private final TrafficMode trafficMode;
     private final boolean trafficModeSet;
@@ -50,6 +52,8 @@ public final class Environment {
         this.region = b.region;
         this.cluster = b.cluster != null ? b.cluster : b.name;
         this.mesh = b.mesh;
+        this.meshPreviewHeader = b.meshPreviewHeader;
+        this.meshPreviewValue = b.meshPreviewValue;
         this.namespace = b.namespace != null ? b.namespace : b.name + ".local";
         this.trafficMode = b.trafficMode != null ? b.trafficMode : b.loadBalancer != null ? TrafficMode.LOAD_BALANCER
                 : (b.mesh != null ? TrafficMode.APP_MESH : TrafficMode.SERVICE_CONNECT);
@@ -76,6 +80,8 @@ public final class Environment {
         b.region = region;
         b.cluster = cluster;
         b.mesh = mesh;
+        b.meshPreviewHeader = meshPreviewHeader;
+        b.meshPreviewValue = meshPreviewValue;
         b.namespace = namespace;
         b.trafficMode = trafficModeSet ? trafficMode : null;   // a derived mode follows a mesh set on the copy
         b.overrides.putAll(overrides);
@@ -107,6 +113,14 @@ public final class Environment {
     /** The App Mesh mesh, when the environment uses App Mesh. */
     public Optional<String> mesh() {
         return Optional.ofNullable(mesh);
+    }
+
+    /**
+     * The App Mesh preview header ({@link Builder#meshPreview(String, String)}): the header and the exact
+     * value of the tagged test requests a second route sends to a new revision before any production weight.
+     */
+    public Optional<Map.Entry<String, String>> meshPreview() {
+        return meshPreviewHeader == null ? Optional.empty() : Optional.of(Map.entry(meshPreviewHeader, meshPreviewValue));
     }
 
     /** The private DNS namespace services are discovered in (defaults to {@code <name>.local}). */
@@ -218,6 +232,15 @@ public final class Environment {
             p.check(e.mesh.length() <= 255 && e.mesh.matches("[A-Za-z0-9][A-Za-z0-9_-]*"), at + ".mesh", e.mesh,
                     "must be 1-255 letters, digits, hyphens and underscores, starting with a letter or digit");
         }
+        if (e.meshPreviewHeader != null) {
+            // App Mesh API reference, HttpRouteHeader: name is a HeaderName of 1-50 characters; HeaderMatchMethod.exact 1-255
+            p.check(e.meshPreviewHeader.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,50}"), at + ".meshPreview", e.meshPreviewHeader,
+                    "the header name must be 1-50 characters of an HTTP header name, e.g. x-cutover-preview");
+            p.check(!e.meshPreviewValue.isEmpty() && e.meshPreviewValue.length() <= 255, at + ".meshPreview", e.meshPreviewValue,
+                    "the header value must be 1-255 characters, e.g. \"1\"");
+            p.check(e.trafficMode == TrafficMode.APP_MESH, at + ".meshPreview", e.meshPreviewHeader,
+                    "needs App Mesh traffic (.mesh(\"<mesh name>\")); a load balancer takes .loadBalancer(lb -> lb.preview(...))");
+        }
         if (e.trafficMode == TrafficMode.APP_MESH && e.mesh == null) {
             p.add(at + ".mesh", null, "is required when traffic goes through App Mesh; set .mesh(\"<mesh name>\")");
         }
@@ -298,7 +321,8 @@ public final class Environment {
     @Override
     public boolean equals(Object o) {
         return o instanceof Environment e && name.equals(e.name) && Objects.equals(region, e.region)
-                && cluster.equals(e.cluster) && Objects.equals(mesh, e.mesh) && namespace.equals(e.namespace)
+                && cluster.equals(e.cluster) && Objects.equals(mesh, e.mesh) && Objects.equals(meshPreviewHeader, e.meshPreviewHeader)
+                && Objects.equals(meshPreviewValue, e.meshPreviewValue) && namespace.equals(e.namespace)
                 && trafficMode == e.trafficMode && overrides.equals(e.overrides) && requireImageDigest == e.requireImageDigest
                 && Objects.equals(promotedFrom, e.promotedFrom) && requireApproval == e.requireApproval
                 && approvalTimeout.equals(e.approvalTimeout) && Objects.equals(logs, e.logs)
@@ -308,7 +332,7 @@ public final class Environment {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, region, cluster, mesh, namespace, trafficMode, overrides, requireImageDigest, promotedFrom,
+        return Objects.hash(name, region, cluster, mesh, meshPreviewHeader, meshPreviewValue, namespace, trafficMode, overrides, requireImageDigest, promotedFrom,
                 requireApproval, approvalTimeout, logs, network, loadBalancer, hostedZone, dnsNames);
     }
 
@@ -320,6 +344,9 @@ public final class Environment {
                 .append(", traffic=").append(trafficMode);
         if (mesh != null) {
             sb.append(", mesh=").append(mesh);
+        }
+        if (meshPreviewHeader != null) {
+            sb.append(", meshPreview=").append(meshPreviewHeader).append(": ").append(meshPreviewValue);
         }
         if (loadBalancer != null) {
             sb.append(", loadBalancer=").append(loadBalancer);
@@ -355,6 +382,8 @@ public final class Environment {
         private String region;
         private String cluster;
         private String mesh;
+        private String meshPreviewHeader;
+        private String meshPreviewValue;
         private String namespace;
         private TrafficMode trafficMode;
         private final Map<String, ServiceOverride> overrides = new TreeMap<>();
@@ -402,6 +431,24 @@ public final class Environment {
         public Builder mesh(String mesh) {
             this.mesh = Problems.nonNull(mesh, "environment.mesh", "give the App Mesh mesh's name, or leave it out for ECS Service Connect");
             return this;
+        }
+
+        /**
+         * App Mesh mode: before any production weight, a canary or blue/green sends only the requests
+         * carrying {@code header: value} to the new revision, through a second route of the virtual
+         * router that matches the header exactly and has a higher priority than the production route;
+         * the analysis runs on them and the route is deleted at promotion or rollback.
+         * {@code .mesh("internal").meshPreview("x-cutover-preview", "1")}.
+         */
+        public Builder meshPreview(String header, String value) {
+            this.meshPreviewHeader = Problems.nonNull(header, "environment.meshPreview", "name the header, e.g. x-cutover-preview");
+            this.meshPreviewValue = Problems.nonNull(value, "environment.meshPreview", "give the header's value, e.g. \"1\"");
+            return this;
+        }
+
+        /** {@code meshPreview("x-cutover-preview", "1")}. */
+        public Builder meshPreview() {
+            return meshPreview("x-cutover-preview", "1");
         }
 
         /** The Cloud Map private DNS namespace (default {@code <name>.local}). */

@@ -62,6 +62,9 @@ class AwsIamExactTest {
     /** LOAD_BALANCER mode with a header-routed preview before the production weights. */
     private static final Environment PREVIEWED = LOAD_BALANCER.toBuilder().loadBalancer(lb -> lb.preview("x-cutover-preview", "1")).build();
 
+    /** App Mesh mode with a header-routed preview: a second route on the virtual router before the production weights. */
+    private static final Environment MESH_PREVIEWED = MESH.toBuilder().meshPreview("x-cutover-preview", "1").build();
+
     /** More of each deployer of a scenario (e.g. Consul discovery). */
     @FunctionalInterface
     interface More {
@@ -234,6 +237,11 @@ class AwsIamExactTest {
     void loadBalancerCanary() {
         exact(paths(LOAD_BALANCER, orders("1.0.0"), Release.of(orders("2.0.0")).to(LOAD_BALANCER)
                 .strategy(canary().steps(10, 50, 100).bake(Duration.ofMinutes(2))).build()));
+    }
+
+    @Test
+    void appMeshCanaryWithAHeaderRoutedPreview() {
+        exact(paths(MESH_PREVIEWED, orders("1.0.0"), canaryOf(orders("2.0.0"), MESH_PREVIEWED)));
     }
 
     @Test

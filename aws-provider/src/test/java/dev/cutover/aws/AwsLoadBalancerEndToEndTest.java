@@ -61,12 +61,12 @@ class AwsLoadBalancerEndToEndTest {
                 .analysis(a -> a.gate(MetricGate.errorRateBelow(0.05)).interval(INTERVAL).initialDelay(INTERVAL));
     }
 
-    private static Strategy blueGreenWithAnalysis() {
+    static Strategy blueGreenWithAnalysis() {
         return blueGreen().previewBake(Duration.ofMinutes(3)).bake(Duration.ofMinutes(3))
                 .analysis(a -> a.gate(MetricGate.errorRateBelow(0.05)).interval(INTERVAL).initialDelay(INTERVAL));
     }
 
-    private Deployment apply(Deployer d, Release r) {
+    static Deployment apply(Deployer d, Release r) {
         Deployment dep = d.cutover().apply(d.plan(r));
         dep.await();
         return dep;
@@ -88,12 +88,25 @@ class AwsLoadBalancerEndToEndTest {
         }
     }
 
-    private static List<Integer> stepWeights(Deployment dep) {
+    /**
+     * The preview's tagged requests (5 a second) reached ECS service {@code ecsService} of the new revision
+     * between the 0% step and the switch, while it had no production weight.
+     */
+    static void previewedOnTaggedRequestsOnly(AwsWorld world, Deployment dep, String ecsService) {
+        Instant previewStart = at(dep, DeploymentEvent.StepStarted.class, 0);
+        Instant switched = at(dep, DeploymentEvent.StepStarted.class, 1);
+        List<RevisionStats> preview = world.cloud.traffic().stats("main", ecsService, previewStart, switched);
+        assertThat(preview).hasSize(1);
+        assertThat(preview.get(0).requests()).isGreaterThan(100);
+        assertThat(preview.get(0).requestRate()).isLessThan(10); // only the 5/s of test traffic, no production share
+    }
+
+    static List<Integer> stepWeights(Deployment dep) {
         return dep.events().stream().filter(e -> e instanceof DeploymentEvent.StepStarted)
                 .map(e -> ((DeploymentEvent.StepStarted) e).weight()).toList();
     }
 
-    private static Instant at(Deployment dep, Class<? extends DeploymentEvent> type, int nth) {
+    static Instant at(Deployment dep, Class<? extends DeploymentEvent> type, int nth) {
         return dep.events().stream().filter(type::isInstance).skip(nth).findFirst().map(DeploymentEvent::at).orElseThrow();
     }
 
@@ -164,13 +177,7 @@ class AwsLoadBalancerEndToEndTest {
             Deployment dep = apply(d, good);
             assertThat(dep.status()).as(dep.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
             assertThat(stepWeights(dep)).containsExactly(0, 100);
-            // the preview's tagged requests reached the new revision while it had no production weight
-            Instant previewStart = at(dep, DeploymentEvent.StepStarted.class, 0);
-            Instant switched = at(dep, DeploymentEvent.StepStarted.class, 1);
-            List<RevisionStats> preview = world.cloud.traffic().stats("main", "prod-orders_2", previewStart, switched);
-            assertThat(preview).hasSize(1);
-            assertThat(preview.get(0).requests()).isGreaterThan(100);
-            assertThat(preview.get(0).requestRate()).isLessThan(10); // only the 5/s of test traffic, no production share
+            previewedOnTaggedRequestsOnly(world, dep, "prod-orders_2");
             dep.awaitRetirement();
             assertThat(inventory().listenerRules()).as("the preview rule is gone at promotion").hasSize(1)
                     .allMatch(r -> r.endsWith("production"));

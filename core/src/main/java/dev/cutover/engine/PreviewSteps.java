@@ -20,7 +20,7 @@ final class PreviewSteps {
 
     static List<Step> of(Release release, Traffic traffic) {
         List<Step> all = release.strategy().trafficSteps();
-        if (traffic == null || !traffic.previews(release) || all.isEmpty() || all.get(0).weight() == 0 || all.size() < 2) {
+        if (traffic == null || !traffic.previews(release) || !Traffic.hasPreviewStep(release) || all.get(0).weight() == 0) {
             return all;
         }
         List<Step> out = new ArrayList<>();

@@ -246,6 +246,12 @@ public final class ReleaseCodec {
         m.put("region", e.region());
         m.put("cluster", e.cluster());
         e.mesh().ifPresent(mesh -> m.put("mesh", mesh));
+        e.meshPreview().ifPresent(h -> {
+            Map<String, Object> preview = new LinkedHashMap<>();
+            preview.put("header", h.getKey());
+            preview.put("value", h.getValue());
+            m.put("meshPreview", preview);
+        });
         m.put("namespace", e.namespace());
         m.put("traffic", e.trafficMode().name());
         m.put("requireImageDigest", e.requiresImageDigest());
@@ -295,6 +301,9 @@ public final class ReleaseCodec {
                 .approvalTimeout(duration(m, "approvalTimeout"));
         if (m.get("mesh") != null) {
             b.mesh(str(m, "mesh"));
+        }
+        if (m.get("meshPreview") instanceof Map<?, ?> preview) {
+            b.meshPreview(String.valueOf(preview.get("header")), String.valueOf(preview.get("value")));
         }
         if (m.get("loadBalancer") != null) {
             Map<String, String> lb = new LinkedHashMap<>();

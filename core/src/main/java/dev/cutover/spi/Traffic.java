@@ -48,6 +48,16 @@ public interface Traffic extends ResourceCapability {
     }
 
     /**
+     * Whether a rollout of {@code release} that {@link #previews previews} has a preview step: its strategy's
+     * first step is 0% (blue/green), or a first step with production weight is followed by more (a canary,
+     * a linear), before which a 0% step is inserted. A one-step strategy (rolling) has none.
+     */
+    static boolean hasPreviewStep(dev.cutover.Release release) {
+        java.util.List<dev.cutover.Step> steps = release.strategy().trafficSteps();
+        return !steps.isEmpty() && (steps.get(0).weight() == 0 || steps.size() > 1);
+    }
+
+    /**
      * Routes the tagged test traffic of {@code service} to {@code revisionId} (production weights stay
      * as set); the preview ends when {@link #setWeights} gives one revision 100% (promotion or rollback).
      */

@@ -63,7 +63,7 @@ class ReleaseCodecProperties {
      */
     @Example
     void theCodecKnowsEveryFieldOfWhatItRecords() {
-        Map<Class<?>, Integer> known = Map.of(Service.class, 21, Environment.class, 17, ServiceOverride.class, 7,
+        Map<Class<?>, Integer> known = Map.of(Service.class, 21, Environment.class, 19, ServiceOverride.class, 7,
                 HealthCheck.class, 5, Scaling.class, 3, Analysis.class, 10, MetricGate.class, 4, Hook.class, 3);
         known.forEach((type, count) -> assertThat(Arrays.stream(type.getDeclaredFields())
                 .filter(f -> !Modifier.isStatic(f.getModifiers())).map(Field::getName).toList())
@@ -115,6 +115,9 @@ class ReleaseCodecProperties {
                     Environment.Builder b = Environment.named("prod").region("eu-west-1").cluster("apps");
                     if (mesh) {
                         b.mesh("internal").namespace("prod.local");
+                        if (policies) {
+                            b.meshPreview("x-test", "on");
+                        }
                     } else if (policies) {
                         b.loadBalancer(lb -> lb.name("orders-alb").create(true).preview().path("orders", "/api/orders*"))
                                 .hostedZone("example.internal").dnsName("orders", "orders.example.internal");

@@ -18,8 +18,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.appmesh.model.HeaderMatchMethod;
 import software.amazon.awssdk.services.appmesh.model.HttpRoute;
 import software.amazon.awssdk.services.appmesh.model.HttpRouteAction;
+import software.amazon.awssdk.services.appmesh.model.HttpRouteHeader;
 import software.amazon.awssdk.services.appmesh.model.HttpRouteMatch;
 import software.amazon.awssdk.services.appmesh.model.MeshData;
 import software.amazon.awssdk.services.appmesh.model.PortProtocol;
@@ -45,6 +47,10 @@ public final class AppMeshTraffic implements Traffic {
 
     private static final Logger LOG = LoggerFactory.getLogger(AppMeshTraffic.class);
     static final int MAX_TARGETS = 10;
+    /** The preview route's priority (App Mesh API reference, RouteSpec.priority: 0-1000, 0 the highest). */
+    static final int PREVIEW_PRIORITY = 0;
+    /** The production route's priority in an environment with a preview header: below the preview route's. */
+    static final int PRODUCTION_PRIORITY = 1000;
     private static final String[] NOT_FOUND = {"NotFoundException"};
 
     private final AwsRuntime rt;
@@ -194,7 +200,7 @@ public final class AppMeshTraffic implements Traffic {
             return lb.describeNative(release) + "; " + nativeDescription(release.strategy());
         }
         String how = layout.meshMode() ? "App Mesh route weights (mesh " + layout.mesh() + "), Cutover's steps: "
-                + steps(release.strategy()) : nativeDescription(release.strategy());
+                + meshPreviewText(release) + steps(release.strategy()) : nativeDescription(release.strategy());
         Optional<Layout> from = rt.layouts().migratingFrom(env, release.service().name());
         if (from.isPresent()) {
             String family = Names.family(env, release.service().name());
@@ -391,21 +397,80 @@ public final class AppMeshTraffic implements Traffic {
     }
 
     /**
-     * LOAD_BALANCER mode (Cutover's steps) with a preview header on the environment's load balancer. With
-     * native deployments ECS routes the header's requests itself: its test listener rule forwards to the
-     * new revision's target group once it is healthy, before any production weight.
+     * LOAD_BALANCER mode (Cutover's steps) with a preview header on the environment's load balancer, or App
+     * Mesh mode with {@code meshPreview} on the environment. With native deployments ECS routes the header's
+     * requests itself: its test listener rule forwards to the new revision's target group once it is
+     * healthy, before any production weight.
      */
     @Override
     public boolean previews(dev.cutover.Release release) {
-        return rt.layouts().of(release.environment().name()).lbSteps()
-                && release.environment().loadBalancer().flatMap(dev.cutover.LoadBalancer::preview).isPresent();
+        Layout layout = rt.layouts().of(release.environment().name());
+        return layout.lbSteps() && release.environment().loadBalancer().flatMap(dev.cutover.LoadBalancer::preview).isPresent()
+                || layout.meshMode() && release.environment().meshPreview().isPresent();
     }
 
     @Override
     public void preview(String environment, String service, String revisionId) {
-        if (rt.layouts().of(environment).lbSteps()) {
+        Layout layout = rt.layouts().of(environment);
+        if (layout.lbSteps()) {
             lb.preview(environment, service, revisionId);
+        } else if (layout.meshMode()) {
+            meshPreviewHeader(layout).ifPresent(h -> writeMeshPreview(layout, service, revisionId, h));
         }
+    }
+
+    /** The plan's words for the App Mesh preview route, when the rollout has one. */
+    private String meshPreviewText(dev.cutover.Release release) {
+        return release.environment().meshPreview().filter(h -> Traffic.hasPreviewStep(release))
+                .map(h -> "preview on header " + h.getKey() + ": " + h.getValue() + " (route "
+                        + Names.previewRoute(Names.family(release.environment().name(), release.service().name()))
+                        + " of priority " + PREVIEW_PRIORITY + ", above the production route, removed at promotion or rollback), then ")
+                .orElse("");
+    }
+
+    private Optional<Map.Entry<String, String>> meshPreviewHeader(Layout layout) {
+        return rt.layouts().environment(layout.environment()).flatMap(dev.cutover.Environment::meshPreview);
+    }
+
+    /**
+     * The preview route: the requests whose header matches exactly ({@code httpRoute.match.headers[].match.exact})
+     * go to the new revision's virtual node. Its priority 0 is the highest (App Mesh API reference, RouteSpec:
+     * "Routes are matched based on the specified value, where 0 is the highest priority"; 0-1000); the
+     * production route of a previewed environment has priority {@link #PRODUCTION_PRIORITY}.
+     */
+    private void writeMeshPreview(Layout layout, String service, String revisionId, Map.Entry<String, String> header) {
+        String router = Names.family(layout.environment(), service);
+        RouteSpec spec = RouteSpec.builder().priority(PREVIEW_PRIORITY).httpRoute(HttpRoute.builder()
+                .match(HttpRouteMatch.builder().prefix("/").headers(HttpRouteHeader.builder().name(header.getKey())
+                        .match(HeaderMatchMethod.builder().exact(header.getValue()).build()).build()).build())
+                .action(HttpRouteAction.builder().weightedTargets(WeightedTarget.builder()
+                        .virtualNode(Names.perRevision(revisionId)).weight(100).build()).build()).build()).build();
+        String name = Names.previewRoute(router);
+        Optional<RouteData> existing = AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients(layout).appMesh()
+                .describeRoute(b -> b.meshName(layout.mesh()).virtualRouterName(router).routeName(name)).route()), NOT_FOUND);
+        if (existing.isPresent() && spec.equals(existing.get().spec())) {
+            return; // written before a crash (a resumed preview)
+        }
+        if (existing.isPresent()) { // left over from another revision's preview: replaced (the policy needs no UpdateRoute)
+            deleteMeshPreview(layout, service);
+        }
+        try {
+            rt.appMesh("CreateRoute", () -> rt.clients(layout).appMesh().createRoute(b -> b.meshName(layout.mesh())
+                    .virtualRouterName(router).routeName(name).spec(spec)));
+        } catch (ProviderException e) {
+            if (!AwsErrors.is(e, "ConflictException")) {
+                throw e; // a conflict: created by an attempt whose answer was lost
+            }
+        }
+        LOG.info("{}/{}: the preview route sends {}: {} requests to {}", layout.environment(), service, header.getKey(),
+                header.getValue(), revisionId);
+    }
+
+    /** Deletes the preview route, if any: all traffic on one revision ends a preview (promotion or rollback). */
+    private void deleteMeshPreview(Layout layout, String service) {
+        String router = Names.family(layout.environment(), service);
+        AwsRuntime.unlessNotFound(() -> rt.appMesh("DeleteRoute", () -> rt.clients(layout).appMesh().deleteRoute(b -> b
+                .meshName(layout.mesh()).virtualRouterName(router).routeName(Names.previewRoute(router)))), NOT_FOUND);
     }
 
     @Override
@@ -469,27 +534,37 @@ public final class AppMeshTraffic implements Traffic {
                 targets.add(WeightedTarget.builder().virtualNode(Names.perRevision(rev)).weight(w).build());
             }
         });
-        RouteSpec spec = RouteSpec.builder().httpRoute(HttpRoute.builder().match(HttpRouteMatch.builder().prefix("/").build())
+        Optional<Map.Entry<String, String>> preview = meshPreviewHeader(layout);
+        RouteSpec spec = RouteSpec.builder().priority(preview.isPresent() ? PRODUCTION_PRIORITY : null)
+                .httpRoute(HttpRoute.builder().match(HttpRouteMatch.builder().prefix("/").build())
                 .action(HttpRouteAction.builder().weightedTargets(targets).build()).build()).build();
+        writeRoute(layout, router, router, spec);
+        LOG.info("{}/{}: App Mesh route weights {}", layout.environment(), service, DesiredState.weights(weights));
+        if (preview.isPresent() && targets.size() == 1) {
+            deleteMeshPreview(layout, service);
+        }
+    }
+
+    /** Creates route {@code name} on {@code router} with {@code spec}, or updates it when it exists. */
+    private void writeRoute(Layout layout, String router, String name, RouteSpec spec) {
         boolean exists = AwsRuntime.unlessNotFound(() -> rt.appMesh("DescribeRoute", () -> rt.clients(layout).appMesh()
-                .describeRoute(b -> b.meshName(layout.mesh()).virtualRouterName(router).routeName(router))), NOT_FOUND).isPresent();
+                .describeRoute(b -> b.meshName(layout.mesh()).virtualRouterName(router).routeName(name))), NOT_FOUND).isPresent();
         boolean update = exists;
         if (!exists) {
             try {
                 rt.appMesh("CreateRoute", () -> rt.clients(layout).appMesh().createRoute(b -> b.meshName(layout.mesh())
-                        .virtualRouterName(router).routeName(router).spec(spec)));
+                        .virtualRouterName(router).routeName(name).spec(spec)));
             } catch (ProviderException e) {
                 if (!AwsErrors.is(e, "ConflictException")) {
                     throw e;
                 }
-                update = true; // created by an attempt whose answer was lost (or by another writer): set the weights on it
+                update = true; // created by an attempt whose answer was lost (or by another writer): set the spec on it
             }
         }
         if (update) {
             rt.appMesh("UpdateRoute", () -> rt.clients(layout).appMesh().updateRoute(b -> b.meshName(layout.mesh())
-                    .virtualRouterName(router).routeName(router).spec(spec)));
+                    .virtualRouterName(router).routeName(name).spec(spec)));
         }
-        LOG.info("{}/{}: App Mesh route weights {}", layout.environment(), service, DesiredState.weights(weights));
     }
 
     private int portOf(String environment, String service, String revision) {

@@ -619,8 +619,7 @@ public final class LoadBalancerTraffic {
                 service))).append("-<n>, ");
         groupText(sb, release).append("); weights: ");
         List<Integer> steps = new ArrayList<>();
-        if (lb.preview().isPresent() && (release.strategy().trafficSteps().get(0).weight() > 0
-                && release.strategy().trafficSteps().size() > 1 || release.strategy().trafficSteps().get(0).weight() == 0)) {
+        if (lb.preview().isPresent() && dev.cutover.spi.Traffic.hasPreviewStep(release)) {
             sb.append("preview on header ").append(lb.preview().get().getKey()).append(": ").append(lb.preview().get().getValue())
                     .append(" (rule of higher priority, removed at promotion or rollback), then ");
         }

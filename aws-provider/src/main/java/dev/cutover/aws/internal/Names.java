@@ -23,6 +23,11 @@ public final class Names {
     private Names() {
     }
 
+    /** The App Mesh route of a preview header on the virtual router of {@code family}: {@code <family>-preview}. */
+    public static String previewRoute(String family) {
+        return family + "-preview";
+    }
+
     public static String family(String environment, String service) {
         return environment + "-" + service;
     }

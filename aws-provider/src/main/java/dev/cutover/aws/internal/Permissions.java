@@ -131,6 +131,7 @@ public final class Permissions {
         final String mesh;
         final String router;
         final String route;
+        final String previewRoute;
         final String virtualService;
         final String nodes;
 
@@ -149,12 +150,14 @@ public final class Permissions {
                 mesh = settings.arn("appmesh", "mesh/" + layout.mesh());
                 router = mesh + "/virtualRouter/" + family;
                 route = router + "/route/" + family;
+                previewRoute = router + "/route/" + Names.previewRoute(family);
                 virtualService = mesh + "/virtualService/" + Names.virtualService(s.discoveryName(), layout.namespace());
                 nodes = mesh + "/virtualNode/" + Names.perRevisionPattern(family);
             } else {
                 mesh = null;
                 router = null;
                 route = null;
+                previewRoute = null;
                 virtualService = null;
                 nodes = null;
             }
@@ -331,6 +334,15 @@ public final class Permissions {
             loadBalancer(release, context.listenerFound(), rollback || !creates(changes, ResourceType.ROUTE), rollback, false);
         } else if (a.mesh != null) {
             routeWrites(a, creates(changes, ResourceType.ROUTE));
+            if (release.environment().meshPreview().isPresent()) {
+                // AppMeshTraffic: the preview route (priority 0, the header's exact match) is created at the 0% step
+                // (looked up first, replaced when it is left over) and deleted when one revision gets 100%,
+                // a promotion or a rollback
+                if (!rollback && dev.cutover.spi.Traffic.hasPreviewStep(release)) {
+                    allow(a.previewRoute, "appmesh:DescribeRoute", "appmesh:CreateRoute");
+                }
+                allow(a.previewRoute, "appmesh:DeleteRoute");
+            }
             allow(a.nodes, "appmesh:DescribeVirtualNode", "appmesh:CreateVirtualNode", "appmesh:DeleteVirtualNode");
             allow(a.nodes, "appmesh:TagResource");
             allow(List.of("*"), inNamespace, "servicediscovery:CreateService");
@@ -429,9 +441,7 @@ public final class Permissions {
         }
         allow("*", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth");
         // the rollout previews as LoadBalancerTraffic.describe says: a 0% step first, or one inserted before a canary or linear
-        List<dev.cutover.Step> steps = release.strategy().trafficSteps();
-        boolean previews = !rollback && lb.preview().isPresent()
-                && (steps.get(0).weight() == 0 || steps.get(0).weight() > 0 && steps.size() > 1);
+        boolean previews = !rollback && lb.preview().isPresent() && dev.cutover.spi.Traffic.hasPreviewStep(release);
         if (!productionRule || previews) {
             allow(listeners, "elasticloadbalancing:CreateRule");
             allow(List.of(rules), taggedCreate, "elasticloadbalancing:AddTags");

@@ -32,21 +32,9 @@ class RouteWeightsTrafficTest {
         try (LocalCloud cloud = LocalCloud.start();
              AppMeshClient mesh = Sdk.appMesh(cloud);
              ServiceDiscoveryClient sd = Sdk.serviceDiscovery(cloud)) {
-            cloud.faults().throttling(false);
-            String op = sd.createPrivateDnsNamespace(r -> r.name("shop.local").vpc("vpc-1")).operationId();
-            cloud.clock().advance(Duration.ofSeconds(5));
-            String ns = sd.getOperation(r -> r.operationId(op)).operation().targetsAsStrings().get("NAMESPACE");
-            String blueArn = sd.createService(r -> r.name("orders-blue").namespaceId(ns)).service().arn();
-            String greenArn = sd.createService(r -> r.name("orders-green").namespaceId(ns)).service().arn();
-
-            mesh.createMesh(r -> r.meshName("shop"));
-            for (String color : List.of("blue", "green")) {
-                mesh.createVirtualNode(r -> r.meshName("shop").virtualNodeName("orders-" + color).spec(s -> s
-                        .listeners(l -> l.portMapping(p -> p.port(8080).protocol("http")))
-                        .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("shop.local").serviceName("orders-" + color)))));
-            }
-            mesh.createVirtualRouter(r -> r.meshName("shop").virtualRouterName("orders")
-                    .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(8080).protocol("http")))));
+            List<String> registries = blueAndGreen(cloud, mesh, sd);
+            String blueArn = registries.get(0);
+            String greenArn = registries.get(1);
             mesh.createRoute(r -> r.meshName("shop").virtualRouterName("orders").routeName("main")
                     .spec(s -> s.httpRoute(h -> h.match(m -> m.prefix("/"))
                             .action(a -> a.weightedTargets(target("orders-blue", 90), target("orders-green", 10))))));
@@ -80,6 +68,28 @@ class RouteWeightsTrafficTest {
         }
     }
 
+    /**
+     * Mesh {@code shop} with virtual nodes {@code orders-blue} and {@code orders-green}, each discovered through
+     * its Cloud Map service in {@code shop.local}, and virtual router {@code orders}; the two Cloud Map service ARNs.
+     */
+    static List<String> blueAndGreen(LocalCloud cloud, AppMeshClient mesh, ServiceDiscoveryClient sd) {
+        cloud.faults().throttling(false);
+        String op = sd.createPrivateDnsNamespace(r -> r.name("shop.local").vpc("vpc-1")).operationId();
+        cloud.clock().advance(Duration.ofSeconds(5));
+        String ns = sd.getOperation(r -> r.operationId(op)).operation().targetsAsStrings().get("NAMESPACE");
+        String blueArn = sd.createService(r -> r.name("orders-blue").namespaceId(ns)).service().arn();
+        String greenArn = sd.createService(r -> r.name("orders-green").namespaceId(ns)).service().arn();
+        mesh.createMesh(r -> r.meshName("shop"));
+        for (String color : List.of("blue", "green")) {
+            mesh.createVirtualNode(r -> r.meshName("shop").virtualNodeName("orders-" + color).spec(s -> s
+                    .listeners(l -> l.portMapping(p -> p.port(8080).protocol("http")))
+                    .serviceDiscovery(d -> d.awsCloudMap(c -> c.namespaceName("shop.local").serviceName("orders-" + color)))));
+        }
+        mesh.createVirtualRouter(r -> r.meshName("shop").virtualRouterName("orders")
+                .spec(s -> s.listeners(l -> l.portMapping(p -> p.port(8080).protocol("http")))));
+        return List.of(blueArn, greenArn);
+    }
+
     private static double greenShare(TrafficSimulator traffic, Duration window) {
         long blue = traffic.stats("default", "orders-blue", window).stream().mapToLong(RevisionStats::requests).sum();
         long green = traffic.stats("default", "orders-green", window).stream().mapToLong(RevisionStats::requests).sum();
@@ -87,7 +97,7 @@ class RouteWeightsTrafficTest {
         return (double) green / (blue + green);
     }
 
-    private static TrafficSource.ServiceView service(String name, String registryArn, String taskDefinition) {
+    static TrafficSource.ServiceView service(String name, String registryArn, String taskDefinition) {
         return new TrafficSource.ServiceView("us-east-1", "default", name,
                 "arn:aws:ecs:us-east-1:000000000000:service/default/" + name, Set.of(registryArn),
                 List.of(new TrafficSource.RevisionView(taskDefinition,
@@ -95,7 +105,7 @@ class RouteWeightsTrafficTest {
                         "registry.local/orders:" + name, 2, Double.NaN, ImageBehavior.healthy())));
     }
 
-    private static WeightedTarget target(String node, int weight) {
+    static WeightedTarget target(String node, int weight) {
         return WeightedTarget.builder().virtualNode(node).weight(weight).build();
     }
 }

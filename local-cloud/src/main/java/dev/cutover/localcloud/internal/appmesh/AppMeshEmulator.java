@@ -50,6 +50,8 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
     static final int MAX_PER_MESH = 200;
     static final int MAX_ROUTES_PER_ROUTER = 50;
     static final int MAX_TARGETS = 10;
+    /** HttpRouteHeaders: at most 10 header matches per route (botocore appmesh model, max 10). */
+    static final int MAX_HEADERS = 10;
     private static final int MAX_NAME = 255;
     private static final String PREFIX = "/v20190125/";
     private static final Set<String> PROTOCOLS = Set.of("http", "tcp", "http2", "grpc");
@@ -191,8 +193,83 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
     }
 
     private static Optional<Res> firstRoute(Map<String, Res> routes) {
-        return routes.values().stream()
+        return routeFor(routes, Map.of());
+    }
+
+    /**
+     * The route a request carrying {@code headers} takes: the first, by priority, whose header matches it
+     * satisfies (RouteSpec.priority: "Routes are matched based on the specified value, where 0 is the
+     * highest priority"; routes without a priority after those with one). Path, method and scheme
+     * matches are not simulated: the simulated requests match any.
+     */
+    private static Optional<Res> routeFor(Map<String, Res> routes, Map<String, String> headers) {
+        return routes.values().stream().filter(r -> matches(r.spec, headers))
                 .min(Comparator.comparingInt((Res r) -> r.spec.path("priority").asInt(Integer.MAX_VALUE)));
+    }
+
+    /**
+     * Whether a request with {@code headers} satisfies every {@code match.headers} entry of an HTTP route
+     * (HttpRouteHeader: the header present, its value as the HeaderMatchMethod says: {@code exact},
+     * {@code prefix}, {@code suffix}, {@code regex}, {@code range} [start, end); {@code invert} negates).
+     * Header names compare case-insensitively (RFC 9110, 5.1).
+     */
+    private static boolean matches(JsonNode spec, Map<String, String> headers) {
+        for (String kind : List.of("httpRoute", "http2Route")) {
+            for (JsonNode h : spec.path(kind).path("match").path("headers")) {
+                String value = null;
+                for (Map.Entry<String, String> e : headers.entrySet()) {
+                    if (e.getKey().equalsIgnoreCase(h.path("name").asText())) {
+                        value = e.getValue();
+                    }
+                }
+                boolean ok = value != null && valueMatches(h.path("match"), value);
+                if (ok == h.path("invert").asBoolean(false)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean valueMatches(JsonNode m, String value) {
+        if (m.has("exact")) {
+            return value.equals(m.get("exact").asText());
+        }
+        if (m.has("prefix")) {
+            return value.startsWith(m.get("prefix").asText());
+        }
+        if (m.has("suffix")) {
+            return value.endsWith(m.get("suffix").asText());
+        }
+        if (m.has("regex")) {
+            return java.util.regex.Pattern.compile(m.get("regex").asText()).matcher(value).find();
+        }
+        if (m.has("range")) {
+            try {
+                long v = Long.parseLong(value);
+                return v >= m.get("range").path("start").asLong() && v < m.get("range").path("end").asLong();
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true; // no match method: the header's presence
+    }
+
+    /**
+     * The tagged test request a route's header matches describe: its {@code exact}, not inverted,
+     * header values; empty when the route has no header match or one a single value cannot stand for.
+     */
+    private static Map<String, String> probe(JsonNode spec) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String kind : List.of("httpRoute", "http2Route")) {
+            for (JsonNode h : spec.path(kind).path("match").path("headers")) {
+                if (h.path("invert").asBoolean(false) || !h.path("match").has("exact")) {
+                    return Map.of();
+                }
+                out.put(h.path("name").asText(), h.path("match").path("exact").asText());
+            }
+        }
+        return out;
     }
 
     @Override
@@ -205,7 +282,11 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
     /**
      * The hook through which the traffic simulation splits requests by route weights: one
      * {@link TrafficSplitter.Split} per virtual router that has routes, named {@code mesh/router},
-     * with the weights of its first route (lowest {@code priority}). Each target virtual node is
+     * with the weights of the route a request without headers takes (the first by {@code priority}
+     * whose header matches it satisfies); and, like the load balancer's tagged requests, one per
+     * route with {@code exact} header matches, named {@code mesh/router [<header>: <value>]}, the
+     * names {@code Traffic.rate(...)} takes: those requests carry the headers and take the first
+     * route by priority they match (e.g. a preview route to a new revision). Each target virtual node is
      * resolved to what the simulator routes to: the ARN of the Cloud Map service its
      * {@code serviceDiscovery.awsCloudMap} names (which ECS services list in
      * {@code serviceRegistries}), or the first label of its DNS hostname (an ECS service name), or
@@ -221,18 +302,30 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
             synchronized (this) {
                 for (Mesh m : meshes.values()) {
                     for (Map.Entry<String, Map<String, Res>> e : m.routes.entrySet()) {
-                        Map<String, Integer> weights = new LinkedHashMap<>();
-                        firstRoute(e.getValue()).ifPresent(r -> targetsOf(r.spec).forEach(t -> {
-                                    weights.merge(t.virtualNode(), t.weight(), Integer::sum);
-                                    Res node = m.nodes.get(t.virtualNode());
-                                    discovery.put(m.res.name + "/" + t.virtualNode(), node == null ? null : discoveryOf(node));
-                                    if (node != null) {
-                                        nodeArns.put(m.res.name + "/" + t.virtualNode(), node.arn);
-                                    }
-                                }));
-                        if (!weights.isEmpty()) {
-                            byRouter.put(m.res.name + "/" + e.getKey(), weights);
+                        Map<String, Map<String, String>> probes = new LinkedHashMap<>();
+                        probes.put("", Map.of());
+                        for (Res route : e.getValue().values()) {
+                            Map<String, String> headers = probe(route.spec);
+                            if (!headers.isEmpty()) {
+                                StringBuilder name = new StringBuilder();
+                                headers.forEach((k, v) -> name.append(" [").append(k).append(": ").append(v).append(']'));
+                                probes.putIfAbsent(name.toString(), headers);
+                            }
                         }
+                        probes.forEach((suffix, headers) -> {
+                            Map<String, Integer> weights = new LinkedHashMap<>();
+                            routeFor(e.getValue(), headers).ifPresent(r -> targetsOf(r.spec).forEach(t -> {
+                                weights.merge(t.virtualNode(), t.weight(), Integer::sum);
+                                Res node = m.nodes.get(t.virtualNode());
+                                discovery.put(m.res.name + "/" + t.virtualNode(), node == null ? null : discoveryOf(node));
+                                if (node != null) {
+                                    nodeArns.put(m.res.name + "/" + t.virtualNode(), node.arn);
+                                }
+                            }));
+                            if (!weights.isEmpty()) {
+                                byRouter.put(m.res.name + "/" + e.getKey() + suffix, weights);
+                            }
+                        });
                     }
                 }
             }
@@ -643,6 +736,7 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
                     throw badRequest("match must specify a prefix or a path");
                 }
                 match.optEnum("method", Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"));
+                validateHeaders(match);
                 match.optEnum("scheme", Set.of("http", "https"));
             } else if (k.equals("grpcRoute")) {
                 route.object("match");
@@ -650,6 +744,45 @@ public final class AppMeshEmulator implements RestJsonService, AppMesh {
         }
         if (kinds != 1) {
             throw badRequest("A route spec must specify exactly one of httpRoute, http2Route, grpcRoute or tcpRoute");
+        }
+    }
+
+    /**
+     * {@code match.headers} as the App Mesh model (botocore appmesh 2019-01-25) defines it: HttpRouteHeaders, a
+     * list of 1-10 HttpRouteHeader; each has a required {@code name} (HeaderName, 1-50 characters), an optional
+     * {@code invert} and an optional {@code match}, a HeaderMatchMethod union of exactly one of {@code exact},
+     * {@code prefix}, {@code regex}, {@code suffix} (HeaderMatch, 1-255 characters) or {@code range}
+     * (MatchRange: {@code start} and {@code end} required).
+     */
+    private static void validateHeaders(RequestReader match) {
+        if (match.has("headers") && match.json().get("headers").isArray() && match.json().get("headers").isEmpty()) {
+            throw badRequest("match.headers must list between 1 and 10 headers");
+        }
+        for (RequestReader h : match.objects("headers", MAX_HEADERS)) {
+            h.string("name", 50);
+            h.optBool("invert");
+            RequestReader method = h.optObject("match");
+            if (method == null) {
+                continue;
+            }
+            int methods = 0;
+            for (String m : List.of("exact", "prefix", "regex", "suffix")) {
+                if (method.optString(m, 255) != null) {
+                    methods++;
+                }
+            }
+            RequestReader range = method.optObject("range");
+            if (range != null) {
+                methods++;
+                range.optLong("start", Long.MIN_VALUE, Long.MAX_VALUE);
+                range.optLong("end", Long.MIN_VALUE, Long.MAX_VALUE);
+                if (!range.has("start") || !range.has("end")) {
+                    throw badRequest("match.headers.match.range requires start and end");
+                }
+            }
+            if (methods != 1) {
+                throw badRequest("A header match must specify exactly one of exact, prefix, range, regex or suffix");
+            }
         }
     }
 
