@@ -264,8 +264,8 @@ public final class Cutover implements AutoCloseable {
      *
      * <pre>{@code
      * RollbackPreview preview = cutover.previewRollback("orders", "prod");
-     * System.out.println(preview);                         // from/to revision and the changes
-     * System.out.println(preview.requiredPermissions());   // attach to the role that rolls back
+     * log.info("rollback: {}", preview);                     // from/to revision and the changes
+     * log.info("policy: {}", preview.requiredPermissions()); // attach to the role that rolls back
      * }</pre>
      *
      * @throws IllegalStateException as {@link #rollback(String, String)} does, when there is nothing to roll back to

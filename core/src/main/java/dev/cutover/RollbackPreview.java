@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * RollbackPreview preview = cutover.previewRollback("orders", "prod");
- * System.out.println(preview.requiredPermissions()); // the rollback's own least-privilege policy
+ * log.info("policy: {}", preview.requiredPermissions()); // the rollback's own least-privilege policy
  * cutover.rollback("orders", "prod").await();
  * }</pre>
  */
