@@ -244,29 +244,14 @@ public final class AwsRuntime {
         if (threads <= 1) {
             return; // described one by one when needed
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "cutover-aws-observe");
-            t.setDaemon(true);
-            return t;
+        // a failure is described again (and reported) by the caller that needs that task definition
+        inParallel(missing, arn -> {
+            try {
+                return taskDefinition(arn);
+            } catch (RuntimeException e) {
+                return null;
+            }
         });
-        try {
-            List<java.util.concurrent.Future<TaskDefinition>> futures = new java.util.ArrayList<>();
-            for (String arn : missing) {
-                futures.add(pool.submit(() -> taskDefinition(arn)));
-            }
-            for (java.util.concurrent.Future<TaskDefinition> f : futures) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    // described again (and the failure reported) by the caller that needs it
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /**
