@@ -32,8 +32,34 @@ class AwsAdaptiveRateTest {
             assertThat(plans).hasSize(SERVICES);
             assertThat(d.aws().apiCalls().get("ecs:DescribeServices")).isEqualTo(SERVICES / 10);
             assertThat(world.cloud.faults().throttledCalls("ecs"))
-                    .as("throttled calls while the client's bucket found its share (1 per second of the 20 it assumed)")
-                    .isLessThanOrEqualTo(12);
+                    .as("throttled calls while the client's bucket found its share (1 per second of the 20 it assumed); "
+                            + "14 since the climb after a cut is as steep as the documented rate makes it (12 before)")
+                    .isLessThanOrEqualTo(15);
+        }
+    }
+
+    /**
+     * The first plan of the day: the client's DescribeServices bucket last sent a minute and a half
+     * ago, then a fleet plan sends its calls at once and the cloud throttles a few (other processes
+     * took most of its burst). The bucket slows to 70% of the rate it was sending at just then, so the
+     * plan's 20 calls take seconds; measured over the quiet spell as well, the rate would have been
+     * "one call in 90 s", the bucket cut to its floor (0.4 a second) and the same plan taken a minute.
+     */
+    @Test
+    void aThrottleAfterAQuietSpellSlowsTheBucketToItsShareNotToItsFloor() {
+        try (AwsWorld world = new AwsWorld(); Deployer d = world.deployer()) {
+            d.plan(AwsPlanningCallsTest.releases(5)); // one DescribeServices call, then quiet
+            d.time().advance(java.time.Duration.ofSeconds(90));
+            world.cloud.faults().throttle("ecs", "DescribeServices", 3, 20.0); // three left of the burst
+
+            java.time.Instant start = d.time().clock().instant();
+            List<Plan> plans = d.plan(AwsPlanningCallsTest.releases(SERVICES));
+            java.time.Duration took = java.time.Duration.between(start, d.time().clock().instant());
+
+            assertThat(plans).hasSize(SERVICES);
+            assertThat(world.cloud.faults().throttledCalls("ecs")).as("the cloud did throttle").isPositive();
+            assertThat(took).as("20 DescribeServices calls after a throttle, at 70%% of the burst's rate")
+                    .isLessThan(java.time.Duration.ofSeconds(10));
         }
     }
 }

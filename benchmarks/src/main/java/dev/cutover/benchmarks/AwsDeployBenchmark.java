@@ -79,7 +79,7 @@ public class AwsDeployBenchmark {
     /** Four deployers (separate providers and Cutover instances) releasing 25 services each at once: within 1.15x. */
     @Benchmark
     public Result fourDeployers() {
-        Result r = runCutover(4);
+        Result r = runCutover(4, runCutoverSingle());
         System.out.println(r);
         if (r.failed() > 0 || r.seconds() > 1.15 * r.boundSeconds()) {
             throw new IllegalStateException("four deployers missed the target: " + r);
@@ -103,12 +103,14 @@ public class AwsDeployBenchmark {
             if (d.await() != DeploymentStatus.SUCCEEDED) {
                 throw new IllegalStateException("single deployment: " + d.statusReason());
             }
-            return Duration.between(start, w.now()).toMillis() / 1000.0;
+            double seconds = Duration.between(start, w.now()).toMillis() / 1000.0;
+            d.awaitRetirement(); // the old revision is retired before the world closes
+            return seconds;
         }
     }
 
     static Result runCutover() {
-        return runCutover(1);
+        return runCutover(1, runCutoverSingle());
     }
 
     /**
@@ -118,8 +120,7 @@ public class AwsDeployBenchmark {
      * what separate deployer processes do. Each applies its plans from {@code APPLY_THREADS / deployers}
      * threads.
      */
-    static Result runCutover(int deployers) {
-        double single = runCutoverSingle();
+    static Result runCutover(int deployers, double single) {
         double bound = (SERVICES - 20) / 1.0 + single;
         try (AwsBenchWorld w = new AwsBenchWorld(SPEED)) {
             w.seed(AwsBenchWorld.releases(SERVICES, "1.0.0"));
@@ -165,6 +166,9 @@ public class AwsDeployBenchmark {
                     d.events().forEach(e -> System.out.println("  " + Duration.between(start, e.at()).toMillis() / 1000.0 + " " + e));
                 }
             }
+            for (Deployment d : running) {
+                d.awaitRetirement(); // old revisions retired before the world closes
+            }
             return new Result(deployers == 1 ? "cutover" : deployers + " deployers", seconds, bound,
                     w.cloud.faults().throttledCalls("ecs") - throttledBefore, failed, used);
         }
@@ -172,7 +176,11 @@ public class AwsDeployBenchmark {
 
     /** One deployer: plans its releases at once and applies the plans from a few threads (each apply re-checks). */
     private static List<Deployment> planAndApply(Cutover cutover, List<Release> releases, int threads) throws Exception {
+        long t0 = System.nanoTime();
         List<Plan> plans = cutover.plan(releases);
+        if (Boolean.getBoolean("aws.bench.debug")) {
+            System.out.printf("planned %d releases in %d ms of wall time%n", plans.size(), (System.nanoTime() - t0) / 1_000_000);
+        }
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         try {
             List<java.util.concurrent.Future<Deployment>> applied = new ArrayList<>();
@@ -182,6 +190,10 @@ public class AwsDeployBenchmark {
             List<Deployment> out = new ArrayList<>();
             for (var f : applied) {
                 out.add(f.get());
+            }
+            if (Boolean.getBoolean("aws.bench.debug")) {
+                System.out.printf("planned and applied %d releases in %d ms of wall time%n", plans.size(),
+                        (System.nanoTime() - t0) / 1_000_000);
             }
             return out;
         } finally {
@@ -268,10 +280,10 @@ public class AwsDeployBenchmark {
         System.out.println("load average " + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         List<String> sides = args.length == 0 ? List.of("cutover", "four", "naive") : List.of(args);
         if (sides.contains("cutover")) {
-            System.out.println(runCutover(1));
+            System.out.println(runCutover(1, single));
         }
         if (sides.contains("four")) {
-            System.out.println(runCutover(4));
+            System.out.println(runCutover(4, single));
         }
         if (sides.contains("naive")) {
             System.out.println(runNaive(single));

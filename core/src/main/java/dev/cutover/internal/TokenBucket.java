@@ -11,10 +11,12 @@ import java.time.Duration;
  * <p>The bucket adapts to throttling, as the AWS SDK's adaptive retry mode does: AWS's buckets are
  * per account and Region, so other processes spend the same tokens, and a bucket sized from the
  * documented limit assumes the whole of it. Each throttling answer ({@link #onThrottled()}) cuts the
- * fill rate to 70% of what the bucket was really sending at (the smaller of its measured send rate and
- * its fill rate; at most one cut per {@link #DECREASE_SPACING}), and shrinks the burst to one
+ * fill rate to 70% of what the bucket was really sending at (the smaller of its fill rate and its send
+ * rate, measured over half-second windows where a quiet window counts as zero and the window under way
+ * counts as it goes; at most one cut per {@link #DECREASE_SPACING}), and shrinks the burst to one
  * second's worth; then every success ({@link #onSuccess()}) grows the rate again along CUBIC's curve
- * (concave back to the rate before the cut over {@link #RECOVERY}, then convex beyond), up to the
+ * (concave back to the rate before the cut over {@link #RECOVERY}, then convex beyond, as steep as
+ * the documented rate makes it), up to the
  * documented rate, where the full burst returns. Several processes sharing one AWS bucket so settle
  * on their shares instead of throttling each other.
  */
@@ -22,6 +24,8 @@ public final class TokenBucket {
 
     /** The multiplicative decrease: the rate after a throttle is this share of the rate sent at. */
     static final double BETA = 0.7;
+    /** The send rate's measuring window (the SDK's adaptive mode measures in half seconds too). */
+    static final long WINDOW_NANOS = 500_000_000L;
     /** How long the rate takes to climb back to where it was cut. */
     static final Duration RECOVERY = Duration.ofSeconds(20);
     /** At most one cut per this much time: the throttles of one burst are one signal. */
@@ -48,9 +52,11 @@ public final class TokenBucket {
     // adaptation
     private boolean adapted;
     private double rateBeforeCut;
+    private double rateAfterCut;
     private long cutNanos;
-    private long measureStartNanos;
-    private int measureCount;
+    // the send rate, over half-second windows aligned to the clock (as the SDK's measured rate)
+    private long window = Long.MIN_VALUE;
+    private int windowSends;
     private double measuredRate;
 
     public TokenBucket(Clock clock, int burst, double perSecond) {
@@ -62,7 +68,6 @@ public final class TokenBucket {
         this.capacity = burst;
         this.tokens = burst;
         this.lastNanos = nanos();
-        this.measureStartNanos = lastNanos;
     }
 
     private long nanos() {
@@ -87,16 +92,41 @@ public final class TokenBucket {
         return Duration.ofNanos((long) Math.ceil(-tokens / rate * 1e9));
     }
 
-    /** Counts sends into a smoothed send rate (half-second windows, like the SDK's measured rate). */
+    /** Counts a send into its half-second window. */
     private void measure(long now) {
-        measureCount++;
-        long elapsed = now - measureStartNanos;
-        if (elapsed >= 500_000_000L) {
-            double current = measureCount * 1e9 / elapsed;
-            measuredRate = measuredRate == 0 ? current : current * 0.8 + measuredRate * 0.2;
-            measureCount = 0;
-            measureStartNanos = now;
+        closeWindowsBefore(now);
+        windowSends++;
+    }
+
+    /**
+     * Closes the windows that ended before {@code now}: each ended window's rate enters the smoothed
+     * send rate (weight 0.8, as the SDK's), and so does each window without a send, at zero — so
+     * that after a quiet minute the send rate is about zero, not the minute's few calls spread over
+     * one long window.
+     */
+    private void closeWindowsBefore(long now) {
+        long w = Math.floorDiv(now, WINDOW_NANOS);
+        if (w == window) {
+            return;
         }
+        if (window != Long.MIN_VALUE && w > window) {
+            measuredRate = 0.8 * (windowSends * 1e9 / WINDOW_NANOS) + 0.2 * measuredRate;
+            long quiet = Math.min(w - window - 1, 40);
+            measuredRate *= Math.pow(0.2, quiet);
+        }
+        window = w;
+        windowSends = 0;
+    }
+
+    /**
+     * The rate this bucket has been sending at: the smoothed rate of the windows that ended, or the
+     * window under way's if it sent more (a burst after a quiet spell is measured as the burst it is);
+     * the fill rate when it has sent nothing yet.
+     */
+    private double sendRate(long now) {
+        closeWindowsBefore(now);
+        double sending = Math.max(measuredRate, windowSends * 1e9 / WINDOW_NANOS);
+        return sending > 0 ? Math.min(sending, rate) : rate;
     }
 
     /** The service answered a call of this bucket with a throttling error: send slower. */
@@ -106,9 +136,10 @@ public final class TokenBucket {
             return;
         }
         refill(now);
-        double sentAt = measuredRate > 0 ? Math.min(measuredRate, rate) : rate;
+        double sentAt = sendRate(now);
         rateBeforeCut = sentAt;
         rate = Math.max(minRate, sentAt * BETA);
+        rateAfterCut = rate;
         capacity = Math.max(1, Math.min(maxBurst, rate));
         tokens = Math.min(tokens, capacity);
         cutNanos = now;
@@ -124,8 +155,11 @@ public final class TokenBucket {
         refill(now);
         double t = (now - cutNanos) / 1e9;
         double k = RECOVERY.toNanos() / 1e9;
-        double c = rateBeforeCut * (1 - BETA) / (k * k * k);
-        double next = c * Math.pow(t - k, 3) + rateBeforeCut;
+        // the curve's steepness comes from the documented rate, not from the rate cut: a bucket cut while
+        // it sent little (a few calls after a quiet spell) climbs back to the documented rate within
+        // 2.5 recovery times, as the SDK's fixed scale constant does, instead of crawling near its floor
+        double c = maxRate * (1 - BETA) / (k * k * k);
+        double next = Math.max(rateAfterCut, c * Math.pow(t - k, 3) + rateBeforeCut);
         rate = Math.max(minRate, Math.min(maxRate, next));
         capacity = Math.max(1, Math.min(maxBurst, rate));
         if (rate >= maxRate) {

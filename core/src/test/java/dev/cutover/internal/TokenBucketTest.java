@@ -33,6 +33,42 @@ class TokenBucketTest {
         assertThat(b.reserve()).isZero();
     }
 
+    /**
+     * A fleet plan after a quiet spell: the bucket's first call was a minute and a half ago, then 30
+     * calls go at once and one is throttled. The cut is from the burst's rate (capped at the fill
+     * rate), not from "31 calls in 90 seconds" — which put DescribeTaskDefinition at its floor and
+     * made a 100-service plan take 100 s.
+     */
+    @Test
+    void aThrottleAfterAQuietSpellCutsFromTheBurstsRateNotFromTheQuietSpells() {
+        TokenBucket b = new TokenBucket(time.clock(), 50, 20);
+        b.reserve();
+        time.advance(Duration.ofSeconds(90));
+        for (int i = 0; i < 30; i++) {
+            b.reserve();
+        }
+        time.advance(Duration.ofMillis(100));
+        b.onThrottled();
+        assertThat(b.rate()).isEqualTo(14.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void aBucketCutWhileItSentLittleClimbsBackToTheDocumentedRateWithinFiftySeconds() {
+        TokenBucket b = new TokenBucket(time.clock(), 50, 20);
+        for (int i = 0; i < 10; i++) { // two calls a second
+            b.reserve();
+            time.advance(Duration.ofMillis(500));
+        }
+        b.onThrottled();
+        assertThat(b.rate()).isBetween(1.0, 2.0);
+        for (int i = 0; i < 500; i++) { // then every call succeeds
+            time.advance(Duration.ofMillis(100));
+            b.reserve();
+            b.onSuccess();
+        }
+        assertThat(b.rate()).isEqualTo(20.0);
+    }
+
     @Test
     void theRateNeverFallsBelowOneCallEveryTwentySecondsNorTwoPercentOfTheDocumentedRate() {
         TokenBucket datadog = new TokenBucket(time.clock(), 50, 1600 / 3600.0); // 2% would be one call every 112 s
