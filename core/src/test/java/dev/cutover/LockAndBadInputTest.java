@@ -131,4 +131,46 @@ class LockAndBadInputTest extends RolloutHarness {
         assertThat(cloud.calls()).isEqualTo(before);
         assertThat(survivor.history(SVC, ENV)).hasSize(1); // the unreadable journal is skipped, not fatal
     }
+
+    /**
+     * Lease renewals go to the scheduler's keep-alive lane, which a real-time scheduler runs on
+     * threads of their own (SystemSchedulerConcurrencyTest): rollouts blocked in provider calls and
+     * rate limiters cannot delay them until the lease lapses.
+     */
+    @Test
+    void leaseRenewalsGoToTheSchedulersKeepAliveLane() {
+        java.util.concurrent.atomic.AtomicInteger keepAlives = new java.util.concurrent.atomic.AtomicInteger();
+        dev.cutover.time.Scheduler counting = new dev.cutover.time.Scheduler() {
+            @Override
+            public java.time.Clock clock() {
+                return time.clock();
+            }
+
+            @Override
+            public Cancellable schedule(Duration delay, Runnable task) {
+                return time.schedule(delay, task);
+            }
+
+            @Override
+            public Cancellable scheduleKeepAlive(Duration delay, Runnable task) {
+                keepAlives.incrementAndGet();
+                return time.schedule(delay, task);
+            }
+
+            @Override
+            public void sleep(Duration duration) {
+                time.sleep(duration);
+            }
+
+            @Override
+            public boolean isVirtual() {
+                return true;
+            }
+        };
+        Cutover c = builder().scheduler(counting).lockLease(Duration.ofSeconds(30)).build();
+        Deployment d = apply(c, release("2.0.0", canary()));
+        time.runUntil(() -> d.status() != DeploymentStatus.RUNNING && d.status() != DeploymentStatus.PAUSED);
+        assertThat(d.status()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(keepAlives.get()).as("renewals every 10 s through a canary of minutes").isGreaterThan(10);
+    }
 }

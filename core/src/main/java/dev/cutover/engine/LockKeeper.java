@@ -35,12 +35,12 @@ final class LockKeeper {
             }
             synchronized (rollout) {
                 if (!rollout.ended) {
-                    rollout.renewal = rollout.rt.scheduler().schedule(every, renew[0]);
+                    rollout.renewal = rollout.rt.scheduler().scheduleKeepAlive(every, renew[0]);
                 }
             }
         };
         synchronized (rollout) {
-            rollout.renewal = rollout.rt.scheduler().schedule(every, renew[0]);
+            rollout.renewal = rollout.rt.scheduler().scheduleKeepAlive(every, renew[0]);
         }
     }
 

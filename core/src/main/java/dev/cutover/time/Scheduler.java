@@ -26,6 +26,17 @@ public interface Scheduler {
     Cancellable schedule(Duration delay, Runnable task);
 
     /**
+     * Runs a short task once after {@code delay} that must run on time even while every worker is
+     * busy with provider calls (a lock's lease renewal): a real-time scheduler gives these tasks a
+     * lane of their own, so that a fleet's rollouts waiting for their rate limiters' tokens never let
+     * a lease lapse. The task must not make provider calls. By default the same as
+     * {@link #schedule(Duration, Runnable)} (a virtual scheduler runs everything on one timeline).
+     */
+    default Cancellable scheduleKeepAlive(Duration delay, Runnable task) {
+        return schedule(delay, task);
+    }
+
+    /**
      * Waits {@code duration} on the calling thread (used between retries). A virtual scheduler
      * advances its clock instead of blocking.
      */
@@ -115,6 +126,9 @@ public interface Scheduler {
         private final double speed;
         private final ScheduledExecutorService executor;
         private final java.util.concurrent.ThreadPoolExecutor workers;
+        /** Threads of the keep-alive lane (lease renewals: one short call to the lock store each). */
+        static final int KEEP_ALIVE_THREADS = 2;
+        private final java.util.concurrent.ThreadPoolExecutor keepAlive;
 
         SystemScheduler(Clock clock, double speed) {
             if (!(speed > 0) || Double.isInfinite(speed)) {
@@ -134,6 +148,13 @@ public interface Scheduler {
                         return t;
                     });
             this.workers.allowCoreThreadTimeOut(true); // an idle scheduler holds no threads
+            this.keepAlive = new java.util.concurrent.ThreadPoolExecutor(KEEP_ALIVE_THREADS, KEEP_ALIVE_THREADS, 30,
+                    TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "cutover-keep-alive");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            this.keepAlive.allowCoreThreadTimeOut(true);
         }
 
         @Override
@@ -165,6 +186,37 @@ public interface Scheduler {
             };
         }
 
+        /**
+         * Runs on {@link #KEEP_ALIVE_THREADS} threads of their own, never queued behind the workers'
+         * tasks (which block in provider calls and in rate limiters).
+         */
+        @Override
+        public Cancellable scheduleKeepAlive(Duration delay, Runnable task) {
+            long nanos = (long) (Math.max(0, delay.toNanos()) / speed);
+            java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+            var f = executor.schedule(() -> {
+                if (!cancelled.get()) {
+                    try {
+                        keepAlive.execute(() -> {
+                            if (!cancelled.get()) {
+                                try {
+                                    task.run();
+                                } catch (RuntimeException | Error e) {
+                                    org.slf4j.LoggerFactory.getLogger(Scheduler.class).warn("keep-alive task failed", e);
+                                }
+                            }
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException closed) {
+                        // closed meanwhile
+                    }
+                }
+            }, nanos, TimeUnit.NANOSECONDS);
+            return () -> {
+                cancelled.set(true);
+                f.cancel(false);
+            };
+        }
+
         @Override
         public void sleep(Duration duration) throws InterruptedException {
             long nanos = (long) (Math.max(0, duration.toNanos()) / speed);
@@ -183,6 +235,7 @@ public interface Scheduler {
         public void close() {
             executor.shutdownNow();
             workers.shutdownNow();
+            keepAlive.shutdownNow();
         }
     }
 }

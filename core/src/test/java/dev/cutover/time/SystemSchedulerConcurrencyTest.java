@@ -60,4 +60,44 @@ class SystemSchedulerConcurrencyTest {
             assertThat(ran).hasValue(0);
         }
     }
+
+    /**
+     * A fleet's rollouts can hold every worker (each waiting for a RegisterTaskDefinition token, one
+     * a second for 100 services): a lease renewal queued behind them ran a minute late and the lease
+     * lapsed ("took it again" in the benchmark's log). Keep-alive tasks run on their own lane.
+     */
+    @Test
+    void keepAliveTasksRunWhileEveryWorkerIsBlockedAndMoreTasksWait() throws InterruptedException {
+        int n = Scheduler.SystemScheduler.WORKERS;
+        CountDownLatch started = new CountDownLatch(n);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch renewed = new CountDownLatch(3);
+        AtomicInteger queuedRan = new AtomicInteger();
+        try (Scheduler.SystemScheduler s = Scheduler.following(java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC), 1)) {
+            for (int i = 0; i < 2 * n; i++) { // every worker blocked, as many tasks again queued behind them
+                s.schedule(Duration.ZERO, () -> {
+                    started.countDown();
+                    queuedRan.incrementAndGet();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 3; i++) {
+                s.scheduleKeepAlive(Duration.ZERO, renewed::countDown);
+            }
+            Scheduler.Cancellable cancelled = s.scheduleKeepAlive(Duration.ZERO, () -> {
+                throw new AssertionError("a cancelled keep-alive must not run");
+            });
+            cancelled.cancel();
+            boolean ran = renewed.await(10, TimeUnit.SECONDS); // a latch, not a clock: no wall time is asserted
+            int busy = queuedRan.get();
+            release.countDown();
+            assertThat(ran).as("keep-alive tasks ran while the workers were blocked").isTrue();
+            assertThat(busy).as("no queued worker task had started: they all still waited").isEqualTo(n);
+        }
+    }
 }
