@@ -138,63 +138,164 @@ public final class Cutover implements AutoCloseable {
      */
     public Deployment apply(Plan plan) {
         Objects.requireNonNull(plan, "plan");
-        if (!instanceId.equals(plan.owner()) && !plan.isReviewed()) {
-            throw new IllegalArgumentException("plan " + plan.id() + " was made by another Cutover instance; "
-                    + "plan again with this one, or write it with plan.write(path) and apply Plan.read(path), "
-                    + "which checks that the world and the changes are still those written");
+        return apply(List.of(plan)).get(0);
+    }
+
+    /**
+     * Applies many plans at once, all or none: takes every plan's lock, checks every plan against
+     * one observation of the world made in batches (as {@link #plan(java.util.Collection)} observes,
+     * so a fleet's apply check costs a few batched reads, not a round of reads per service), then
+     * starts every rollout in the background. When a lock is held or any plan is stale, no plan is
+     * applied, the locks taken are released, and the exception names every stale plan. One
+     * deployment per plan, in order.
+     *
+     * <pre>{@code
+     * List<Plan> plans = cutover.plan(releases);      // reviewed
+     * List<Deployment> running = cutover.apply(plans); // 100 services: ~15 reads, then 100 rollouts
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when a plan was made by another Cutover instance, or two
+     *                                  plans target the same service and environment
+     * @throws dev.cutover.spi.LockHeldException when another deployer holds a plan's lock
+     * @throws StalePlanException      when what a plan observed changed since
+     */
+    public List<Deployment> apply(java.util.Collection<Plan> plans) {
+        Objects.requireNonNull(plans, "plans");
+        List<Plan> list = new ArrayList<>(plans.size());
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Plan plan : plans) {
+            Objects.requireNonNull(plan, "plans contains null");
+            if (!instanceId.equals(plan.owner()) && !plan.isReviewed()) {
+                throw new IllegalArgumentException("plan " + plan.id() + " was made by another Cutover instance; "
+                        + "plan again with this one, or write it with plan.write(path) and apply Plan.read(path), "
+                        + "which checks that the world and the changes are still those written");
+            }
+            if (!keys.add(plan.release().key())) {
+                throw new IllegalArgumentException("two plans target " + plan.release().key()
+                        + "; apply them one after the other");
+            }
+            list.add(plan);
         }
-        Release release = plan.release();
-        String id = rt.newDeploymentId(release);
-        retireSuperseded(release.key());
-        LockManager.LockHandle lock = rt.locks().acquire(release.key(), rt.deployer() + "/" + id, rt.lockLease());
+        List<String> ids = new ArrayList<>();
+        List<LockManager.LockHandle> locks = new ArrayList<>();
+        int started = 0;
         try {
-            planner.prepareProviders(List.of(release));
-            List<ResourceId> candidates = DesiredState.candidateIds(release);
-            Map<ResourceId, Resource> now = planner.observe(candidates);
-            if (!Planner.fingerprint(now).equals(plan.observedFingerprint())) {
-                List<Change> fresh = planner.describeTraffic(release, Diff.diff(DesiredState.of(release), now, candidates));
-                List<String> changed = new ArrayList<>();
-                for (int i = 0; i < fresh.size(); i++) {
-                    Change f = fresh.get(i);
-                    Change old = plan.changes().stream().filter(c -> c.id().equals(f.id())).findFirst().orElse(null);
-                    if (old == null || old.action() != f.action() || !Objects.equals(old.before(), f.before())) {
-                        changed.add(f.id().toString());
-                    }
-                }
-                if (changed.isEmpty()) {
-                    changed.add("observed state");
-                }
-                throw new StalePlanException(plan.id(), changed);
+            for (Plan plan : list) {
+                Release release = plan.release();
+                String id = rt.newDeploymentId(release);
+                retireSuperseded(release.key());
+                locks.add(rt.locks().acquire(release.key(), rt.deployer() + "/" + id, rt.lockLease()));
+                ids.add(id);
             }
-            if (plan.isReviewed()) {
-                // a plan from a file: the same world must give exactly the reviewed changes, or nothing is applied
-                List<Change> fresh = planner.describeTraffic(release, Diff.diff(DesiredState.of(release), now, candidates));
-                Plan replanned = new Plan(plan.id(), instanceId, release, fresh, plan.observedFingerprint(), plan.createdAt(),
-                        plan.requiredPermissions());
-                if (!Json.write(Json.parseObject(replanned.toJson()).get("changes")).equals(plan.reviewedChanges())) {
-                    throw new StalePlanException(plan.id(), List.of("the changes planned now differ from the reviewed ones "
-                            + "although the observed state is the same (other providers or provider settings?)"));
-                }
-                plan = replanned;
+            List<Plan> checked = check(list);
+            List<Deployment> out = new ArrayList<>(checked.size());
+            for (int i = 0; i < checked.size(); i++) {
+                Plan plan = checked.get(i);
+                rt.journal().append(new JournalEntry(ids.get(i), 1, rt.scheduler().clock().instant(), "started",
+                        startedEntry(plan)));
+                out.add(rt.start(plan, ids.get(i), locks.get(i)));
+                started++;
             }
-            Map<String, String> started = new LinkedHashMap<>();
-            started.put("target", release.key());
-            started.put("plan", plan.id());
-            started.put("service", release.service().name());
-            started.put("environment", release.environment().name());
-            started.put("region", release.environment().region());
-            started.putAll(History.layoutOf(release));
-            started.put("image", release.service().image().toString());
-            started.put("strategy", release.strategy().name());
-            started.put("deployer", rt.deployer());
-            started.put("changes", String.valueOf(plan.changes().stream().filter(c -> !c.isNoOp()).count()));
-            started.put("release", ReleaseCodec.encode(release));
-            rt.journal().append(new JournalEntry(id, 1, rt.scheduler().clock().instant(), "started", started));
-            return rt.start(plan, id, lock);
+            return out;
         } catch (RuntimeException e) {
-            lock.close();
+            for (LockManager.LockHandle lock : locks.subList(started, locks.size())) {
+                lock.close(); // the rollouts started own theirs
+            }
             throw e;
         }
+    }
+
+    /**
+     * Observes what every plan observed, once and in batches, and returns the plans to run: each as
+     * it is when the world is the one it saw; a reviewed plan from a file re-planned on it, which must
+     * give exactly the reviewed changes. Throws when any plan is stale, naming every one.
+     */
+    private List<Plan> check(List<Plan> plans) {
+        List<Release> releases = plans.stream().map(Plan::release).toList();
+        planner.prepareProviders(releases);
+        java.util.LinkedHashSet<ResourceId> all = new java.util.LinkedHashSet<>();
+        for (Release r : releases) {
+            all.addAll(DesiredState.candidateIds(r));
+        }
+        Map<ResourceId, Resource> observed = planner.observe(List.copyOf(all));
+        List<Plan> out = new ArrayList<>(plans.size());
+        List<StalePlanException> stale = new ArrayList<>();
+        for (Plan plan : plans) {
+            Release release = plan.release();
+            List<ResourceId> candidates = DesiredState.candidateIds(release);
+            Map<ResourceId, Resource> now = new java.util.TreeMap<>();
+            for (ResourceId id : candidates) {
+                Resource res = observed.get(id);
+                if (res != null) {
+                    now.put(id, res);
+                }
+            }
+            try {
+                out.add(checkOne(plan, candidates, now));
+            } catch (StalePlanException e) {
+                stale.add(e);
+            }
+        }
+        if (stale.size() == 1) {
+            throw stale.get(0);
+        }
+        if (!stale.isEmpty()) {
+            List<String> changed = new ArrayList<>();
+            for (StalePlanException e : stale) {
+                e.changed().forEach(c -> changed.add(e.planId() + ": " + c));
+            }
+            throw new StalePlanException(stale.size() + " of " + plans.size() + " plans ("
+                    + String.join(", ", stale.stream().map(StalePlanException::planId).toList()) + ")", changed);
+        }
+        return out;
+    }
+
+    private Plan checkOne(Plan plan, List<ResourceId> candidates, Map<ResourceId, Resource> now) {
+        Release release = plan.release();
+        if (!Planner.fingerprint(now).equals(plan.observedFingerprint())) {
+            List<Change> fresh = planner.describeTraffic(release, Diff.diff(DesiredState.of(release), now, candidates));
+            List<String> changed = new ArrayList<>();
+            for (int i = 0; i < fresh.size(); i++) {
+                Change f = fresh.get(i);
+                Change old = plan.changes().stream().filter(c -> c.id().equals(f.id())).findFirst().orElse(null);
+                if (old == null || old.action() != f.action() || !Objects.equals(old.before(), f.before())) {
+                    changed.add(f.id().toString());
+                }
+            }
+            if (changed.isEmpty()) {
+                changed.add("observed state");
+            }
+            throw new StalePlanException(plan.id(), changed);
+        }
+        if (!plan.isReviewed()) {
+            return plan;
+        }
+        // a plan from a file: the same world must give exactly the reviewed changes, or nothing is applied
+        List<Change> fresh = planner.describeTraffic(release, Diff.diff(DesiredState.of(release), now, candidates));
+        Plan replanned = new Plan(plan.id(), instanceId, release, fresh, plan.observedFingerprint(), plan.createdAt(),
+                plan.requiredPermissions());
+        if (!Json.write(Json.parseObject(replanned.toJson()).get("changes")).equals(plan.reviewedChanges())) {
+            throw new StalePlanException(plan.id(), List.of("the changes planned now differ from the reviewed ones "
+                    + "although the observed state is the same (other providers or provider settings?)"));
+        }
+        return replanned;
+    }
+
+    private Map<String, String> startedEntry(Plan plan) {
+        Release release = plan.release();
+        Map<String, String> started = new LinkedHashMap<>();
+        started.put("target", release.key());
+        started.put("plan", plan.id());
+        started.put("service", release.service().name());
+        started.put("environment", release.environment().name());
+        started.put("region", release.environment().region());
+        started.putAll(History.layoutOf(release));
+        started.put("image", release.service().image().toString());
+        started.put("strategy", release.strategy().name());
+        started.put("deployer", rt.deployer());
+        started.put("changes", String.valueOf(plan.changes().stream().filter(c -> !c.isNoOp()).count()));
+        started.put("release", ReleaseCodec.encode(release));
+        return started;
     }
 
     /**

@@ -53,8 +53,6 @@ public class AwsDeployBenchmark {
      */
     static final double SPEED = Double.parseDouble(System.getProperty("aws.bench.speed", "10"));
     static final double NAIVE_SPEED = SPEED;
-    /** Threads the Cutover side applies its plans from. */
-    static final int APPLY_THREADS = 8;
 
     /** One side's outcome, in simulated time. */
     record Result(String who, double seconds, double boundSeconds, long throttledAtCloud, int failed, CpuSplit.Result cpu) {
@@ -117,8 +115,8 @@ public class AwsDeployBenchmark {
      * The 100 deployments from {@code deployers} Cutover instances, each with its own AWS provider,
      * SDK clients and guarded executor (so its own client-side token buckets), releasing an equal
      * share at once against the one local cloud, whose buckets are per account and Region as AWS's:
-     * what separate deployer processes do. Each applies its plans from {@code APPLY_THREADS / deployers}
-     * threads.
+     * what separate deployer processes do. Each plans its share at once and applies the plans together
+     * ({@code Cutover.apply(Collection<Plan>)}: one batched apply check, then every rollout starts).
      */
     static Result runCutover(int deployers, double single) {
         double bound = (SERVICES - 20) / 1.0 + single;
@@ -139,7 +137,7 @@ public class AwsDeployBenchmark {
             for (int i = 0; i < deployers; i++) {
                 Cutover cutover = processes.get(i);
                 List<Release> mine = next.subList(i * share, i == deployers - 1 ? SERVICES : (i + 1) * share);
-                launched.add(launchers.submit(() -> planAndApply(cutover, mine, Math.max(1, APPLY_THREADS / deployers))));
+                launched.add(launchers.submit(() -> planAndApply(cutover, mine)));
             }
             List<Deployment> running = new ArrayList<>();
             try {
@@ -162,7 +160,18 @@ public class AwsDeployBenchmark {
             CpuSplit.Result used = cpu.stop();
             if (Boolean.getBoolean("aws.bench.debug")) {
                 System.out.println("calls: " + w.aws.apiCalls());
-                for (Deployment d : running.subList(running.size() - 3, running.size())) {
+                java.util.function.ToDoubleFunction<Deployment> finishedAt = d -> d.events().isEmpty() ? 0
+                        : Duration.between(start, d.events().get(d.events().size() - 1).at()).toMillis() / 1000.0;
+                List<Deployment> byFinish = new ArrayList<>(running);
+                byFinish.sort(java.util.Comparator.comparingDouble(finishedAt));
+                StringBuilder line = new StringBuilder("revision started / finished (s):");
+                for (Deployment d : byFinish) {
+                    double revisionAt = d.events().stream().filter(e -> e instanceof dev.cutover.event.DeploymentEvent.RevisionStarted)
+                            .mapToDouble(e -> Duration.between(start, e.at()).toMillis() / 1000.0).findFirst().orElse(-1);
+                    line.append(String.format(" %.1f/%.1f", revisionAt, finishedAt.applyAsDouble(d)));
+                }
+                System.out.println(line);
+                for (Deployment d : byFinish.subList(byFinish.size() - 3, byFinish.size())) {
                     d.events().forEach(e -> System.out.println("  " + Duration.between(start, e.at()).toMillis() / 1000.0 + " " + e));
                 }
             }
@@ -174,31 +183,19 @@ public class AwsDeployBenchmark {
         }
     }
 
-    /** One deployer: plans its releases at once and applies the plans from a few threads (each apply re-checks). */
-    private static List<Deployment> planAndApply(Cutover cutover, List<Release> releases, int threads) throws Exception {
+    /** One deployer: plans its releases at once, then applies the plans together (one batched apply check). */
+    private static List<Deployment> planAndApply(Cutover cutover, List<Release> releases) {
         long t0 = System.nanoTime();
         List<Plan> plans = cutover.plan(releases);
         if (Boolean.getBoolean("aws.bench.debug")) {
             System.out.printf("planned %d releases in %d ms of wall time%n", plans.size(), (System.nanoTime() - t0) / 1_000_000);
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-        try {
-            List<java.util.concurrent.Future<Deployment>> applied = new ArrayList<>();
-            for (Plan p : plans) {
-                applied.add(pool.submit(() -> cutover.apply(p)));
-            }
-            List<Deployment> out = new ArrayList<>();
-            for (var f : applied) {
-                out.add(f.get());
-            }
-            if (Boolean.getBoolean("aws.bench.debug")) {
-                System.out.printf("planned and applied %d releases in %d ms of wall time%n", plans.size(),
-                        (System.nanoTime() - t0) / 1_000_000);
-            }
-            return out;
-        } finally {
-            pool.shutdown();
+        List<Deployment> out = cutover.apply(plans);
+        if (Boolean.getBoolean("aws.bench.debug")) {
+            System.out.printf("planned and applied %d releases in %d ms of wall time%n", plans.size(),
+                    (System.nanoTime() - t0) / 1_000_000);
         }
+        return out;
     }
 
     /** The same deployments as a plain loop over the SDK with its default retry strategy. */
