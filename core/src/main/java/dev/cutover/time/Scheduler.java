@@ -118,10 +118,22 @@ public interface Scheduler {
      * both. Tasks block (a provider call waits for its answer and for its rate limiter's token), so
      * concurrent rollouts need more than the timer's thread: with two threads for every task, 100
      * rollouts waited in one queue behind each other's calls (docs/benchmarks.md, "AWS provider").
+     * A task waiting in {@link #sleep(Duration)} (a rate limiter's token, a retry's back-off) does not
+     * count against the {@link #WORKERS}: another thread takes its place while it sleeps (up to
+     * {@link #MAX_THREADS} threads), so 100 rollouts waiting for RegisterTaskDefinition's one token a
+     * second do not hold back the health checks of those already registered.
      */
     final class SystemScheduler implements Scheduler, AutoCloseable {
-        /** At most this many tasks run at once (the guarded executor's default bulkhead admits 16 calls). */
+        /**
+         * At most this many tasks run at once, not counting those asleep in {@link #sleep(Duration)} (the
+         * guarded executor's default bulkhead admits 16 calls, and waits for a permit when more come).
+         */
         static final int WORKERS = 16;
+        /** Worker threads at most, sleepers included; beyond, a sleeping task holds its worker. */
+        static final int MAX_THREADS = 256;
+        /** The scheduler whose worker the current thread is (null on other threads). */
+        private static final ThreadLocal<SystemScheduler> WORKER_OF = new ThreadLocal<>();
+        private int sleepers;
         private final Clock clock;
         private final double speed;
         private final ScheduledExecutorService executor;
@@ -143,7 +155,10 @@ public interface Scheduler {
             });
             this.workers = new java.util.concurrent.ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS,
                     new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "cutover-scheduler");
+                        Thread t = new Thread(() -> {
+                            WORKER_OF.set(this);
+                            r.run();
+                        }, "cutover-scheduler");
                         t.setDaemon(true);
                         return t;
                     });
@@ -217,10 +232,42 @@ public interface Scheduler {
             };
         }
 
+        /** Waits on the calling thread; a worker asleep here is replaced by another meanwhile (see the class). */
         @Override
         public void sleep(Duration duration) throws InterruptedException {
             long nanos = (long) (Math.max(0, duration.toNanos()) / speed);
-            TimeUnit.NANOSECONDS.sleep(nanos);
+            if (nanos <= 0) {
+                return;
+            }
+            if (WORKER_OF.get() != this || !compensate(1)) {
+                TimeUnit.NANOSECONDS.sleep(nanos);
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(nanos);
+            } finally {
+                compensate(-1);
+            }
+        }
+
+        /** Grows (or shrinks back) the worker pool by a sleeping task; false when the pool is at its most. */
+        private synchronized boolean compensate(int delta) {
+            if (delta > 0 && WORKERS + sleepers >= MAX_THREADS) {
+                return false;
+            }
+            sleepers += delta;
+            int size = WORKERS + sleepers;
+            if (workers.isShutdown()) {
+                return delta > 0;
+            }
+            if (delta > 0) { // the maximum first: the core size may never exceed it
+                workers.setMaximumPoolSize(size);
+                workers.setCorePoolSize(size); // starts a thread for a queued task, if any
+            } else {
+                workers.setCorePoolSize(size); // an extra thread ends once it is idle
+                workers.setMaximumPoolSize(size);
+            }
+            return true;
         }
 
         /** {@code SystemScheduler[x60, now=2026-01-01T00:00:00Z]}: how fast it runs and where its clock is, to the second. */

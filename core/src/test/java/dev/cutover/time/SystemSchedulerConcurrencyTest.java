@@ -100,4 +100,35 @@ class SystemSchedulerConcurrencyTest {
             assertThat(busy).as("no queued worker task had started: they all still waited").isEqualTo(n);
         }
     }
+
+    /**
+     * 100 rollouts waiting for RegisterTaskDefinition's one token a second sleep in the scheduler's
+     * {@code sleep}: every worker asleep must not hold back the tasks behind them (the health checks
+     * of rollouts already registered waited a minute behind the sleepers in a benchmark run).
+     */
+    @Test
+    void tasksAsleepWaitingForATokenDoNotHoldBackTheTasksBehindThem() throws InterruptedException {
+        int n = Scheduler.SystemScheduler.WORKERS;
+        CountDownLatch asleep = new CountDownLatch(n);
+        CountDownLatch behind = new CountDownLatch(n);
+        try (Scheduler.SystemScheduler s = Scheduler.following(java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC), 1)) {
+            for (int i = 0; i < n; i++) {
+                s.schedule(Duration.ZERO, () -> {
+                    asleep.countDown();
+                    try {
+                        s.sleep(Duration.ofHours(1)); // waiting for its token
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertThat(asleep.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < n; i++) {
+                s.schedule(Duration.ZERO, behind::countDown);
+            }
+            // a latch, not a clock: the tasks behind the sleepers ran while they still slept
+            assertThat(behind.await(10, TimeUnit.SECONDS)).as("tasks run behind %d sleepers: %d of %d", n,
+                    n - behind.getCount(), n).isTrue();
+        }
+    }
 }
