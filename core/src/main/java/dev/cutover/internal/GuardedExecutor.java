@@ -229,10 +229,13 @@ public final class GuardedExecutor {
         Provider.RateLimit l = limit;
         TokenBucket bucket = buckets.computeIfAbsent(provider.name() + "|" + family,
                 k -> new TokenBucket(scheduler.clock(), l.burst(), l.perSecond()));
-        Duration wait = bucket.reserve();
+        Duration wait = bucket.tryTake();
         if (!wait.isZero()) {
             count("cutover.provider.rate.limited", provider.name(), family, "waited");
-            sleep(wait);
+            do {
+                sleep(wait);
+                wait = bucket.tryTake();
+            } while (!wait.isZero());
         }
         return bucket;
     }

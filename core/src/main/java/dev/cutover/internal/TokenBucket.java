@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * A token bucket on an injected clock: {@code burst} tokens, refilled at {@code perSecond}. It
- * reserves a token and tells how long to wait for it, so the caller waits through its scheduler
- * (virtual in tests). Resilience4j's RateLimiter reads System.nanoTime and cannot follow virtual time.
+ * hands out a token or tells how long to wait before asking again, so the caller waits through its
+ * scheduler (virtual in tests). Resilience4j's RateLimiter reads System.nanoTime and cannot follow virtual time.
  *
  * <p>The bucket adapts to throttling, as the AWS SDK's adaptive retry mode does: AWS's buckets are
  * per account and Region, so other processes spend the same tokens, and a bucket sized from the
@@ -24,6 +24,8 @@ public final class TokenBucket {
 
     /** The multiplicative decrease: the rate after a throttle is this share of the rate sent at. */
     static final double BETA = 0.7;
+    /** The longest a caller waits before asking for a token again (a rate grown meanwhile is noticed within it). */
+    static final Duration MAX_WAIT = Duration.ofSeconds(1);
     /** The send rate's measuring window (the SDK's adaptive mode measures in half seconds too). */
     static final long WINDOW_NANOS = 500_000_000L;
     /** How long the rate takes to climb back to where it was cut. */
@@ -80,16 +82,25 @@ public final class TokenBucket {
         lastNanos = now;
     }
 
-    /** Takes a token, possibly going into debt; returns how long the caller must wait before using it. */
-    public synchronized Duration reserve() {
+    /**
+     * Takes a token if the bucket has one and returns zero; otherwise takes nothing and returns how
+     * long to wait before asking again (until the next token at the current rate, at most
+     * {@link #MAX_WAIT}). Callers loop until they get zero. Nobody holds a token in advance, so a
+     * rate cut by a throttle slows every waiting caller at once, and a rate grown back speeds them
+     * up: with tokens reserved ahead (debt), 25 callers waiting at a cut kept sending at the old pace,
+     * drew throttle after throttle, and the bucket sank to its floor and stayed there with minutes of
+     * reservations made at that rate.
+     */
+    public synchronized Duration tryTake() {
         long now = nanos();
         refill(now);
-        measure(now);
-        tokens -= 1;
-        if (tokens >= 0) {
+        if (tokens >= 1) {
+            tokens -= 1;
+            measure(now);
             return Duration.ZERO;
         }
-        return Duration.ofNanos((long) Math.ceil(-tokens / rate * 1e9));
+        long nanos = (long) Math.ceil((1 - tokens) / rate * 1e9);
+        return Duration.ofNanos(Math.max(1_000_000L, Math.min(MAX_WAIT.toNanos(), nanos)));
     }
 
     /** Counts a send into its half-second window. */

@@ -30,7 +30,7 @@ class TokenBucketTest {
         time.advance(Duration.ofSeconds(30));
         b.onSuccess();
         assertThat(b.rate()).isEqualTo(10.0);
-        assertThat(b.reserve()).isZero();
+        assertThat(b.tryTake()).isZero();
     }
 
     /**
@@ -42,10 +42,10 @@ class TokenBucketTest {
     @Test
     void aThrottleAfterAQuietSpellCutsFromTheBurstsRateNotFromTheQuietSpells() {
         TokenBucket b = new TokenBucket(time.clock(), 50, 20);
-        b.reserve();
+        b.tryTake();
         time.advance(Duration.ofSeconds(90));
         for (int i = 0; i < 30; i++) {
-            b.reserve();
+            b.tryTake();
         }
         time.advance(Duration.ofMillis(100));
         b.onThrottled();
@@ -56,17 +56,54 @@ class TokenBucketTest {
     void aBucketCutWhileItSentLittleClimbsBackToTheDocumentedRateWithinFiftySeconds() {
         TokenBucket b = new TokenBucket(time.clock(), 50, 20);
         for (int i = 0; i < 10; i++) { // two calls a second
-            b.reserve();
+            b.tryTake();
             time.advance(Duration.ofMillis(500));
         }
         b.onThrottled();
         assertThat(b.rate()).isBetween(1.0, 2.0);
         for (int i = 0; i < 500; i++) { // then every call succeeds
             time.advance(Duration.ofMillis(100));
-            b.reserve();
+            b.tryTake();
             b.onSuccess();
         }
         assertThat(b.rate()).isEqualTo(20.0);
+    }
+
+    /**
+     * Twenty-five rollouts wait for RegisterTaskDefinition tokens when a throttle cuts the rate: they
+     * all slow down at once. (Tokens reserved ahead kept their old pace: ten sends in these ten
+     * seconds, more throttles, and a deployer's bucket sank to its floor.)
+     */
+    @Test
+    void aCutSlowsTheCallersAlreadyWaiting() {
+        TokenBucket b = new TokenBucket(time.clock(), 20, 1);
+        for (int i = 0; i < 20; i++) {
+            assertThat(b.tryTake()).isZero(); // the burst
+        }
+        Instant[] next = new Instant[25];
+        for (int i = 0; i < next.length; i++) {
+            next[i] = time.clock().instant().plus(b.tryTake());
+        }
+        time.advance(Duration.ofMillis(100));
+        b.onThrottled();
+        int sent = 0;
+        Instant end = time.clock().instant().plus(Duration.ofSeconds(10));
+        while (time.clock().instant().isBefore(end)) {
+            for (int i = 0; i < next.length; i++) {
+                if (next[i] == null || time.clock().instant().isBefore(next[i])) {
+                    continue;
+                }
+                Duration wait = b.tryTake();
+                if (wait.isZero()) {
+                    sent++;
+                    next[i] = null;
+                } else {
+                    next[i] = time.clock().instant().plus(wait);
+                }
+            }
+            time.advance(Duration.ofMillis(50));
+        }
+        assertThat(sent).as("sends in the 10 s after a cut to 0.7 a second").isBetween(6, 8);
     }
 
     @Test
@@ -83,8 +120,14 @@ class TokenBucketTest {
         assertThat(datadog.rate()).isEqualTo(TokenBucket.MIN_FILL_RATE);
         assertThat(ecs.rate()).isEqualTo(40 * TokenBucket.MIN_SHARE);
         assertThat(rare.rate()).as("never above the documented rate").isEqualTo(0.01);
-        datadog.reserve();
-        assertThat(datadog.reserve()).as("one token every 20 s at the floor").isEqualTo(Duration.ofSeconds(20));
+        int granted = 0;
+        for (int i = 0; i < 1000; i++) { // asking every 100 ms for 100 s
+            if (datadog.tryTake().isZero()) {
+                granted++;
+            }
+            time.advance(Duration.ofMillis(100));
+        }
+        assertThat(granted).as("one token every 20 s at the floor").isBetween(5, 6);
     }
 
     @Test
@@ -100,11 +143,13 @@ class TokenBucketTest {
         Instant end = time.clock().instant().plus(Duration.ofMinutes(10));
         while (time.clock().instant().isBefore(end)) {
             for (int i = 0; i < 4; i++) {
-                if (next[i] == null) {
-                    next[i] = time.clock().instant().plus(clients[i].reserve()); // every client always has work
+                if (next[i] != null && time.clock().instant().isBefore(next[i])) {
+                    continue; // waiting before it asks again
                 }
-                if (time.clock().instant().isBefore(next[i])) {
-                    continue; // waiting for its token
+                Duration wait = clients[i].tryTake(); // every client always has work
+                if (!wait.isZero()) {
+                    next[i] = time.clock().instant().plus(wait);
+                    continue;
                 }
                 next[i] = null;
                 if (shared.tryTake()) {
