@@ -141,6 +141,37 @@ class AwsOperationsEndToEndTest {
         assertThat(d.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
     }
 
+    /**
+     * ECS goes down after the promotion, inside the rollback window: retiring the old revision fails
+     * for hours. The promoted release keeps all traffic (it used to pause, then roll back to the old
+     * revision through App Mesh, which was up); the deployment stops in place, journaled, and a
+     * resume after the outage retires the old revision.
+     */
+    @Test
+    void anEcsOutageInTheRollbackWindowNeverRollsBackThePromotedReleaseAndResumeRetiresTheOldRevision() {
+        Deployer d = world.deployer(p -> { }, c -> c.rollbackWindow(Duration.ofMinutes(10)));
+        assertThat(deploy(d, Release.of(orders("1.0.0")).to(stage).build())).isEqualTo(DeploymentStatus.SUCCEEDED);
+        Deployment dep = d.cutover().apply(d.plan(canaryRelease("2.0.0", stage)));
+        assertThat(dep.await()).as(dep.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        var promoted = world.cloud.appMesh().routeWeights("internal", "stage-orders", "stage-orders").orElseThrow();
+        assertThat(promoted).hasSize(1);
+
+        world.cloud.faults().outage("ecs", true);
+        DeploymentStatus retired = dep.awaitRetirement(Duration.ofHours(3));
+
+        assertThat(world.cloud.appMesh().routeWeights("internal", "stage-orders", "stage-orders").orElseThrow())
+                .as("the promoted revision keeps all traffic through the outage (App Mesh is up)").isEqualTo(promoted);
+        assertThat(retired).as(dep.statusReason()).isEqualTo(DeploymentStatus.STOPPED);
+        assertThat(dep.statusReason()).contains("promoted", "keeps all traffic", "resume");
+
+        world.cloud.faults().outage("ecs", false);
+        Deployment resumed = d.cutover().resume(dep.id());
+        assertThat(resumed.awaitRetirement()).as(resumed.statusReason()).isEqualTo(DeploymentStatus.SUCCEEDED);
+        assertThat(d.aws().compute().orElseThrow().revisions("stage", "orders")).extracting(r -> r.id())
+                .containsExactly("stage-orders:2");
+        assertThat(d.aws().traffic().orElseThrow().weights("stage", "orders")).isEqualTo(Map.of("stage-orders:2", 100));
+    }
+
     @Test
     void aBadArtifactWithAHighErrorRateFromDatadogIsRolledBackByMetricAnalysis() {
         Deployer d = world.deployer(p -> { }, (time, c) -> c.metrics(world.datadog(time)));

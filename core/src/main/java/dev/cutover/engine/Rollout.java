@@ -351,14 +351,51 @@ final class Rollout implements Deployment {
         } catch (LockLostException e) {
             stopInPlace(e.getMessage(), e.journalIsOurs);
         } catch (ProviderException e) {
-            onProviderFailure(action, e);
+            if (isRetiring()) {
+                retirementFailed(action, e);
+            } else {
+                onProviderFailure(action, e);
+            }
         } catch (Throwable t) {
             rethrowIfJournalFailed(t);
             // an Error too (a provider's NoClassDefFoundError, a listener's AssertionError, a StackOverflowError):
             // left alone it would hang the deployment RUNNING with traffic split and the lock renewed forever
             LOG.error("{} {}: unexpected failure", id, target, t);
-            safeRollbackAfter("unexpected failure: " + t);
+            if (isRetiring()) {
+                stopRetiring("unexpected failure: " + t);
+            } else {
+                safeRollbackAfter("unexpected failure: " + t);
+            }
         }
+    }
+
+    /**
+     * Retiring the old revision failed after the deployment succeeded. The new revision serves and was
+     * found healthy; a failure to clean up says nothing about it, so traffic never moves back for it
+     * (an outage in the rollback window used to pause the succeeded deployment and, after three
+     * progress deadlines, roll the release back). A retryable failure is retried after the breaker's
+     * open time, for up to three progress deadlines; then, or at once for any other failure, the
+     * deployment stops in place, journaled, and {@code resume} retires the old revision.
+     */
+    void retirementFailed(Runnable action, ProviderException e) {
+        int tries;
+        synchronized (this) {
+            tries = ++outageRetries;
+        }
+        Duration wait = rt.resilience().breakerOpenDuration();
+        Duration patience = release.strategy().analysis().progressDeadline().multipliedBy(3);
+        if (e.retryable() && wait.multipliedBy(tries).compareTo(patience) <= 0) {
+            LOG.warn("{} {}: retiring the old revision: {} unavailable ({}); {} keeps all traffic; retrying in {} s", id,
+                    target, e.provider(), e.getMessage(), newRevision.id(), wait.toSeconds());
+            run(wait, action);
+            return;
+        }
+        stopRetiring(e.getMessage());
+    }
+
+    private void stopRetiring(String failure) {
+        stopInPlace("promoted; retiring the old revision failed (" + failure + "); " + newRevision.id()
+                + " keeps all traffic; cutover.resume(\"" + id + "\") retires the old revision", true);
     }
 
     /**
