@@ -29,7 +29,7 @@ public final class TokenBucket {
     /** The send rate's measuring window (the SDK's adaptive mode measures in half seconds too). */
     static final long WINDOW_NANOS = 500_000_000L;
     /** How long the rate takes to climb back to where it was cut. */
-    static final Duration RECOVERY = Duration.ofSeconds(20);
+    static final Duration RECOVERY = Duration.ofSeconds(10);
     /** At most one cut per this much time: the throttles of one burst are one signal. */
     static final Duration DECREASE_SPACING = Duration.ofMillis(500);
     /** The lowest rate, as a share of the documented one. */
