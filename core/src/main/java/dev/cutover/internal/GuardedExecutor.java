@@ -120,6 +120,7 @@ public final class GuardedExecutor {
         Retry retry = retries.retry(name + "." + family, () -> retryConfig(provider));
         Bulkhead bulkhead = bulkheads.bulkhead(name);
         Retry.AsyncContext<T> attempt = retry.asyncContext();
+        int throttledInARow = 0;
         while (true) {
             TokenBucket bucket = waitForToken(provider, family);
             if (!breaker.tryAcquirePermission()) {
@@ -160,6 +161,14 @@ public final class GuardedExecutor {
                     breaker.onSuccess(took, TimeUnit.NANOSECONDS); // a caller error says nothing about the endpoint's health
                 }
                 timer(name, operation, throttled ? "throttled" : "error").record(took, TimeUnit.NANOSECONDS);
+                if (throttled && ++throttledInARow <= THROTTLED_ATTEMPTS && bucket != null) {
+                    // the account's bucket is busy (other deployers share it): the next attempt waits for a token of
+                    // this family's bucket, which the answer just slowed, instead of spending one of the attempts;
+                    // when they run out a rollout pauses for the breaker's open time (30 s) for a busy bucket
+                    count("cutover.provider.retries", name, operation, "throttled");
+                    sleep(Duration.ofMillis(jitterMillis(config.initialBackoff().toMillis())));
+                    continue;
+                }
                 long delayMillis = attempt.onError(failure);
                 if (delayMillis < 0) {
                     throw translate(name, operation, retryable, failure);
@@ -200,6 +209,15 @@ public final class GuardedExecutor {
         }
     }
 
+    /** Up to this many throttling answers in a row are retried on the family's rate limiter without spending an attempt. */
+    static final int THROTTLED_ATTEMPTS = 20;
+
+    private long jitterMillis(double ceiling) {
+        synchronized (jitter) {
+            return Math.max(1L, (long) (jitter.nextDouble() * ceiling));
+        }
+    }
+
     private RetryConfig retryConfig(Provider provider) {
         long initial = config.initialBackoff().toMillis();
         long max = config.maxBackoff().toMillis();
@@ -209,9 +227,7 @@ public final class GuardedExecutor {
                 .intervalBiFunction((attempt, either) -> {
                     // full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], at least 1 ms
                     double ceiling = Math.min(max, initial * Math.pow(2, Math.max(0, attempt - 1)));
-                    synchronized (jitter) {
-                        return Math.max(1L, (long) (jitter.nextDouble() * ceiling));
-                    }
+                    return jitterMillis(ceiling);
                 })
                 .failAfterMaxAttempts(false)
                 .build();

@@ -54,6 +54,53 @@ class GuardedExecutorTest {
         assertThat(meters.find("cutover.provider.calls").tag("outcome", "success").timer().count()).isEqualTo(1);
     }
 
+    /**
+     * Four deployers share one account's RegisterTaskDefinition bucket: a call can draw several
+     * throttling answers in a row. They are retried on the family's (slowed) rate limiter without
+     * spending the attempts, which would otherwise run out and pause the rollout for 30 s.
+     */
+    @Test
+    void throttlingAnswersInARowAreRetriedOnTheRateLimiterWithoutSpendingAttempts() {
+        Provider shared = new Provider() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public Map<String, RateLimit> rateLimits() {
+                return Map.of("fake.Write", new RateLimit(20, 1.0));
+            }
+
+            @Override
+            public boolean isRetryable(Throwable failure) {
+                return true;
+            }
+
+            @Override
+            public boolean isThrottling(Throwable failure) {
+                return String.valueOf(failure.getMessage()).contains("Throttling");
+            }
+        };
+        GuardedExecutor ex = new GuardedExecutor(Resilience.builder().maxAttempts(3).build(), time, meters);
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(ex.call(shared, "fake.Write", "Write", () -> {
+            if (calls.incrementAndGet() <= 15) {
+                throw throttled();
+            }
+            return "ok";
+        })).isEqualTo("ok");
+        assertThat(calls).hasValue(16);
+
+        AtomicInteger forever = new AtomicInteger();
+        assertThatThrownBy(() -> ex.call(shared, "fake.Write", "Write", () -> {
+            forever.incrementAndGet();
+            throw throttled();
+        })).isInstanceOf(ProviderException.class).hasMessageContaining("Throttling");
+        assertThat(forever).as("20 throttling answers on the rate limiter, then the 3 attempts")
+                .hasValue(GuardedExecutor.THROTTLED_ATTEMPTS + 3);
+    }
+
     @Test
     void doesNotRetryWhatIsNotRetryable() {
         GuardedExecutor ex = new GuardedExecutor(Resilience.defaults(), time, meters);
