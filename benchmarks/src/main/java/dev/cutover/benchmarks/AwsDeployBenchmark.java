@@ -53,6 +53,13 @@ public class AwsDeployBenchmark {
      */
     static final double SPEED = Double.parseDouble(System.getProperty("aws.bench.speed", "10"));
     static final double NAIVE_SPEED = SPEED;
+    /**
+     * Where the 100 running services came from ({@code -Daws.bench.seed}): {@code cutover} (default),
+     * started by Cutover, so the journal knows their task definitions and the plan describes none; or
+     * {@code outside}, registered by someone else, so the plan describes each (99 DescribeTaskDefinition
+     * calls, bound by their bucket: 50 at once, then 20 a second).
+     */
+    static final boolean SEEDED_OUTSIDE = "outside".equals(System.getProperty("aws.bench.seed", "cutover"));
 
     /** One side's outcome, in simulated time. */
     record Result(String who, double seconds, double boundSeconds, long throttledAtCloud, int failed, CpuSplit.Result cpu) {
@@ -121,7 +128,11 @@ public class AwsDeployBenchmark {
     static Result runCutover(int deployers, double single) {
         double bound = (SERVICES - 20) / 1.0 + single;
         try (AwsBenchWorld w = new AwsBenchWorld(SPEED)) {
-            w.seed(AwsBenchWorld.releases(SERVICES, "1.0.0"));
+            if (SEEDED_OUTSIDE) {
+                w.seed(AwsBenchWorld.releases(SERVICES, "1.0.0"));
+            } else {
+                w.seedThroughCutover(AwsBenchWorld.releases(SERVICES, "1.0.0"));
+            }
             List<Cutover> processes = new ArrayList<>();
             processes.add(w.cutover);
             for (int i = 1; i < deployers; i++) {
@@ -274,7 +285,8 @@ public class AwsDeployBenchmark {
     public static void main(String[] args) {
         double single = runCutoverSingle();
         System.out.printf("single deployment alone: %.1f s simulated%n", single);
-        System.out.println("load average " + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.println("load average " + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+                + "; running services seeded " + (SEEDED_OUTSIDE ? "outside Cutover" : "through Cutover"));
         List<String> sides = args.length == 0 ? List.of("cutover", "four", "naive") : List.of(args);
         if (sides.contains("cutover")) {
             System.out.println(runCutover(1, single));
