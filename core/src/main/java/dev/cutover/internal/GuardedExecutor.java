@@ -162,11 +162,11 @@ public final class GuardedExecutor {
                 }
                 timer(name, operation, throttled ? "throttled" : "error").record(took, TimeUnit.NANOSECONDS);
                 if (throttled && ++throttledInARow <= THROTTLED_ATTEMPTS && bucket != null) {
-                    // the account's bucket is busy (other deployers share it): the next attempt waits for a token of
-                    // this family's bucket, which the answer just slowed, instead of spending one of the attempts;
-                    // when they run out a rollout pauses for the breaker's open time (30 s) for a busy bucket
+                    // the account's bucket is busy (other deployers share it): backed off as any retry, the next attempt
+                    // then waits for a token of this family's bucket, which the answer just slowed, without spending
+                    // one of the attempts: when they run out a rollout pauses for the breaker's open time (30 s)
                     count("cutover.provider.retries", name, operation, "throttled");
-                    sleep(Duration.ofMillis(jitterMillis(config.initialBackoff().toMillis())));
+                    sleep(Duration.ofMillis(backoffMillis(throttledInARow)));
                     continue;
                 }
                 long delayMillis = attempt.onError(failure);
@@ -212,23 +212,20 @@ public final class GuardedExecutor {
     /** Up to this many throttling answers in a row are retried on the family's rate limiter without spending an attempt. */
     static final int THROTTLED_ATTEMPTS = 20;
 
-    private long jitterMillis(double ceiling) {
+    /** Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], at least 1 ms. */
+    private long backoffMillis(int attempt) {
+        double ceiling = Math.min(config.maxBackoff().toMillis(),
+                config.initialBackoff().toMillis() * Math.pow(2, Math.max(0, attempt - 1)));
         synchronized (jitter) {
             return Math.max(1L, (long) (jitter.nextDouble() * ceiling));
         }
     }
 
     private RetryConfig retryConfig(Provider provider) {
-        long initial = config.initialBackoff().toMillis();
-        long max = config.maxBackoff().toMillis();
         return RetryConfig.custom()
                 .maxAttempts(config.maxAttempts())
                 .retryOnException(t -> t instanceof CallTimeoutException || provider.isRetryable(t))
-                .intervalBiFunction((attempt, either) -> {
-                    // full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], at least 1 ms
-                    double ceiling = Math.min(max, initial * Math.pow(2, Math.max(0, attempt - 1)));
-                    return jitterMillis(ceiling);
-                })
+                .intervalBiFunction((attempt, either) -> backoffMillis(attempt))
                 .failAfterMaxAttempts(false)
                 .build();
     }
