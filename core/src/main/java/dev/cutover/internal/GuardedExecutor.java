@@ -121,6 +121,7 @@ public final class GuardedExecutor {
         Bulkhead bulkhead = bulkheads.bulkhead(name);
         Retry.AsyncContext<T> attempt = retry.asyncContext();
         int throttledInARow = 0;
+        java.time.Instant began = scheduler.clock().instant();
         while (true) {
             TokenBucket bucket = waitForToken(provider, family);
             if (!breaker.tryAcquirePermission()) {
@@ -161,7 +162,8 @@ public final class GuardedExecutor {
                     breaker.onSuccess(took, TimeUnit.NANOSECONDS); // a caller error says nothing about the endpoint's health
                 }
                 timer(name, operation, throttled ? "throttled" : "error").record(took, TimeUnit.NANOSECONDS);
-                if (throttled && ++throttledInARow <= THROTTLED_ATTEMPTS && bucket != null) {
+                if (throttled && ++throttledInARow <= THROTTLED_ATTEMPTS && bucket != null
+                        && Duration.between(began, scheduler.clock().instant()).compareTo(config.breakerOpenDuration()) < 0) {
                     // the account's bucket is busy (other deployers share it): backed off as any retry, the next attempt
                     // then waits for a token of this family's bucket, which the answer just slowed, without spending
                     // one of the attempts: when they run out a rollout pauses for the breaker's open time (30 s)
@@ -209,7 +211,11 @@ public final class GuardedExecutor {
         }
     }
 
-    /** Up to this many throttling answers in a row are retried on the family's rate limiter without spending an attempt. */
+    /**
+     * Up to this many throttling answers in a row are retried on the family's rate limiter without spending an
+     * attempt, while the call has waited less than the breaker's open time (the pause it spares): a long
+     * rate-limit outage (Datadog answering 429 for an hour) still spends the attempts and pauses the rollout.
+     */
     static final int THROTTLED_ATTEMPTS = 20;
 
     /** Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))], at least 1 ms. */
