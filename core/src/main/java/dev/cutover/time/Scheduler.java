@@ -179,6 +179,20 @@ public interface Scheduler {
 
         @Override
         public Cancellable schedule(Duration delay, Runnable task) {
+            return scheduleOn(workers, delay, task);
+        }
+
+        /**
+         * Runs on {@link #KEEP_ALIVE_THREADS} threads of their own, never queued behind the workers'
+         * tasks (which block in provider calls and in rate limiters).
+         */
+        @Override
+        public Cancellable scheduleKeepAlive(Duration delay, Runnable task) {
+            return scheduleOn(keepAlive, delay, task);
+        }
+
+        /** The timer keeps the due time; once due, {@code pool} runs the task unless it was cancelled meanwhile. */
+        private Cancellable scheduleOn(java.util.concurrent.ExecutorService pool, Duration delay, Runnable task) {
             long nanos = (long) (Math.max(0, delay.toNanos()) / speed);
             java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
             Runnable guarded = () -> {
@@ -189,40 +203,9 @@ public interface Scheduler {
             var f = executor.schedule(() -> {
                 if (!cancelled.get()) {
                     try {
-                        workers.submit(guarded); // as before, a task's exception ends in its Future
+                        pool.submit(guarded); // as before, a task's exception ends in its Future
                     } catch (java.util.concurrent.RejectedExecutionException closed) {
                         // closed meanwhile: work not yet run is dropped
-                    }
-                }
-            }, nanos, TimeUnit.NANOSECONDS);
-            return () -> {
-                cancelled.set(true);
-                f.cancel(false);
-            };
-        }
-
-        /**
-         * Runs on {@link #KEEP_ALIVE_THREADS} threads of their own, never queued behind the workers'
-         * tasks (which block in provider calls and in rate limiters).
-         */
-        @Override
-        public Cancellable scheduleKeepAlive(Duration delay, Runnable task) {
-            long nanos = (long) (Math.max(0, delay.toNanos()) / speed);
-            java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
-            var f = executor.schedule(() -> {
-                if (!cancelled.get()) {
-                    try {
-                        keepAlive.execute(() -> {
-                            if (!cancelled.get()) {
-                                try {
-                                    task.run();
-                                } catch (RuntimeException | Error e) {
-                                    org.slf4j.LoggerFactory.getLogger(Scheduler.class).warn("keep-alive task failed", e);
-                                }
-                            }
-                        });
-                    } catch (java.util.concurrent.RejectedExecutionException closed) {
-                        // closed meanwhile
                     }
                 }
             }, nanos, TimeUnit.NANOSECONDS);
