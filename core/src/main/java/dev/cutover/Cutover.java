@@ -213,23 +213,13 @@ public final class Cutover implements AutoCloseable {
     private List<Plan> check(List<Plan> plans) {
         List<Release> releases = plans.stream().map(Plan::release).toList();
         planner.prepareProviders(releases);
-        java.util.LinkedHashSet<ResourceId> all = new java.util.LinkedHashSet<>();
-        for (Release r : releases) {
-            all.addAll(DesiredState.candidateIds(r));
-        }
-        Map<ResourceId, Resource> observed = planner.observe(List.copyOf(all));
+        Map<ResourceId, Resource> observed = planner.observeAll(releases);
         List<Plan> out = new ArrayList<>(plans.size());
         List<StalePlanException> stale = new ArrayList<>();
         for (Plan plan : plans) {
             Release release = plan.release();
             List<ResourceId> candidates = DesiredState.candidateIds(release);
-            Map<ResourceId, Resource> now = new java.util.TreeMap<>();
-            for (ResourceId id : candidates) {
-                Resource res = observed.get(id);
-                if (res != null) {
-                    now.put(id, res);
-                }
-            }
+            Map<ResourceId, Resource> now = Planner.subset(observed, candidates);
             try {
                 out.add(checkOne(plan, candidates, now));
             } catch (StalePlanException e) {

@@ -83,21 +83,11 @@ public final class Planner {
         for (Release r : releases) {
             resolveSecrets(r);
         }
-        java.util.LinkedHashSet<ResourceId> all = new java.util.LinkedHashSet<>();
-        for (Release r : releases) {
-            all.addAll(DesiredState.candidateIds(r));
-        }
-        Map<ResourceId, Resource> observed = observe(List.copyOf(all));
+        Map<ResourceId, Resource> observed = observeAll(releases);
         List<Plan> plans = new ArrayList<>();
         for (Release r : releases) {
             List<ResourceId> candidates = DesiredState.candidateIds(r);
-            Map<ResourceId, Resource> mine = new TreeMap<>();
-            for (ResourceId id : candidates) {
-                Resource res = observed.get(id);
-                if (res != null) {
-                    mine.put(id, res);
-                }
-            }
+            Map<ResourceId, Resource> mine = subset(observed, candidates);
             List<Change> changes = describeTraffic(r, Diff.diff(DesiredState.of(r), mine, candidates));
             plans.add(maker.make(r, changes, fingerprint(mine)));
         }
@@ -251,6 +241,27 @@ public final class Planner {
             return;
         }
         rt.provider(Capability.SECRETS).secrets().orElseThrow().resolve(release.environment().name(), refs);
+    }
+
+    /** Observes what every release's plan looks at, once, in batches (the union of their candidate ids). */
+    public Map<ResourceId, Resource> observeAll(java.util.Collection<Release> releases) {
+        java.util.LinkedHashSet<ResourceId> all = new java.util.LinkedHashSet<>();
+        for (Release r : releases) {
+            all.addAll(DesiredState.candidateIds(r));
+        }
+        return observe(List.copyOf(all));
+    }
+
+    /** What of {@code observed} one release's plan looks at ({@code candidates}), as its fingerprint is taken. */
+    public static Map<ResourceId, Resource> subset(Map<ResourceId, Resource> observed, List<ResourceId> candidates) {
+        Map<ResourceId, Resource> mine = new TreeMap<>();
+        for (ResourceId id : candidates) {
+            Resource res = observed.get(id);
+            if (res != null) {
+                mine.put(id, res);
+            }
+        }
+        return mine;
     }
 
     /** Observes {@code ids}, in batches of each capability's {@code observeBatchSize}. */
